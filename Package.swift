@@ -1,0 +1,77 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "HyperMeshExtensions",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "HyperMeshExtensions", targets: ["HyperMeshExtensions"]),
+        .library(name: "HyperMeshManifest", targets: ["HyperMeshManifest"]),
+        .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
+        .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
+        .executable(name: "hypermesh", targets: ["hypermesh"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // The versioned C contract between host and extension. Header only (plus a version symbol).
+        .target(name: "CHyperMeshABI"),
+        // Manifest model, strict decoding, validation, semantic versions and ranges. Foundation only.
+        .target(name: "HyperMeshManifest", swiftSettings: strictSwift),
+        // SQLite-backed per-extension state (key-value storage).
+        .target(
+            name: "HyperMeshState",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift),
+        // The runtime: registry, resolver, lifecycle, loaders, host API broker, assets, health, metrics.
+        .target(
+            name: "HyperMeshExtensions",
+            dependencies: [
+                "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSwift),
+        // What a Swift extension author imports. Must stay small and must not depend on the host.
+        .target(name: "HyperMeshExtensionKit", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
+        // CLI commands (unit-tested) and the tiny executable around them.
+        .target(
+            name: "HyperMeshCLI",
+            dependencies: [
+                "HyperMeshExtensions", "HyperMeshManifest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .executableTarget(name: "hypermesh", dependencies: ["HyperMeshCLI"], swiftSettings: strictSwift),
+        // The reference extension, shipped as a shared library.
+        .target(name: "CatalogExtension", dependencies: ["HyperMeshExtensionKit"], swiftSettings: strictSwift),
+        // Test-only helpers: build C and Swift extensions from source, stage packages.
+        .target(
+            name: "HyperMeshTestSupport",
+            dependencies: ["HyperMeshManifest"],
+            swiftSettings: strictSwift),
+
+        .testTarget(name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest"], swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshExtensionsTests",
+            dependencies: ["HyperMeshExtensions", "HyperMeshTestSupport"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshCLITests",
+            dependencies: ["HyperMeshCLI", "HyperMeshTestSupport"],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "CatalogExtensionTests",
+            dependencies: ["HyperMeshExtensions", "HyperMeshTestSupport"],
+            swiftSettings: strictSwift),
+    ]
+)

@@ -1,0 +1,206 @@
+/*
+ * hypermesh_extension.h — the C contract between a HyperMesh host and a native extension.
+ *
+ * VERSIONING
+ *   HYPERMESH_ABI_VERSION is bumped on every incompatible change. The host refuses a library whose
+ *   metadata reports another ABI version, and the manifest's `abi` range must contain the host's.
+ *   Every struct that crosses the boundary starts with `struct_size` (the sizeof the producer saw), so
+ *   a struct can grow at the end without a version bump: a reader only touches fields that lie
+ *   inside the size the producer declared. Use HYPERMESH_HAS_FIELD to test that.
+ *
+ * ENTRY POINTS (exported by the extension library, C linkage, default visibility)
+ *   hypermesh_extension_metadata  -> static description of the library (id, version, ABI version)
+ *   hypermesh_extension_create    -> one instance bound to the host API table and a context handle
+ *   hypermesh_extension_destroy   -> frees that instance
+ *
+ * CALLS
+ *   Calls are request/response on bytes: handle(instance, method, input) -> output. Payloads are
+ *   JSON by convention (UTF-8), so a generic CLI can call every extension.
+ *
+ * OWNERSHIP — every buffer has exactly one owner:
+ *   - Pointers passed *into* a function (method names, inputs, keys, values, messages) are borrowed:
+ *     valid only for the duration of that call; copy what you keep.
+ *   - A hypermesh_bytes filled *by the callee* (extension output, storage_get results, error
+ *     messages) is allocated with the host's `alloc` and becomes the caller's; it is released with the
+ *     host's `free`, exactly once. The host releases extension outputs and error messages itself; an
+ *     extension releases what host functions hand it (storage_get, storage_list) with host->free.
+ *   - The metadata struct and every string in it are static storage of the library.
+ *   - The host API table and the context handle stay valid from create until destroy returns.
+ *
+ * ERRORS
+ *   Functions return hypermesh_status (HYPERMESH_OK = 0). On failure the callee may fill a
+ *   hypermesh_error: a status code and a UTF-8 message allocated with host->alloc, which the receiver
+ *   frees with host->free. A NULL message is allowed.
+ *
+ * THREAD SAFETY
+ *   - metadata may be called from any thread at any time.
+ *   - create, destroy, activate and deactivate are never called concurrently for one instance.
+ *   - handle may be called concurrently for one instance from several threads, up to the
+ *     concurrency quota of its manifest (default 1: serialized). An extension that declares
+ *     concurrency > 1 must make handle thread-safe.
+ *   - Every host API function is thread-safe and may be called from inside handle, activate and
+ *     deactivate. Host API functions must not be called after destroy has started, nor from threads
+ *     the extension keeps running after a call returns (the context may be gone).
+ *   - Host functions never call back into the extension, so an extension may hold its own locks
+ *     while calling them.
+ */
+#ifndef HYPERMESH_EXTENSION_H
+#define HYPERMESH_EXTENSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The ABI version this header describes. */
+#define HYPERMESH_ABI_VERSION 1u
+
+/** True if a struct whose producer declared `size` bytes contains `field`. */
+#define HYPERMESH_HAS_FIELD(ptr, type, field) \
+    ((ptr) != NULL && (ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+#if defined(_WIN32)
+#define HYPERMESH_EXPORT __declspec(dllexport)
+#else
+#define HYPERMESH_EXPORT __attribute__((visibility("default")))
+#endif
+
+/** Status codes. Values are stable; new codes are only ever added. */
+typedef int32_t hypermesh_status;
+#define HYPERMESH_OK                    0
+#define HYPERMESH_ERR_INVALID_ARGUMENT  1  /* malformed input, bad JSON, missing field */
+#define HYPERMESH_ERR_NOT_FOUND         2  /* unknown key, asset, method target */
+#define HYPERMESH_ERR_UNKNOWN_METHOD    3  /* handle() does not know the method */
+#define HYPERMESH_ERR_PERMISSION_DENIED 4  /* capability not granted */
+#define HYPERMESH_ERR_QUOTA_EXCEEDED    5  /* quota or rate limit */
+#define HYPERMESH_ERR_CONFLICT          6  /* already exists, version conflict */
+#define HYPERMESH_ERR_UNAVAILABLE       7  /* host service unavailable, extension not active */
+#define HYPERMESH_ERR_INTERNAL          8  /* a bug or an unexpected failure */
+
+/** Log levels for host->log. */
+typedef int32_t hypermesh_log_level;
+#define HYPERMESH_LOG_TRACE   0
+#define HYPERMESH_LOG_DEBUG   1
+#define HYPERMESH_LOG_INFO    2
+#define HYPERMESH_LOG_WARNING 3
+#define HYPERMESH_LOG_ERROR   4
+
+/** A byte buffer. When filled by a callee, `data` comes from host->alloc (see OWNERSHIP). */
+typedef struct hypermesh_bytes {
+    uint8_t *data;
+    size_t len;
+} hypermesh_bytes;
+
+/** An error: a status and an optional message allocated with host->alloc. */
+typedef struct hypermesh_error {
+    hypermesh_status code;
+    char *message;      /* UTF-8, NUL-terminated, may be NULL; free with host->free */
+} hypermesh_error;
+
+/** Opaque per-extension handle that identifies the caller to the host. Never dereference it. */
+typedef struct hypermesh_context hypermesh_context;
+
+/**
+ * The host API: a table of functions handed to create. Every function that acts takes the
+ * extension's context, so the host knows who is calling and checks that caller's grant.
+ * New functions are appended at the end; check HYPERMESH_HAS_FIELD before using one that a
+ * newer header added.
+ */
+typedef struct hypermesh_host_api {
+    uint32_t struct_size;       /* sizeof(hypermesh_host_api) as the host saw it */
+    uint32_t abi_version;       /* HYPERMESH_ABI_VERSION of the host */
+
+    /** Allocator for every buffer that changes hands. Never returns NULL for len > 0 unless out of memory. */
+    void *(*alloc)(size_t len);
+    void (*free)(void *ptr);
+
+    /** Write a log line attributed to the extension. Never fails. */
+    void (*log)(hypermesh_context *ctx, hypermesh_log_level level, const char *message, size_t message_len);
+
+    /** Key-value storage, persisted per extension. Keys are UTF-8, at most 1024 bytes. */
+    hypermesh_status (*storage_get)(hypermesh_context *ctx, const char *key, size_t key_len,
+                                    hypermesh_bytes *out_value, hypermesh_error *out_error);
+    hypermesh_status (*storage_put)(hypermesh_context *ctx, const char *key, size_t key_len,
+                                    const uint8_t *value, size_t value_len, hypermesh_error *out_error);
+    hypermesh_status (*storage_delete)(hypermesh_context *ctx, const char *key, size_t key_len,
+                                       hypermesh_error *out_error);
+    /** Keys starting with prefix, sorted, as a JSON array of strings in out_keys_json. */
+    hypermesh_status (*storage_list)(hypermesh_context *ctx, const char *prefix, size_t prefix_len,
+                                     hypermesh_bytes *out_keys_json, hypermesh_error *out_error);
+    /**
+     * Apply several writes atomically: all or none. `batch_json` is a JSON array of
+     * {"op":"put","key":K,"value":V} (V a UTF-8 string) and {"op":"delete","key":K}.
+     */
+    hypermesh_status (*storage_apply)(hypermesh_context *ctx, const uint8_t *batch_json, size_t batch_len,
+                                      hypermesh_error *out_error);
+
+    /** Declare that this extension handles an asset type (e.g. "catalog.document"). */
+    hypermesh_status (*register_asset_type)(hypermesh_context *ctx, const char *asset_type, size_t asset_type_len,
+                                            hypermesh_error *out_error);
+
+    /** Publish an event on a topic; listeners on the host receive (extension id, topic, payload). */
+    hypermesh_status (*emit_event)(hypermesh_context *ctx, const char *topic, size_t topic_len,
+                                   const uint8_t *payload, size_t payload_len, hypermesh_error *out_error);
+} hypermesh_host_api;
+
+/** Static description of the library. All strings are static, UTF-8, NUL-terminated. */
+typedef struct hypermesh_extension_metadata_t {
+    uint32_t struct_size;
+    uint32_t abi_version;       /* must equal the host's HYPERMESH_ABI_VERSION */
+    const char *id;             /* must equal the manifest's id */
+    const char *version;        /* must equal the manifest's version */
+    const char *name;           /* human-readable; may be NULL */
+} hypermesh_extension_metadata_t;
+
+/**
+ * One live instance, returned by create and owned by the extension until destroy.
+ * `handle` is required; activate, deactivate and health may be NULL.
+ */
+typedef struct hypermesh_extension {
+    uint32_t struct_size;
+    void *instance;             /* the extension's own state; the host never touches it */
+
+    /** Handle one request. On success fill out_output (host->alloc) or leave it empty. */
+    hypermesh_status (*handle)(void *instance, const char *method, size_t method_len,
+                               const uint8_t *input, size_t input_len,
+                               hypermesh_bytes *out_output, hypermesh_error *out_error);
+    /** Called when the extension becomes active (dependencies are active). */
+    hypermesh_status (*activate)(void *instance, hypermesh_error *out_error);
+    /** Called before the extension becomes inactive (dependents are already inactive). */
+    hypermesh_status (*deactivate)(void *instance, hypermesh_error *out_error);
+    /** Self-reported health as JSON {"status":"healthy"|"degraded"|"unhealthy","detail":"..."}. */
+    hypermesh_status (*health)(void *instance, hypermesh_bytes *out_report, hypermesh_error *out_error);
+} hypermesh_extension;
+
+/* Signatures of the three entry points, for dlsym. */
+typedef const hypermesh_extension_metadata_t *(*hypermesh_extension_metadata_fn)(void);
+typedef hypermesh_extension *(*hypermesh_extension_create_fn)(const hypermesh_host_api *host,
+                                                             hypermesh_context *context,
+                                                             hypermesh_error *out_error);
+typedef void (*hypermesh_extension_destroy_fn)(hypermesh_extension *extension);
+
+/* Symbol names the host looks up. */
+#define HYPERMESH_SYMBOL_METADATA "hypermesh_extension_metadata"
+#define HYPERMESH_SYMBOL_CREATE   "hypermesh_extension_create"
+#define HYPERMESH_SYMBOL_DESTROY  "hypermesh_extension_destroy"
+
+/*
+ * Declarations an extension implements (C extensions include this header and define them):
+ *
+ *   HYPERMESH_EXPORT const hypermesh_extension_metadata_t *hypermesh_extension_metadata(void);
+ *   HYPERMESH_EXPORT hypermesh_extension *hypermesh_extension_create(const hypermesh_host_api *host,
+ *                                                                   hypermesh_context *context,
+ *                                                                   hypermesh_error *out_error);
+ *   HYPERMESH_EXPORT void hypermesh_extension_destroy(hypermesh_extension *extension);
+ *
+ * create returns NULL on failure and may fill out_error. destroy is called exactly once per
+ * successful create, after the last call into the instance has returned.
+ */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HYPERMESH_EXTENSION_H */

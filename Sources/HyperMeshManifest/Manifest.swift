@@ -1,0 +1,53 @@
+/// The model of `extension.json`: who an extension is, what it runs, what it needs.
+///
+/// Decode it with ``ManifestDecoder``, which is strict (an unknown key is an error naming its JSON
+/// path) and validates every field; the memberwise initializer does no validation.
+public struct Manifest: Sendable, Hashable, Codable {
+    /// Reverse-DNS identifier, e.g. `org.hypermesh.catalog`.
+    public var id: String
+    /// Human-readable name.
+    public var name: String
+    public var version: SemanticVersion
+    public var kind: ExtensionKind
+    /// Path of the payload inside the package, relative, e.g. `libCatalogExtension.so`.
+    public var entry: String
+    /// The host ABI versions this extension supports.
+    public var abi: ABIRange
+    /// A lower-case category used to group extensions, e.g. `assets`.
+    public var category: String
+    /// Capabilities the extension asks for. The grant is this set intersected with operator policy.
+    public var capabilities: [Capability]
+    public var quotas: Quotas
+    /// Extension id → acceptable versions.
+    public var dependencies: [String: VersionRange]
+    /// Package-relative path → lowercase hex SHA-256 of the file's bytes. Must list `entry`.
+    public var files: [String: String]
+    public var description: String?
+    public var authors: [String]?
+    public var license: String?
+
+    public init(
+        id: String, name: String, version: SemanticVersion, kind: ExtensionKind, entry: String,
+        abi: ABIRange, category: String, capabilities: [Capability] = [], quotas: Quotas = Quotas(),
+        dependencies: [String: VersionRange] = [:], files: [String: String] = [:],
+        description: String? = nil, authors: [String]? = nil, license: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.version = version
+        self.kind = kind
+        self.entry = entry
+        self.abi = abi
+        self.category = category
+        self.capabilities = capabilities
+        self.quotas = quotas
+        self.dependencies = dependencies
+        self.files = files
+        self.description = description
+        self.authors = authors
+        self.license = license
+    }
+
+    /// The file name of a manifest inside a package folder.
+    public static let fileName = "extension.json"
+}
