@@ -20,12 +20,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // The versioned C contract between host and extension. Header only (plus a version symbol).
         .target(name: "CHyperMeshABI"),
         // Manifest model, strict decoding, validation, semantic versions and ranges. Foundation only.
         .target(name: "HyperMeshManifest", swiftSettings: strictSwift),
+        // Package layout and file digests (signatures and the TrustChain come later).
+        .target(
+            name: "HyperMeshTrust",
+            dependencies: ["HyperMeshManifest", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
         .target(
             name: "HyperMeshState",
@@ -35,7 +41,7 @@ let package = Package(
         .target(
             name: "HyperMeshExtensions",
             dependencies: [
-                "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState",
+                "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -56,9 +62,10 @@ let package = Package(
         // Test-only helpers: build C and Swift extensions from source, stage packages.
         .target(
             name: "HyperMeshTestSupport",
-            dependencies: ["HyperMeshManifest"],
+            dependencies: ["HyperMeshManifest", "HyperMeshTrust"],
             swiftSettings: strictSwift),
 
+        .testTarget(name: "HyperMeshTrustTests", dependencies: ["HyperMeshTrust", "HyperMeshTestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(
