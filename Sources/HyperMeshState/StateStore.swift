@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+
+/// The host's persistent state in one SQLite database (WAL mode): per-extension key-value storage
+/// today, more tables as the runtime grows. Every method is synchronous and thread-safe; writes are
+/// durable when the method returns (SQLite `synchronous = NORMAL` in WAL mode: a power loss may
+/// drop the last transactions, a process crash does not).
+///
+/// Not guaranteed: isolation between two host processes writing the same extension's keys at the
+/// same time (SQLite serializes them; last writer wins).
+public final class StateStore: Sendable {
+    /// The database file name inside the state directory.
+    public static let fileName = "state.sqlite"
+
+    let database: DatabasePool
+
+    /// Opens (creating if needed) `state.sqlite` in `directory`, creating the directory too.
+    public init(directory: URL) throws(StateError) {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StateError(code: .unavailable, message: "cannot create state directory \(directory.path)", cause: "\(error)")
+        }
+        let path = directory.appendingPathComponent(Self.fileName).path
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch {
+            throw StateError(code: .unavailable, message: "cannot open state database \(path)", cause: "\(error)")
+        }
+    }
+
+    /// Key-value storage scoped to one extension.
+    public func storage(for extensionID: String) -> ExtensionStorage {
+        ExtensionStorage(extensionID: extensionID, store: self)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-extension-kv") { db in
+            try db.execute(sql: """
+                CREATE TABLE extension_kv (
+                    extension_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value BLOB NOT NULL,
+                    PRIMARY KEY (extension_id, key)
+                ) WITHOUT ROWID
+                """)
+        }
+        return migrator
+    }
+}
