@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
         .executable(name: "hypermesh", targets: ["hypermesh"]),
+        // Builds extensions from source and stages packages; used by the tests and the benchmarks.
+        .library(name: "HyperMeshTestSupport", targets: ["HyperMeshTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "HyperMeshCLI",
             dependencies: [
-                "HyperMeshExtensions", "HyperMeshManifest",
+                "HyperMeshExtensions", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),

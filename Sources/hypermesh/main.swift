@@ -1,1 +1,3 @@
-print("hypermesh")
+import HyperMeshCLI
+
+await HyperMeshCommand.main()

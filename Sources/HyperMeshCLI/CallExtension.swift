@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HyperMeshExtensions
+
+/// `hypermesh ext call ID METHOD [INPUT]`: load ID and its dependencies, activate them in order,
+/// call, print the response, then deactivate and unload everything again.
+public struct CallExtension: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "call",
+        abstract: "Call a method of an extension and print the response.",
+        discussion: """
+            Loads the extension and its dependencies, activates them in dependency order, sends
+            INPUT (JSON by convention; default {}) to METHOD, prints the response (pretty-printed
+            when it is JSON), then deactivates and unloads in reverse order. Exit status 1 and a
+            typed error on stderr when anything fails.
+
+            Example: hypermesh ext call org.hypermesh.catalog search '{"query":"logo"}'
+            """)
+
+    @OptionGroup public var host: HostOptions
+    @Argument(help: "The extension id, e.g. org.hypermesh.catalog.") public var id: String
+    @Argument(help: "The method to call.") public var method: String
+    @Argument(help: "The request body (JSON by convention). Default: {}.") public var input: String?
+    @Option(name: .customLong("input-file"), help: "Read the request body from a file ('-' for stdin).")
+    public var inputFile: String?
+    @Flag(help: "Print the response as-is, and errors as JSON on stdout.") public var json = false
+
+    public init() {}
+
+    public func validate() throws {
+        if input != nil && inputFile != nil {
+            throw ValidationError("give the input either as an argument or with --input-file, not both")
+        }
+    }
+
+    public func run() async throws {
+        let console = Console.current
+        let body: [UInt8]
+        do {
+            body = try requestBody()
+        } catch {
+            throw CommandFailure.report(error, json: json)
+        }
+        var session: HostSession?
+        do {
+            let opened = try await HostSession.open(host)
+            session = opened
+            if let problem = opened.problem(for: id) { throw problem.error }
+            try await opened.registry.activate(id)
+            let output = try await opened.registry.call(id, method: method, input: body)
+            console.out(ResponseFormatter.format(output, pretty: !json))
+            await opened.registry.shutdown()
+        } catch {
+            await session?.registry.shutdown()
+            throw CommandFailure.report(error, json: json)
+        }
+    }
+
+    private func requestBody() throws -> [UInt8] {
+        if let inputFile {
+            let data = inputFile == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                : try Data(contentsOf: URL(fileURLWithPath: inputFile))
+            return Array(data)
+        }
+        return Array((input ?? "{}").utf8)
+    }
+}
+
+/// Prints an extension's response: pretty JSON when it parses as JSON, else the text, else a
+/// note with the byte count.
+enum ResponseFormatter {
+    static func format(_ bytes: [UInt8], pretty: Bool) -> String {
+        let data = Data(bytes)
+        if pretty, let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+           let formatted = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) {
+            return String(decoding: formatted, as: UTF8.self)
+        }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return "<\(bytes.count) bytes of binary output>"
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import HyperMeshExtensions
+import HyperMeshState
+
+/// Prints an error the way every command does (plain or JSON) and turns it into exit code 1.
+enum CommandFailure {
+    static func report(_ error: any Error, json: Bool) -> ExitCode {
+        let console = Console.current
+        let record = ErrorRecord(error)
+        if json {
+            console.out(JSONOutput.string(["error": record]))
+        } else {
+            console.err("error: \(record.text)")
+        }
+        return ExitCode(1)
+    }
+}
+
+/// The JSON shape of an error: a stable code, the extension, a message and the cause.
+struct ErrorRecord: Codable, Equatable {
+    var code: String
+    var `extension`: String?
+    var message: String
+    var cause: String?
+
+    init(_ error: any Error) {
+        switch error {
+        case let error as ExtensionError:
+            self.init(code: error.code.rawValue, extension: error.extensionID, message: error.message, cause: error.cause)
+        case let error as StateError:
+            self.init(code: error.code.rawValue, extension: nil, message: error.message, cause: error.cause)
+        default:
+            self.init(code: "cli.error", extension: nil, message: "\(error)", cause: nil)
+        }
+    }
+
+    init(code: String, extension: String?, message: String, cause: String?) {
+        self.code = code
+        self.extension = `extension`
+        self.message = message
+        self.cause = cause
+    }
+
+    var text: String {
+        var text = "[\(code)]"
+        if let `extension` { text += " \(`extension`):" }
+        text += " \(message)"
+        if let cause, !cause.isEmpty { text += "\n  cause: \(cause)" }
+        return text
+    }
+}
+
+enum JSONOutput {
+    static func string(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

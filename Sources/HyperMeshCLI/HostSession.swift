@@ -1,0 +1,25 @@
+import Foundation
+import HyperMeshExtensions
+import HyperMeshState
+
+/// One command's view of the host: the state store, the discovery pass over the search paths,
+/// and a registry with every usable package registered (nothing loaded yet).
+struct HostSession {
+    let registry: ExtensionRegistry
+    let discovery: DiscoveryResult
+    /// Discovery problems plus packages that could not be registered.
+    let problems: [DiscoveryProblem]
+
+    static func open(_ options: HostOptions) async throws -> HostSession {
+        let store = try StateStore(directory: options.resolvedStateDirectory())
+        let registry = ExtensionRegistry(stateStore: store, logger: options.makeLogger())
+        let discovery = ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths))
+        let problems = await registry.registerAll(discovery)
+        return HostSession(registry: registry, discovery: discovery, problems: problems)
+    }
+
+    /// A problem that concerns `id`, if its package was found but is broken.
+    func problem(for id: String) -> DiscoveryProblem? {
+        problems.first { $0.error.extensionID == id }
+    }
+}

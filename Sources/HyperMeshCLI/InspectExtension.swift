@@ -1,0 +1,105 @@
+import ArgumentParser
+import HyperMeshExtensions
+import HyperMeshManifest
+
+/// `hypermesh ext inspect ID`: everything the host knows about one extension.
+public struct InspectExtension: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show an extension's manifest, state, capabilities, quotas (and what enforces each), dependencies and files.",
+        discussion: "With --activate the extension (and its dependencies) is loaded and activated first, so health, metrics and handled asset types are shown too; everything is unloaded afterwards.")
+
+    @OptionGroup public var host: HostOptions
+    @Argument(help: "The extension id.") public var id: String
+    @Flag(help: "Load and activate the extension first, to show runtime information.") public var activate = false
+    @Flag(help: "Print JSON.") public var json = false
+
+    public init() {}
+
+    struct Output: Codable {
+        var id, name, version, kind, category, entry, state, directory: String
+        var description: String?
+        var authors: [String]?
+        var license: String?
+        var abi: String
+        var declaredCapabilities: [String]
+        var grantedCapabilities: [String]
+        var grantSource: String
+        var quotas: [QuotaEnforcement]
+        var dependencies: [String: String]
+        var files: [String: String]
+        var filesVerified: Bool
+        var assetTypes: [String]
+        var health: ExtensionHealth?
+        var metrics: ExtensionMetrics.Snapshot
+        var hostCalls: Int
+        var hostDenials: Int
+        var pinnedInMemory: Bool?
+    }
+
+    public func run() async throws {
+        var session: HostSession?
+        let output: Output
+        do {
+            let opened = try await HostSession.open(host)
+            session = opened
+            if let problem = opened.problem(for: id) { throw problem.error }
+            if activate { try await opened.registry.activate(id) }
+            let info = try await opened.registry.info(id)
+            output = Self.output(for: info)
+            await opened.registry.shutdown()
+        } catch {
+            await session?.registry.shutdown()
+            throw CommandFailure.report(error, json: json)
+        }
+        if json {
+            Console.current.out(JSONOutput.string(output))
+        } else {
+            Console.current.out(Self.text(output))
+        }
+    }
+
+    static func output(for info: ExtensionInfo) -> Output {
+        let manifest = info.manifest
+        return Output(
+            id: manifest.id, name: manifest.name, version: manifest.version.description, kind: manifest.kind.rawValue,
+            category: manifest.category, entry: manifest.entry, state: info.state.description, directory: info.directory,
+            description: manifest.description, authors: manifest.authors, license: manifest.license,
+            abi: manifest.abi.description,
+            declaredCapabilities: manifest.capabilities.map(\.rawValue),
+            grantedCapabilities: info.grantedCapabilities.map(\.rawValue),
+            grantSource: "declared in the manifest (no operator policy in this host version)",
+            quotas: QuotaEnforcement.report(for: manifest),
+            dependencies: manifest.dependencies.mapValues(\.description),
+            files: manifest.files, filesVerified: true,
+            assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
+            hostCalls: info.hostCalls, hostDenials: info.hostDenials, pinnedInMemory: info.pinnedInMemory)
+    }
+
+    static func text(_ output: Output) -> String {
+        var lines = [
+            "\(output.name) (\(output.id)) \(output.version)",
+            "  state:        \(output.state)",
+            "  kind:         \(output.kind), entry \(output.entry), host ABI \(output.abi)",
+            "  category:     \(output.category)",
+            "  package:      \(output.directory) (\(output.files.count) file(s), digests verified)",
+        ]
+        if let description = output.description { lines.append("  description:  \(description)") }
+        if let authors = output.authors { lines.append("  authors:      \(authors.joined(separator: ", "))") }
+        if let license = output.license { lines.append("  license:      \(license)") }
+        lines.append("  capabilities: \(output.grantedCapabilities.isEmpty ? "none" : output.grantedCapabilities.joined(separator: ", ")) — \(output.grantSource)")
+        lines.append("  dependencies: \(output.dependencies.isEmpty ? "none" : output.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        lines.append("  quotas:")
+        let rows = output.quotas.map { ["    \($0.quota)", $0.declared.map(String.init) ?? "default", $0.level.rawValue, $0.mechanism] }
+        lines.append(TextTable.render(rows))
+        if let health = output.health {
+            lines.append("  health:       \(health.status.rawValue)\(health.detail.map { " — \($0)" } ?? "") (error rate \(health.observedErrorRate) over \(health.observedCalls) call(s))")
+            lines.append("  asset types:  \(output.assetTypes.isEmpty ? "none" : output.assetTypes.joined(separator: ", "))")
+            lines.append("  host API:     \(output.hostCalls) call(s), \(output.hostDenials) denied")
+            if let pinned = output.pinnedInMemory {
+                lines.append("  unload:       \(pinned ? "Swift image: stays mapped after unload (RTLD_NODELETE)" : "C image: unmapped on unload")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import HyperMeshExtensions
+
+/// `hypermesh ext list`: every package found on the search paths, and every broken one with why.
+public struct ListExtensions: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the extensions found on the search paths, and the broken packages with the reason.",
+        discussion: "Nothing is loaded: packages are found, their manifests decoded and their file digests checked.")
+
+    @OptionGroup public var host: HostOptions
+    @Flag(help: "Print JSON instead of a table.") public var json = false
+
+    public init() {}
+
+    struct Output: Codable {
+        struct Entry: Codable {
+            var id, name, version, kind, category, state, directory: String
+            var capabilities: [String]
+            var dependencies: [String: String]
+        }
+        struct Problem: Codable {
+            var directory: String
+            var error: ErrorRecord
+        }
+        var extensions: [Entry]
+        var problems: [Problem]
+        var searchPaths: [String]
+    }
+
+    public func run() async throws {
+        let output: Output
+        do {
+            let session = try await HostSession.open(host)
+            output = Output(
+                extensions: await session.registry.list().map { info in
+                    Output.Entry(
+                        id: info.id, name: info.manifest.name, version: info.manifest.version.description,
+                        kind: info.manifest.kind.rawValue, category: info.manifest.category, state: info.state.name,
+                        directory: info.directory, capabilities: info.manifest.capabilities.map(\.rawValue).sorted(),
+                        dependencies: info.manifest.dependencies.mapValues(\.description))
+                },
+                problems: session.problems.map { Output.Problem(directory: $0.directory.path, error: ErrorRecord($0.error)) },
+                searchPaths: session.discovery.searchedPaths.map(\.path))
+        } catch {
+            throw CommandFailure.report(error, json: json)
+        }
+        let console = Console.current
+        if json {
+            console.out(JSONOutput.string(output))
+            return
+        }
+        if output.extensions.isEmpty {
+            console.out("No extensions found. Searched: \(output.searchPaths.joined(separator: ", "))")
+        } else {
+            let rows = [["ID", "VERSION", "KIND", "CATEGORY", "STATE", "PATH"]]
+                + output.extensions.map { [$0.id, $0.version, $0.kind, $0.category, $0.state, $0.directory] }
+            console.out(TextTable.render(rows))
+        }
+        for problem in output.problems {
+            console.out("broken: \(problem.directory)\n  \(problem.error.text.replacingOccurrences(of: "\n", with: "\n  "))")
+        }
+    }
+}

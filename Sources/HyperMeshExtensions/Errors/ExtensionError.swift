@@ -1,0 +1,54 @@
+/// A failure of the runtime about one extension: a stable code, the extension it concerns, a
+/// message that says what happened and how to fix it, and the underlying cause.
+public struct ExtensionError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let code: ExtensionErrorCode
+    /// The extension concerned, when there is one.
+    public let extensionID: String?
+    public let message: String
+    /// The underlying error (a `dlerror` string, a manifest error, the extension's own message…).
+    public let cause: String?
+
+    public init(_ code: ExtensionErrorCode, extensionID: String?, _ message: String, cause: String? = nil) {
+        self.code = code
+        self.extensionID = extensionID
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String {
+        var text = "[\(code.rawValue)]"
+        if let extensionID { text += " \(extensionID):" }
+        text += " \(message)"
+        if let cause, !cause.isEmpty { text += " (cause: \(cause))" }
+        return text
+    }
+}
+
+/// Stable error codes. The raw values are part of the CLI's JSON output: only ever add to them.
+public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
+    // Packages and manifests
+    case invalidManifest = "manifest.invalid"
+    case invalidPackage = "package.invalid"
+    case duplicateExtension = "registry.duplicate"
+    case unknownExtension = "registry.unknown_extension"
+    // Loading
+    case libraryOpenFailed = "load.dlopen_failed"
+    case symbolMissing = "load.symbol_missing"
+    case abiMismatch = "load.abi_mismatch"
+    case metadataMismatch = "load.metadata_mismatch"
+    case createFailed = "load.create_failed"
+    case unsupportedKind = "load.unsupported_kind"
+    // Lifecycle and dependencies
+    case illegalTransition = "lifecycle.illegal_transition"
+    case activationFailed = "lifecycle.activation_failed"
+    case deactivationFailed = "lifecycle.deactivation_failed"
+    case dependencyResolution = "dependency.resolution_failed"
+    case dependedUpon = "dependency.depended_upon"
+    // Calls
+    case notActive = "call.not_active"
+    case methodFailed = "call.method_failed"
+    case invalidOutput = "call.invalid_output"
+    // Assets
+    case assetTypeTaken = "asset.type_taken"
+    case noAssetHandler = "asset.no_handler"
+}

@@ -1,0 +1,141 @@
+import HyperMeshManifest
+
+extension ExtensionRegistry {
+    /// Activates `id` and everything it depends on, dependencies first. Returns the ids this call
+    /// activated, in order (empty if all were already active).
+    ///
+    /// All or nothing: if any extension in the chain fails, the ones this call activated are
+    /// deactivated again (reverse order) and the error names the one that failed and why. The
+    /// failed extension is left `failed` with its cause.
+    @discardableResult
+    public func activate(_ id: String) throws(ExtensionError) -> [String] {
+        _ = try entry(id)
+        let order = try resolution(roots: [id]).activationOrder
+        var activated: [String] = []
+        for dependency in order {
+            do {
+                if try bringUp(dependency) { activated.append(dependency) }
+            } catch {
+                for done in activated.reversed() {
+                    try? tearDown(done)
+                }
+                if dependency == id { throw error }
+                throw ExtensionError(error.code, extensionID: id,
+                                     "cannot activate: its dependency \(dependency) failed: \(error.message)", cause: error.cause)
+            }
+        }
+        return activated
+    }
+
+    /// Brings one extension to `active` from wherever it is. Returns whether it changed anything.
+    private func bringUp(_ id: String) throws(ExtensionError) -> Bool {
+        var state = try entry(id).lifecycle.state
+        if state == .active { return false }
+        if case .suspended(let reason) = state {
+            throw ExtensionError(.notActive, extensionID: id, "the extension is suspended (\(reason)); an operator must resume it")
+        }
+        if state == .verified {
+            try step(id, .resolved)
+            state = .resolved
+        }
+        if state == .resolved || { if case .failed = state { return true } else { return false } }() {
+            try load(id)
+        }
+        let actions = try step(id, .activate)
+        do {
+            for action in actions where action == .callActivate {
+                guard let instance = try entry(id).instance else {
+                    throw ExtensionError(.activationFailed, extensionID: id, "no instance to activate")
+                }
+                try instance.activate()
+            }
+        } catch {
+            fail(id, cause: error.description)
+            throw error
+        }
+        try step(id, .activated)
+        let entry = try entry(id)
+        if let instance = entry.instance {
+            entries[id]?.handle = ExtensionHandle(instance: instance, metrics: entry.metrics)
+        }
+        return true
+    }
+
+    /// Maps the image and creates the instance, checking the ABI and the metadata on the way.
+    private func load(_ id: String) throws(ExtensionError) {
+        let actions = try step(id, .load)
+        do {
+            for action in actions {
+                switch action {
+                case .destroyInstance: releaseInstance(id)
+                case .closeImage: releaseImage(id)
+                case .loadImage: entries[id]?.image = try openImage(id)
+                case .createInstance: entries[id]?.instance = try createInstance(id)
+                default: break
+                }
+            }
+        } catch {
+            fail(id, cause: error.description)
+            throw error
+        }
+        try step(id, .loaded)
+    }
+
+    private func openImage(_ id: String) throws(ExtensionError) -> NativeImage {
+        let entry = try entry(id)
+        let manifest = entry.manifest
+        guard manifest.kind == .native else {
+            throw ExtensionError(.unsupportedKind, extensionID: id,
+                                 "kind '\(manifest.kind.rawValue)' cannot be loaded by this host yet; only 'native' extensions are supported")
+        }
+        guard manifest.abi.contains(hostABIVersion) else {
+            throw ExtensionError(.abiMismatch, extensionID: id,
+                                 "the manifest supports host ABI \(manifest.abi) but this host speaks ABI \(hostABIVersion)")
+        }
+        let image = try NativeImage(path: entry.package.payload.path, extensionID: id)
+        let metadata = image.metadata
+        guard metadata.abiVersion == hostABIVersion else {
+            image.close()
+            throw ExtensionError(.abiMismatch, extensionID: id,
+                                 "the library was built for ABI \(metadata.abiVersion) but this host speaks ABI \(hostABIVersion); rebuild it against this host's hypermesh_extension.h")
+        }
+        guard metadata.id == manifest.id, metadata.version == manifest.version.description else {
+            image.close()
+            throw ExtensionError(.metadataMismatch, extensionID: id,
+                                 "the library reports \(metadata.id) \(metadata.version) but the manifest says \(manifest.id) \(manifest.version); the package holds the wrong library or a stale manifest")
+        }
+        return image
+    }
+
+    private func createInstance(_ id: String) throws(ExtensionError) -> ExtensionInstance {
+        let entry = try entry(id)
+        guard let image = entry.image else {
+            throw ExtensionError(.createFailed, extensionID: id, "the image is not loaded")
+        }
+        let context = HostContext(
+            extensionID: id, grantedCapabilities: Set(entry.manifest.capabilities),
+            storage: stateStore.storage(for: id), events: events, assets: assets, logger: logger)
+        let concurrency = Int(entry.manifest.quotas.concurrency ?? 1)
+        return try ExtensionInstance(image: image, context: context, concurrency: concurrency)
+    }
+
+    /// Marks `id` failed with `cause` and releases whatever it held.
+    func fail(_ id: String, cause: String) {
+        entries[id]?.handle?.closeAndDrain()
+        entries[id]?.handle = nil
+        assets.unregisterAll(of: id)
+        releaseInstance(id)
+        releaseImage(id)
+        _ = try? step(id, .fail(cause: cause))
+    }
+
+    func releaseInstance(_ id: String) {
+        entries[id]?.instance?.destroy()
+        entries[id]?.instance = nil
+    }
+
+    func releaseImage(_ id: String) {
+        entries[id]?.image?.close()
+        entries[id]?.image = nil
+    }
+}

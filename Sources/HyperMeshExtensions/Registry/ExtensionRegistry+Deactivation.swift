@@ -1,0 +1,112 @@
+extension ExtensionRegistry {
+    /// Deactivates `id`. If active extensions depend on it, this is refused unless `cascade` is
+    /// true, in which case they are deactivated first (dependents before dependencies). Returns
+    /// the ids deactivated, in order.
+    @discardableResult
+    public func deactivate(_ id: String, cascade: Bool = false) throws(ExtensionError) -> [String] {
+        _ = try entry(id)
+        let dependents = activeDependents(of: id)
+        if !dependents.isEmpty && !cascade {
+            throw ExtensionError(.dependedUpon, extensionID: id,
+                                 "cannot deactivate: active extensions depend on it: \(dependents.joined(separator: ", ")); deactivate them first or cascade")
+        }
+        var done: [String] = []
+        for dependent in dependents + [id] where try entry(dependent).lifecycle.state == .active {
+            try tearDown(dependent)
+            done.append(dependent)
+        }
+        return done
+    }
+
+    /// Unloads `id` (deactivating it first) and forgets it. Refused while active extensions depend
+    /// on it, unless `cascade` is true: then those are unregistered first. Returns the ids removed.
+    ///
+    /// Native C images are unmapped; Swift images stay mapped (see ``NativeImage``).
+    @discardableResult
+    public func unregister(_ id: String, cascade: Bool = false) throws(ExtensionError) -> [String] {
+        _ = try entry(id)
+        let dependents = activeDependents(of: id)
+        if !dependents.isEmpty && !cascade {
+            throw ExtensionError(.dependedUpon, extensionID: id,
+                                 "cannot unregister: active extensions depend on it: \(dependents.joined(separator: ", ")); unregister them first or cascade")
+        }
+        var removed: [String] = []
+        for target in dependents + [id] {
+            try unload(target)
+            removed.append(target)
+        }
+        return removed
+    }
+
+    /// Deactivates every active extension (dependents first), then unloads everything.
+    /// Errors are logged, never thrown: shutdown always completes.
+    public func shutdown() {
+        let ids = registeredIDs
+        let order = (try? resolution(roots: ids).deactivationOrder) ?? ids.reversed()
+        for id in order where entries[id]?.lifecycle.state == .active {
+            do { try tearDown(id) } catch { logger.error("deactivation failed during shutdown: \(error)") }
+        }
+        for id in order where entries[id] != nil {
+            do { try unload(id) } catch { logger.error("unload failed during shutdown: \(error)") }
+        }
+    }
+
+    /// active -> inactive: stop admitting calls, drain, call deactivate, release asset types.
+    func tearDown(_ id: String) throws(ExtensionError) {
+        entries[id]?.handle?.closeAndDrain()
+        entries[id]?.handle = nil
+        let actions = try step(id, .deactivate)
+        assets.unregisterAll(of: id)
+        do {
+            for action in actions where action == .callDeactivate {
+                try entry(id).instance?.deactivate()
+            }
+        } catch {
+            fail(id, cause: error.description)
+            throw error
+        }
+        try step(id, .deactivated)
+    }
+
+    /// Whatever state -> unloaded, then forgotten.
+    func unload(_ id: String) throws(ExtensionError) {
+        if try entry(id).lifecycle.state == .active {
+            try tearDown(id)
+        }
+        if case .suspended = try entry(id).lifecycle.state {
+            // A suspended extension holds its instance but may not be resumed implicitly:
+            // release it directly.
+            releaseInstance(id)
+            releaseImage(id)
+            entries[id] = nil
+            return
+        }
+        let actions = try step(id, .unload)
+        for action in actions {
+            switch action {
+            case .destroyInstance: releaseInstance(id)
+            case .closeImage: releaseImage(id)
+            default: break
+            }
+        }
+        try step(id, .unloaded)
+        entries[id] = nil
+    }
+
+    /// Registered extensions that are active and depend on `id`, directly or transitively,
+    /// ordered so that each comes before what it depends on.
+    func activeDependents(of id: String) -> [String] {
+        var dependents: [String] = []
+        var frontier = [id]
+        var seen: Set<String> = [id]
+        while let current = frontier.popLast() {
+            for (otherID, other) in entries where !seen.contains(otherID) && other.manifest.dependencies.keys.contains(current) {
+                seen.insert(otherID)
+                frontier.append(otherID)
+                if other.lifecycle.state == .active { dependents.append(otherID) }
+            }
+        }
+        let order = (try? resolution(roots: dependents).deactivationOrder) ?? dependents.sorted()
+        return order.filter(dependents.contains)
+    }
+}

@@ -1,0 +1,53 @@
+import HyperMeshManifest
+
+extension ExtensionRegistry {
+    /// The resolved dependency order of `roots` (and what they need) among registered extensions.
+    public func resolution(roots: [String]) throws(ExtensionError) -> Resolution {
+        do {
+            return try resolver().resolve(roots: roots)
+        } catch {
+            throw ExtensionError(.dependencyResolution, extensionID: error.extensionID, error.message)
+        }
+    }
+
+    /// The resolved dependency order of every registered extension.
+    public func resolutionOfAll() throws(ExtensionError) -> Resolution {
+        try resolution(roots: registeredIDs)
+    }
+
+    /// A view of one extension.
+    public func info(_ id: String) throws(ExtensionError) -> ExtensionInfo {
+        let entry = try entry(id)
+        let context = entry.instance?.context
+        return ExtensionInfo(
+            manifest: entry.manifest,
+            directory: entry.package.directory.path,
+            state: entry.lifecycle.state,
+            grantedCapabilities: entry.manifest.capabilities.sorted(),
+            assetTypes: assets.assetTypes(of: id),
+            metrics: entry.metrics.snapshot,
+            health: entry.instance.map { ExtensionHealth(reportedJSON: $0.reportedHealth(), metrics: entry.metrics.snapshot) },
+            hostCalls: context?.counters.callCount ?? 0,
+            hostDenials: context?.counters.denialCount ?? 0,
+            pinnedInMemory: entry.image?.usesSwiftRuntime)
+    }
+
+    /// Views of every registered extension, sorted by id.
+    public func list() -> [ExtensionInfo] {
+        registeredIDs.compactMap { try? info($0) }
+    }
+
+    /// Registered extension ids grouped by manifest category, each list sorted.
+    public func categories() -> [String: [String]] {
+        Dictionary(grouping: entries.values, by: { $0.manifest.category }).mapValues { $0.map(\.id).sorted() }
+    }
+
+    /// The state of one extension.
+    public func state(of id: String) throws(ExtensionError) -> LifecycleState {
+        try entry(id).lifecycle.state
+    }
+
+    func resolver() -> DependencyResolver {
+        DependencyResolver(available: entries.values.map { DependencyNode(manifest: $0.manifest) }, hostABIVersion: hostABIVersion)
+    }
+}

@@ -1,0 +1,144 @@
+import CHyperMeshABI
+import HyperMeshManifest
+import HyperMeshState
+import Logging
+
+/// The host's registry of extensions: registers discovered packages, resolves their dependencies,
+/// loads, activates, deactivates and unloads them, and routes calls.
+///
+/// Lifecycle decisions are made by the pure ``ExtensionLifecycle`` state machine; the registry
+/// performs the actions it returns (map the library, create the instance, call activate…) and
+/// publishes every state change on ``lifecycleChanges``. Activation runs in dependency order and
+/// is all-or-nothing: if one extension in the chain fails, the ones this call activated are
+/// deactivated again in reverse order. Calls do not run on the actor: ``call(_:method:input:)``
+/// takes the extension's ``ExtensionHandle`` and calls through it on the caller's thread.
+///
+/// Not guaranteed: protection from an in-process extension that crashes or never returns.
+public actor ExtensionRegistry {
+    /// The host's `HYPERMESH_ABI_VERSION`.
+    public nonisolated let hostABIVersion: UInt32
+    /// Events extensions emit through the host API.
+    public nonisolated let events: EventBus
+    /// Which extension handles which asset type.
+    public nonisolated let assets: AssetManager
+    /// Every lifecycle state change, for listeners.
+    public nonisolated let lifecycleChanges = Broadcast<LifecycleChange>()
+
+    let stateStore: StateStore
+    let logger: Logger
+    var entries: [String: RegisteredExtension] = [:]
+
+    public init(
+        stateStore: StateStore, events: EventBus = EventBus(), assets: AssetManager = AssetManager(),
+        logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION
+    ) {
+        self.stateStore = stateStore
+        self.events = events
+        self.assets = assets
+        self.logger = logger
+        self.hostABIVersion = hostABIVersion
+    }
+
+    // MARK: Registration
+
+    /// Registers a discovered (file-checked) package. Its state becomes `verified`.
+    public func register(_ package: DiscoveredPackage) throws(ExtensionError) {
+        let id = package.manifest.id
+        guard entries[id] == nil else {
+            throw ExtensionError(.duplicateExtension, extensionID: id,
+                                 "an extension with this id is already registered (from \(entries[id]!.package.directory.path))")
+        }
+        entries[id] = RegisteredExtension(package: package)
+        try step(id, .verified)
+    }
+
+    /// Registers every package of a discovery pass; returns the ones that could not be registered
+    /// together with the discovery problems. One failure never stops the others.
+    @discardableResult
+    public func registerAll(_ discovery: DiscoveryResult) -> [DiscoveryProblem] {
+        var problems = discovery.problems
+        for package in discovery.packages {
+            do {
+                try register(package)
+            } catch {
+                problems.append(DiscoveryProblem(directory: package.directory, error: error))
+            }
+        }
+        return problems
+    }
+
+    /// Ids of every registered extension, sorted.
+    public var registeredIDs: [String] { entries.keys.sorted() }
+
+    // MARK: Calls
+
+    /// The call handle of an active extension.
+    public func handle(for id: String) throws(ExtensionError) -> ExtensionHandle {
+        let entry = try entry(id)
+        guard let handle = entry.handle, entry.lifecycle.canAcceptCalls else {
+            throw ExtensionError(.notActive, extensionID: id,
+                                 "the extension is \(entry.lifecycle.state); activate it first (hypermesh ext call activates for you)")
+        }
+        return handle
+    }
+
+    /// Calls `method` on an active extension. The call itself runs on the caller's thread.
+    public nonisolated func call(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
+        try await handle(for: id).call(method: method, input: input)
+    }
+
+    /// Routes a request for an asset type to the extension that handles it.
+    public nonisolated func callAsset(type assetType: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
+        guard let handler = assets.handler(for: assetType) else {
+            let known = assets.allHandlers().map(\.assetType)
+            throw ExtensionError(.noAssetHandler, extensionID: nil,
+                                 "no active extension handles asset type '\(assetType)'"
+                                     + (known.isEmpty ? "" : "; handled types: \(known.joined(separator: ", "))"))
+        }
+        return try await call(handler, method: method, input: input)
+    }
+
+    // MARK: Internals shared by the lifecycle operations
+
+    func entry(_ id: String) throws(ExtensionError) -> RegisteredExtension {
+        guard let entry = entries[id] else {
+            let known = entries.keys.sorted()
+            throw ExtensionError(.unknownExtension, extensionID: id,
+                                 "no extension with this id is registered"
+                                     + (known.isEmpty ? "" : "; registered: \(known.joined(separator: ", "))"))
+        }
+        return entry
+    }
+
+    /// Applies a lifecycle event, publishes the resulting change, and returns the other actions.
+    @discardableResult
+    func step(_ id: String, _ event: LifecycleEvent) throws(ExtensionError) -> [LifecycleAction] {
+        guard var entry = entries[id] else { throw try unknown(id) }
+        let actions: [LifecycleAction]
+        do {
+            actions = try entry.lifecycle.apply(event)
+        } catch {
+            throw ExtensionError(.illegalTransition, extensionID: id, error.message)
+        }
+        entries[id] = entry
+        var rest: [LifecycleAction] = []
+        for action in actions {
+            if case .publish(let change) = action {
+                logger.info("lifecycle \(change.from.name) -> \(change.to.name)", metadata: ["extension": "\(id)", "event": "\(change.event.name)"])
+                lifecycleChanges.publish(change)
+            } else {
+                rest.append(action)
+            }
+        }
+        return rest
+    }
+
+    private func unknown(_ id: String) throws(ExtensionError) -> ExtensionError {
+        do {
+            _ = try entry(id)
+        } catch {
+            return error
+        }
+        return ExtensionError(.unknownExtension, extensionID: id, "no extension with this id is registered")
+    }
+}

@@ -1,0 +1,21 @@
+import HyperMeshManifest
+
+/// The registry's record of one extension: its package, where it is in its lifecycle, and the
+/// live objects it holds while loaded.
+struct RegisteredExtension {
+    let package: DiscoveredPackage
+    var lifecycle: ExtensionLifecycle
+    var image: NativeImage?
+    var instance: ExtensionInstance?
+    var handle: ExtensionHandle?
+    let metrics: ExtensionMetrics
+
+    var manifest: Manifest { package.manifest }
+    var id: String { package.manifest.id }
+
+    init(package: DiscoveredPackage) {
+        self.package = package
+        self.lifecycle = ExtensionLifecycle(extensionID: package.manifest.id)
+        self.metrics = ExtensionMetrics(extensionID: package.manifest.id)
+    }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# HyperMesh extensions, end to end: build the host CLI and the Catalog extension, stage Catalog
+# as a package, list it, add and search assets through `hypermesh ext call`, show the assets
+# persist across separate host runs, install and update a package, inspect, and unload.
+#
+# Usage: ./demo_extension_loading.sh            (work folder: ./demo-work, recreated each run)
+#        DEMO_DIR=/tmp/x ./demo_extension_loading.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/bootstrap.sh
+
+DEMO_DIR="${DEMO_DIR:-$PWD/demo-work}"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Build the host CLI and the Catalog extension (release)"
+swift build -c release --product hypermesh
+swift build -c release --product CatalogExtension
+BIN="$(swift build -c release --show-bin-path)"
+HM="$BIN/hypermesh"
+
+rm -rf "$DEMO_DIR"
+mkdir -p "$DEMO_DIR/extensions"
+export HYPERMESH_STATE_DIR="$DEMO_DIR/state"
+export HYPERMESH_EXTENSION_PATH="$DEMO_DIR/extensions"
+
+step "Stage the Catalog package (manifest + library, with SHA-256 of every file)"
+"$HM" ext stage --manifest Examples/catalog.manifest.template.json \
+    --payload "$BIN/libCatalogExtension.so" --out "$DEMO_DIR/extensions/catalog"
+cat "$DEMO_DIR/extensions/catalog/extension.json"
+
+step "List the extensions the host finds"
+"$HM" ext list
+
+step "Add assets (each command is a separate host run: load, activate, call, deactivate, unload)"
+"$HM" ext call org.hypermesh.catalog add \
+    '{"type":"document","name":"welcome","version":"1.0.0","tags":["intro","docs"],"content":"Hello, HyperMesh!"}'
+"$HM" ext call org.hypermesh.catalog add \
+    '{"type":"configuration","name":"node-defaults","version":"1.0.0","tags":["ops"],"content":"{\"peers\":8}"}'
+
+step "Search: the assets persisted across host runs (SQLite under $HYPERMESH_STATE_DIR)"
+"$HM" ext call org.hypermesh.catalog search '{"query":"wel"}'
+"$HM" ext call org.hypermesh.catalog search '{"tag":"ops"}'
+
+step "Install a package, update it atomically, roll it back"
+"$HM" ext call org.hypermesh.catalog install \
+    '{"name":"starter-kit","version":"1.0.0","assets":[{"type":"document","name":"readme","version":"1.0.0","content":"v1"}]}'
+"$HM" ext call org.hypermesh.catalog update \
+    '{"name":"starter-kit","version":"1.1.0","assets":[{"type":"document","name":"readme","version":"1.1.0","content":"v1.1"}]}'
+"$HM" ext call org.hypermesh.catalog rollback '{"name":"starter-kit"}'
+"$HM" ext call org.hypermesh.catalog packages
+
+step "A refused call: a typed error, and the host exits cleanly with status 1"
+if "$HM" ext call org.hypermesh.catalog get '{"type":"document","name":"missing"}'; then
+    echo "expected a not-found error" >&2; exit 1
+fi
+
+step "Inspect Catalog while active: state, capabilities, quotas and what enforces them, health"
+"$HM" ext inspect org.hypermesh.catalog --activate
+
+step "The lifecycle trail of one call (load -> activate -> call -> deactivate -> unload)"
+"$HM" ext call org.hypermesh.catalog list '{}' --log-level info
+
+echo
+echo "Demo finished. State: $HYPERMESH_STATE_DIR  Packages: $HYPERMESH_EXTENSION_PATH"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the project needs beyond the Swift toolchain, on Debian/Ubuntu, if missing:
+#   libsqlite3-dev  SQLite headers for GRDB (extension state)
+#   python3 + jsonschema (from PyPI) for the test that checks the manifest JSON Schema
+# Safe to run repeatedly; does nothing when everything is present.
+set -euo pipefail
+
+need_apt=()
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need_apt+=(libsqlite3-dev)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
+command -v clang >/dev/null 2>&1 || need_apt+=(clang)
+
+if ((${#need_apt[@]})); then
+    echo "bootstrap: installing ${need_apt[*]}" >&2
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+    echo "bootstrap: installing the Python package jsonschema" >&2
+    python3 -m pip install --quiet jsonschema || python3 -m pip install --quiet --break-system-packages jsonschema
+fi
