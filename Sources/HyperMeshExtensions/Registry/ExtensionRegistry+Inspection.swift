@@ -48,6 +48,6 @@ extension ExtensionRegistry {
     }
 
     func resolver() -> DependencyResolver {
-        DependencyResolver(available: entries.values.map { DependencyNode(manifest: $0.manifest) }, hostABIVersion: hostABIVersion)
+        DependencyResolver(nodes: entries.values.map { DependencyNode(manifest: $0.manifest) }, hostABI: hostABIVersion)
     }
 }
