@@ -11,4 +11,7 @@ public struct ABIRange: Sendable, Hashable, Codable, CustomStringConvertible {
     public func contains(_ version: UInt32) -> Bool { (min...max).contains(version) }
 
     public var description: String { min == max ? "\(min)" : "\(min)...\(max)" }
+
+    /// The JSON keys of `abi` in `extension.json` (both required).
+    public static let jsonKeys = ["min", "max"]
 }

@@ -1,7 +1,9 @@
 /// The model of `extension.json`: who an extension is, what it runs, what it needs.
 ///
 /// Decode it with ``ManifestDecoder``, which is strict (an unknown key is an error naming its JSON
-/// path) and validates every field; the memberwise initializer does no validation.
+/// path) and validates every field; the memberwise initializer does no validation (use
+/// ``validate()``). ``jsonData(prettyPrinted:)`` writes the canonical JSON. The synthesized
+/// `Codable` conformance is not strict; do not use it to read `extension.json`.
 public struct Manifest: Sendable, Hashable, Codable {
     /// Reverse-DNS identifier, e.g. `org.hypermesh.catalog`.
     public var id: String
@@ -20,7 +22,7 @@ public struct Manifest: Sendable, Hashable, Codable {
     public var quotas: Quotas
     /// Extension id → acceptable versions.
     public var dependencies: [String: VersionRange]
-    /// Package-relative path → lowercase hex SHA-256 of the file's bytes. Must list `entry`.
+    /// Package-relative path → lowercase hex SHA-256 of the file's bytes. When not empty, must list `entry`.
     public var files: [String: String]
     public var description: String?
     public var authors: [String]?
@@ -50,4 +52,13 @@ public struct Manifest: Sendable, Hashable, Codable {
 
     /// The file name of a manifest inside a package folder.
     public static let fileName = "extension.json"
+
+    /// The top-level JSON keys, required ones first, in the order the decoder checks them.
+    public static let jsonKeys = [
+        "id", "name", "version", "kind", "entry", "abi", "category",
+        "capabilities", "quotas", "dependencies", "files", "description", "authors", "license",
+    ]
+
+    /// The top-level JSON keys that must be present.
+    public static let requiredJSONKeys = ["id", "name", "version", "kind", "entry", "abi", "category"]
 }

@@ -4,20 +4,26 @@
 /// security layer lands). In this version of the runtime only `concurrency` is enforced (by the
 /// registry's admission); the others are recorded and shown by `hypermesh ext inspect` as
 /// "declared, not yet enforced".
+///
+/// Zero is allowed only where it means something an extension can live with: `storageBytes`,
+/// `networkBytes` and `fileDescriptors` may be 0 ("uses none of it"); `cpuMillisecondsPerCall`,
+/// `memoryBytes`, `operationsPerSecond` and `concurrency` must be at least 1, because 0 would make
+/// every call fail (see ``minimumValue(forKey:)``). ``ManifestDecoder`` enforces these minimums;
+/// the memberwise initializer does not.
 public struct Quotas: Sendable, Hashable, Codable {
-    /// CPU time per call, in milliseconds.
+    /// CPU time per call, in milliseconds. At least 1.
     public var cpuMillisecondsPerCall: UInt64?
-    /// Memory, in bytes.
+    /// Memory, in bytes. At least 1.
     public var memoryBytes: UInt64?
-    /// Persistent storage, in bytes.
+    /// Persistent storage, in bytes. 0 means no persistent storage.
     public var storageBytes: UInt64?
-    /// Network traffic, in bytes.
+    /// Network traffic, in bytes. 0 means no network traffic.
     public var networkBytes: UInt64?
-    /// Open file descriptors.
+    /// Open file descriptors. 0 means the extension opens none.
     public var fileDescriptors: UInt32?
-    /// Calls and host API operations per second.
+    /// Calls and host API operations per second. At least 1.
     public var operationsPerSecond: UInt32?
-    /// Calls in flight at once. Default 1 (calls are serialized).
+    /// Calls in flight at once. Default 1 (calls are serialized). At least 1.
     public var concurrency: UInt32?
 
     public init(
@@ -39,4 +45,12 @@ public struct Quotas: Sendable, Hashable, Codable {
         "cpuMillisecondsPerCall", "memoryBytes", "storageBytes", "networkBytes",
         "fileDescriptors", "operationsPerSecond", "concurrency",
     ]
+
+    /// The JSON keys whose value may be 0.
+    public static let keysAllowingZero: Set<String> = ["storageBytes", "networkBytes", "fileDescriptors"]
+
+    /// The smallest value accepted for a quota key: 0 for ``keysAllowingZero``, 1 for the others.
+    public static func minimumValue(forKey key: String) -> UInt64 {
+        keysAllowingZero.contains(key) ? 0 : 1
+    }
 }

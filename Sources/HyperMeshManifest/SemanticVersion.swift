@@ -93,14 +93,22 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         case (false, false): break
         }
         for (left, right) in zip(lhs.prerelease, rhs.prerelease) where left != right {
-            switch (UInt64(left), UInt64(right)) {
-            case let (l?, r?): return l < r
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return left < right
+            switch (isNumeric(left), isNumeric(right)) {
+            case (true, true):
+                // Compare as numbers of any size: without leading zeros, longer means larger.
+                if left.utf8.count != right.utf8.count { return left.utf8.count < right.utf8.count }
+                return left.utf8.lexicographicallyPrecedes(right.utf8)
+            case (true, false): return true
+            case (false, true): return false
+            case (false, false): return left.utf8.lexicographicallyPrecedes(right.utf8)
             }
         }
         return lhs.prerelease.count < rhs.prerelease.count
+    }
+
+    /// A pre-release identifier made of ASCII digits only (compared numerically).
+    private static func isNumeric(_ identifier: String) -> Bool {
+        !identifier.isEmpty && identifier.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,6 +137,12 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
 public struct SemanticVersionError: Error, Sendable, Equatable, CustomStringConvertible {
     public let text: String
     public let reason: String
+
+    public init(text: String, reason: String) {
+        self.text = text
+        self.reason = reason
+    }
+
     public var description: String { "'\(text)' is not a semantic version: \(reason)" }
 }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A set of acceptable semantic versions, written the way package managers do.
 ///
 /// Grammar (whitespace-separated comparators are ANDed, `||` separates alternatives):
@@ -8,6 +6,10 @@ import Foundation
 /// - `>1.2.3`, `>=1.2.3`, `<1.2.3`, `<=1.2.3`;
 /// - `^1.2.3` — compatible: `>=1.2.3 <2.0.0` (for `0.x`: `^0.2.3` = `>=0.2.3 <0.3.0`, `^0.0.3` = `>=0.0.3 <0.0.4`);
 /// - `~1.2.3` — patch updates: `>=1.2.3 <1.3.0`.
+///
+/// Only spaces and tabs separate comparators (and may surround `||` and the whole range); an
+/// operator must touch its version (`>=1.2.3`, not `>= 1.2.3`). `x` and `*` stand alone: partial
+/// versions such as `1.x` or `1.2` are not accepted.
 ///
 /// Pre-release versions match only a comparator that names a pre-release of the same
 /// `MAJOR.MINOR.PATCH` (as npm does), so `^1.0.0` never picks `2.0.0-beta`.
@@ -37,10 +39,10 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, Codable
     public let text: String
 
     public init(parsing text: String) throws(VersionRangeError) {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.trimmingSpacesAndTabs()
         guard !trimmed.isEmpty else { throw VersionRangeError(text: text, reason: "empty range; use * for any version") }
         var alternatives: [[Comparator]] = []
-        for alternative in trimmed.components(separatedBy: "||") {
+        for alternative in trimmed.split(separator: "||", omittingEmptySubsequences: false) {
             let tokens = alternative.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             guard !tokens.isEmpty else { throw VersionRangeError(text: text, reason: "empty alternative around '||'") }
             var comparators: [Comparator] = []
@@ -53,10 +55,14 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, Codable
         self.text = trimmed
     }
 
-    /// A range that matches exactly one version.
+    private init(alternatives: [[Comparator]], text: String) {
+        self.alternatives = alternatives
+        self.text = text
+    }
+
+    /// A range that matches exactly one version (build metadata ignored).
     public static func exactly(_ version: SemanticVersion) -> VersionRange {
-        // Force-try is safe: the description of a valid version always parses.
-        try! VersionRange(parsing: "=" + version.description)
+        VersionRange(alternatives: [[Comparator(operation: .equal, version: version)]], text: "=" + version.description)
     }
 
     public func contains(_ version: SemanticVersion) -> Bool {
@@ -108,19 +114,30 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, Codable
             throw VersionRangeError(text: text, reason: "in '\(token)': \(error.description)")
         }
         if let operation { return [Comparator(operation: operation, version: version)] }
-        let upper: SemanticVersion
-        if prefix == "^" {
-            if version.major > 0 {
-                upper = SemanticVersion(version.major + 1, 0, 0)
-            } else if version.minor > 0 {
-                upper = SemanticVersion(0, version.minor + 1, 0)
-            } else {
-                upper = SemanticVersion(0, 0, version.patch + 1)
-            }
-        } else {
-            upper = SemanticVersion(version.major, version.minor + 1, 0)
+        guard let upper = prefix == "^" ? caretUpperBound(of: version) : tildeUpperBound(of: version) else {
+            throw VersionRangeError(text: text, reason: "in '\(token)': the upper bound of the range does not fit in a 64-bit version number")
         }
         return [Comparator(operation: .greaterOrEqual, version: version), Comparator(operation: .less, version: upper)]
+    }
+
+    /// The exclusive upper bound of `^version`, or nil if it overflows.
+    private static func caretUpperBound(of version: SemanticVersion) -> SemanticVersion? {
+        if version.major > 0 {
+            let (major, overflow) = version.major.addingReportingOverflow(1)
+            return overflow ? nil : SemanticVersion(major, 0, 0)
+        }
+        if version.minor > 0 {
+            let (minor, overflow) = version.minor.addingReportingOverflow(1)
+            return overflow ? nil : SemanticVersion(0, minor, 0)
+        }
+        let (patch, overflow) = version.patch.addingReportingOverflow(1)
+        return overflow ? nil : SemanticVersion(0, 0, patch)
+    }
+
+    /// The exclusive upper bound of `~version`, or nil if it overflows.
+    private static func tildeUpperBound(of version: SemanticVersion) -> SemanticVersion? {
+        let (minor, overflow) = version.minor.addingReportingOverflow(1)
+        return overflow ? nil : SemanticVersion(version.major, minor, 0)
     }
 }
 
@@ -128,14 +145,21 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, Codable
 public struct VersionRangeError: Error, Sendable, Equatable, CustomStringConvertible {
     public let text: String
     public let reason: String
+
+    public init(text: String, reason: String) {
+        self.text = text
+        self.reason = reason
+    }
+
     public var description: String { "'\(text)' is not a version range: \(reason)" }
 }
 
 extension StringProtocol {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
+    /// The text without leading and trailing spaces and tabs (the only separators a range allows).
+    func trimmingSpacesAndTabs() -> String {
+        var characters = Substring(self)
+        while let first = characters.first, first == " " || first == "\t" { characters.removeFirst() }
+        while let last = characters.last, last == " " || last == "\t" { characters.removeLast() }
+        return String(characters)
     }
 }
