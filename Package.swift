@@ -68,7 +68,9 @@ let package = Package(
             swiftSettings: strictSwift),
 
         .testTarget(name: "HyperMeshTrustTests", dependencies: ["HyperMeshTrust", "HyperMeshTestSupport"], swiftSettings: strictSwift),
-        .testTarget(name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest"], exclude: ["Examples"],
+            swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshExtensionsTests",

@@ -6,12 +6,17 @@ import Synchronization
 public final class Console: Sendable {
     @TaskLocal public static var current = Console()
 
-    private let captured: Mutex<(out: String, err: String)>?
+    private final class Buffer: Sendable {
+        let text = Mutex((out: "", err: ""))
+        func withLock<T>(_ body: (inout (out: String, err: String)) -> T) -> T { text.withLock { body(&$0) } }
+    }
+
+    private let captured: Buffer?
 
     /// A console that writes to the process's stdout and stderr.
     public init() { captured = nil }
 
-    private init(capturing: Bool) { captured = Mutex((out: "", err: "")) }
+    private init(capturing: Bool) { captured = Buffer() }
 
     /// A console that keeps everything in memory.
     public static func capture() -> Console { Console(capturing: true) }

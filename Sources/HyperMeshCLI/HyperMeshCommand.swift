@@ -29,3 +29,23 @@ public struct ExtensionCommand: AsyncParsableCommand {
 
     public init() {}
 }
+
+extension HyperMeshCommand {
+    /// Parses the process arguments and runs the chosen command (the executable's entry point).
+    public static func runAsRoot() async {
+        await runAsync(Self.self)
+    }
+
+    private static func runAsync<Command: AsyncParsableCommand>(_ command: Command.Type) async {
+        do {
+            var parsed = try await Command.asyncParseAsRoot(nil)
+            if var asyncCommand = parsed as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try parsed.run()
+            }
+        } catch {
+            Command.exit(withError: error)
+        }
+    }
+}

@@ -69,7 +69,7 @@ public struct StageExtension: AsyncParsableCommand {
         }
         var staged = template
         staged.files = digests
-        let data = try staged.jsonData(prettyPrinted: true)
+        let data = staged.jsonData(prettyPrinted: true)
         // Decode what we wrote, so a package this command makes always passes the host's checks.
         _ = try ManifestDecoder.decode(data, source: "staged manifest")
         try data.write(to: directory.appendingPathComponent(Manifest.fileName))

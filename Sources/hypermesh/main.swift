@@ -1,3 +1,3 @@
 import HyperMeshCLI
 
-await HyperMeshCommand.main()
+await HyperMeshCommand.runAsRoot()

@@ -13,7 +13,9 @@ import Logging
 /// the table's `alloc`) when the caller passed one.
 public enum HostAPIBroker {
     /// The table handed to every native extension's `create`. Allocated once, never freed.
-    public static let table: UnsafePointer<hypermesh_host_api> = {
+    public static var table: UnsafePointer<hypermesh_host_api> { sharedTable.pointer }
+
+    private static let sharedTable = HostTable {
         let pointer = UnsafeMutablePointer<hypermesh_host_api>.allocate(capacity: 1)
         pointer.initialize(to: hypermesh_host_api(
             struct_size: UInt32(MemoryLayout<hypermesh_host_api>.size),
@@ -64,7 +66,7 @@ public enum HostAPIBroker {
             register_asset_type: { context, assetType, length, error in
                 HostAPIBroker.run(context, error, needs: .assetManagement) { host in
                     let type = try HostAPIBroker.requireString(assetType, length, "asset type")
-                    do {
+                    do throws(ExtensionError) {
                         try host.assets.register(assetType: type, extensionID: host.extensionID)
                     } catch {
                         throw HostCallFailure(HYPERMESH_ERR_CONFLICT, error.message)
@@ -80,7 +82,7 @@ public enum HostAPIBroker {
             }
         ))
         return UnsafePointer(pointer)
-    }()
+    }
 
     /// The opaque handle for a context. Valid while the context is alive (the instance retains it).
     static func handle(for context: HostContext) -> OpaquePointer {
@@ -95,29 +97,29 @@ public enum HostAPIBroker {
     /// Runs one host function: resolves the caller, checks the capability, maps every failure
     /// to a status and an error message.
     static func run(
-        _ handle: OpaquePointer?, _ error: UnsafeMutablePointer<hypermesh_error>?, needs capability: Capability,
+        _ handle: OpaquePointer?, _ errorOut: UnsafeMutablePointer<hypermesh_error>?, needs capability: Capability,
         _ body: (HostContext) throws -> Void
     ) -> hypermesh_status {
         guard let host = context(handle) else {
-            return fail(error, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "NULL context handle"))
+            return fail(errorOut, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "NULL context handle"))
         }
         host.counters.recordCall()
         guard host.grantedCapabilities.contains(capability) else {
             host.counters.recordDenial()
             host.logger.warning("host call denied: capability '\(capability.rawValue)' not granted")
-            return fail(error, HostCallFailure(HYPERMESH_ERR_PERMISSION_DENIED,
+            return fail(errorOut, HostCallFailure(HYPERMESH_ERR_PERMISSION_DENIED,
                                                "\(host.extensionID) was not granted the '\(capability.rawValue)' capability; declare it in extension.json"))
         }
         do {
             try body(host)
             return HYPERMESH_OK
         } catch let failure as HostCallFailure {
-            return fail(error, failure)
+            return fail(errorOut, failure)
         } catch let failure as StateError {
             let status = failure.code == .unavailable ? HYPERMESH_ERR_UNAVAILABLE : HYPERMESH_ERR_INVALID_ARGUMENT
-            return fail(error, HostCallFailure(status, failure.description))
+            return fail(errorOut, HostCallFailure(status, failure.description))
         } catch {
-            return fail(error, HostCallFailure(HYPERMESH_ERR_INTERNAL, "\(error)"))
+            return fail(errorOut, HostCallFailure(HYPERMESH_ERR_INTERNAL, "\(error)"))
         }
     }
 
@@ -169,6 +171,12 @@ public enum HostAPIBroker {
         default: return .error
         }
     }
+}
+
+/// Holds the one host table. The table is immutable after creation, so sharing it is safe.
+private final class HostTable: @unchecked Sendable {
+    let pointer: UnsafePointer<hypermesh_host_api>
+    init(_ make: () -> UnsafePointer<hypermesh_host_api>) { pointer = make() }
 }
 
 /// A host function's refusal: the status returned to the extension and the message it gets.

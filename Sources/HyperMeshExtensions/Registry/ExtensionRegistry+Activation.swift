@@ -13,7 +13,7 @@ extension ExtensionRegistry {
         let order = try resolution(roots: [id]).activationOrder
         var activated: [String] = []
         for dependency in order {
-            do {
+            do throws(ExtensionError) {
                 if try bringUp(dependency) { activated.append(dependency) }
             } catch {
                 for done in activated.reversed() {
@@ -42,7 +42,7 @@ extension ExtensionRegistry {
             try load(id)
         }
         let actions = try step(id, .activate)
-        do {
+        do throws(ExtensionError) {
             for action in actions where action == .callActivate {
                 guard let instance = try entry(id).instance else {
                     throw ExtensionError(.activationFailed, extensionID: id, "no instance to activate")
@@ -64,7 +64,7 @@ extension ExtensionRegistry {
     /// Maps the image and creates the instance, checking the ABI and the metadata on the way.
     private func load(_ id: String) throws(ExtensionError) {
         let actions = try step(id, .load)
-        do {
+        do throws(ExtensionError) {
             for action in actions {
                 switch action {
                 case .destroyInstance: releaseInstance(id)

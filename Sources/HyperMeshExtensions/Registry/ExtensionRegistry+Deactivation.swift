@@ -57,7 +57,7 @@ extension ExtensionRegistry {
         entries[id]?.handle = nil
         let actions = try step(id, .deactivate)
         assets.unregisterAll(of: id)
-        do {
+        do throws(ExtensionError) {
             for action in actions where action == .callDeactivate {
                 try entry(id).instance?.deactivate()
             }
