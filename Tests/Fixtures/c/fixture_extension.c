@@ -1,0 +1,445 @@
+/*
+ * fixture_extension.c — one configurable C extension for the host's tests (success and failure paths).
+ *
+ * Build (ExtensionBuilder.buildC does this):
+ *   clang -shared -fPIC -O1 -I Sources/CHyperMeshABI/include [-D...] fixture_extension.c -o libfixture.so
+ *
+ * Configuration macros (string values are C string literals, e.g. -DFIXTURE_ID='"org.x"'):
+ *   FIXTURE_ID                  metadata id            (default "org.hypermesh.tests.fixture")
+ *   FIXTURE_VERSION             metadata version       (default "1.0.0")
+ *   FIXTURE_NAME                metadata name          (default "Fixture")
+ *   FIXTURE_ABI                 metadata abi_version   (default HYPERMESH_ABI_VERSION)
+ *   FIXTURE_EVENT_TOPIC         topic of `event`       (default "fixture.event")
+ *   FIXTURE_HEALTH_STATUS       health status          (default "healthy")
+ *   FIXTURE_OMIT_METADATA       defined: no hypermesh_extension_metadata symbol
+ *   FIXTURE_OMIT_CREATE         defined: no hypermesh_extension_create symbol
+ *   FIXTURE_OMIT_DESTROY        defined: no hypermesh_extension_destroy symbol
+ *   FIXTURE_CREATE_RETURNS_NULL defined: create fails with INVALID_ARGUMENT "fixture refused to start"
+ *   FIXTURE_ACTIVATE_FAILS      defined: activate fails with UNAVAILABLE "fixture refused to activate"
+ *
+ * Methods (JSON in, JSON out):
+ *   echo      returns the input bytes unchanged
+ *   fail      fails with INVALID_ARGUMENT "fixture failure"
+ *   put       {"key":K,"value":V} -> storage_put(K, V) -> {}
+ *   get       {"key":K} -> the stored bytes of K (a host error, e.g. NOT_FOUND, is passed through)
+ *   delete    {"key":K} -> storage_delete(K) -> {}
+ *   list      {"prefix":P} -> the host's storage_list answer (a JSON array of keys)
+ *   event     emits FIXTURE_EVENT_TOPIC with the input bytes as payload -> {}
+ *   register  {"type":T} -> register_asset_type(T) -> {}
+ *   log       {"message":M} -> host log at INFO -> {}
+ *   anything else fails with UNKNOWN_METHOD.
+ * Host errors are passed through unchanged (same code, same host-allocated message).
+ *
+ * Exported for tests: int fixture_live_instances(void) — instances created and not yet destroyed.
+ */
+#include "hypermesh_extension.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef FIXTURE_ID
+#define FIXTURE_ID "org.hypermesh.tests.fixture"
+#endif
+#ifndef FIXTURE_VERSION
+#define FIXTURE_VERSION "1.0.0"
+#endif
+#ifndef FIXTURE_NAME
+#define FIXTURE_NAME "Fixture"
+#endif
+#ifndef FIXTURE_ABI
+#define FIXTURE_ABI HYPERMESH_ABI_VERSION
+#endif
+#ifndef FIXTURE_EVENT_TOPIC
+#define FIXTURE_EVENT_TOPIC "fixture.event"
+#endif
+#ifndef FIXTURE_HEALTH_STATUS
+#define FIXTURE_HEALTH_STATUS "healthy"
+#endif
+
+/* The instance functions go unused when create is omitted or always fails. */
+#define FIXTURE_MAYBE_UNUSED __attribute__((unused))
+
+static atomic_int live_instances;
+
+HYPERMESH_EXPORT int fixture_live_instances(void) { return atomic_load(&live_instances); }
+
+typedef struct fixture {
+    const hypermesh_host_api *host;
+    hypermesh_context *context;
+} fixture;
+
+/* ---- minimal JSON reading: a top-level string field of an object ---- */
+
+typedef struct json_cursor {
+    const char *p;
+    const char *end;
+} json_cursor;
+
+static void json_space(json_cursor *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')) c->p++;
+}
+
+static int json_hex4(const char *p, unsigned *value) {
+    *value = 0;
+    for (int i = 0; i < 4; i++) {
+        char h = p[i];
+        *value <<= 4;
+        if (h >= '0' && h <= '9') *value |= (unsigned)(h - '0');
+        else if (h >= 'a' && h <= 'f') *value |= (unsigned)(h - 'a' + 10);
+        else if (h >= 'A' && h <= 'F') *value |= (unsigned)(h - 'A' + 10);
+        else return -1;
+    }
+    return 0;
+}
+
+static size_t utf8_put(char *out, unsigned cp) {
+    if (cp < 0x80) { out[0] = (char)cp; return 1; }
+    if (cp < 0x800) { out[0] = (char)(0xC0 | (cp >> 6)); out[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12)); out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F)); return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18)); out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[3] = (char)(0x80 | (cp & 0x3F)); return 4;
+}
+
+/* Reads a JSON string at c->p. If out is not NULL, stores a malloc'ed NUL-terminated decoding. 0 = ok. */
+static int json_string(json_cursor *c, char **out, size_t *out_len) {
+    if (c->p >= c->end || *c->p != '"') return -1;
+    c->p++;
+    char *buffer = NULL;
+    size_t n = 0;
+    if (out) {
+        buffer = malloc((size_t)(c->end - c->p) + 1);
+        if (!buffer) return -1;
+    }
+    while (c->p < c->end && *c->p != '"') {
+        unsigned char ch = (unsigned char)*c->p;
+        if (ch < 0x20) goto bad;
+        if (ch != '\\') {
+            if (buffer) buffer[n] = (char)ch;
+            n++;
+            c->p++;
+            continue;
+        }
+        if (c->end - c->p < 2) goto bad;
+        char e = c->p[1];
+        c->p += 2;
+        char plain = 0;
+        switch (e) {
+        case '"': plain = '"'; break;
+        case '\\': plain = '\\'; break;
+        case '/': plain = '/'; break;
+        case 'b': plain = '\b'; break;
+        case 'f': plain = '\f'; break;
+        case 'n': plain = '\n'; break;
+        case 'r': plain = '\r'; break;
+        case 't': plain = '\t'; break;
+        case 'u': {
+            unsigned cp;
+            if (c->end - c->p < 4 || json_hex4(c->p, &cp) != 0) goto bad;
+            c->p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                unsigned low;
+                if (c->end - c->p < 6 || c->p[0] != '\\' || c->p[1] != 'u' || json_hex4(c->p + 2, &low) != 0
+                    || low < 0xDC00 || low > 0xDFFF) goto bad;
+                c->p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                goto bad;
+            }
+            char tmp[4];
+            size_t k = utf8_put(tmp, cp);
+            if (buffer) memcpy(buffer + n, tmp, k);
+            n += k;
+            continue;
+        }
+        default: goto bad;
+        }
+        if (buffer) buffer[n] = plain;
+        n++;
+    }
+    if (c->p >= c->end) goto bad;
+    c->p++;
+    if (out) {
+        buffer[n] = 0;
+        *out = buffer;
+        if (out_len) *out_len = n;
+    }
+    return 0;
+bad:
+    free(buffer);
+    return -1;
+}
+
+static int json_skip(json_cursor *c, int depth) {
+    if (depth > 64) return -1;
+    json_space(c);
+    if (c->p >= c->end) return -1;
+    char ch = *c->p;
+    if (ch == '"') return json_string(c, NULL, NULL);
+    if (ch == '{' || ch == '[') {
+        char close = ch == '{' ? '}' : ']';
+        c->p++;
+        json_space(c);
+        if (c->p < c->end && *c->p == close) { c->p++; return 0; }
+        for (;;) {
+            if (ch == '{') {
+                json_space(c);
+                if (json_string(c, NULL, NULL) != 0) return -1;
+                json_space(c);
+                if (c->p >= c->end || *c->p != ':') return -1;
+                c->p++;
+            }
+            if (json_skip(c, depth + 1) != 0) return -1;
+            json_space(c);
+            if (c->p < c->end && *c->p == ',') { c->p++; continue; }
+            if (c->p < c->end && *c->p == close) { c->p++; return 0; }
+            return -1;
+        }
+    }
+    const char *start = c->p;
+    static const char *const literals[] = {"true", "false", "null"};
+    for (int i = 0; i < 3; i++) {
+        size_t k = strlen(literals[i]);
+        if ((size_t)(c->end - c->p) >= k && memcmp(c->p, literals[i], k) == 0) { c->p += k; return 0; }
+    }
+    while (c->p < c->end && strchr("+-0123456789.eE", *c->p) != NULL) c->p++;
+    return c->p > start ? 0 : -1;
+}
+
+/* 1 = found (*out malloc'ed, NUL-terminated), 0 = absent or not a string, -1 = not a JSON object. */
+static int json_find_string(const uint8_t *input, size_t len, const char *field, char **out, size_t *out_len) {
+    json_cursor c = {(const char *)input, (const char *)input + len};
+    int found = 0;
+    json_space(&c);
+    if (c.p >= c.end || *c.p != '{') return -1;
+    c.p++;
+    json_space(&c);
+    if (c.p < c.end && *c.p == '}') { c.p++; goto tail; }
+    for (;;) {
+        char *key = NULL;
+        json_space(&c);
+        if (json_string(&c, &key, NULL) != 0) goto fail;
+        json_space(&c);
+        if (c.p >= c.end || *c.p != ':') { free(key); goto fail; }
+        c.p++;
+        json_space(&c);
+        if (!found && strcmp(key, field) == 0 && c.p < c.end && *c.p == '"') {
+            if (json_string(&c, out, out_len) != 0) { free(key); goto fail; }
+            found = 1;
+        } else if (json_skip(&c, 1) != 0) {
+            free(key);
+            goto fail;
+        }
+        free(key);
+        json_space(&c);
+        if (c.p < c.end && *c.p == ',') { c.p++; continue; }
+        if (c.p < c.end && *c.p == '}') { c.p++; break; }
+        goto fail;
+    }
+tail:
+    json_space(&c);
+    if (c.p != c.end) goto fail;
+    return found;
+fail:
+    if (found) { free(*out); *out = NULL; }
+    return -1;
+}
+
+/* ---- replies ---- */
+
+static hypermesh_status fail_with(const fixture *self, hypermesh_error *out_error, hypermesh_status code, const char *message) {
+    if (out_error) {
+        out_error->code = code;
+        out_error->message = NULL;
+        size_t n = strlen(message);
+        char *copy = self->host->alloc(n + 1);
+        if (copy) {
+            memcpy(copy, message, n + 1);
+            out_error->message = copy;
+        }
+    }
+    return code;
+}
+
+static hypermesh_status reply(const fixture *self, hypermesh_bytes *out, hypermesh_error *out_error, const void *data, size_t len) {
+    if (!out || len == 0) return HYPERMESH_OK;
+    uint8_t *copy = self->host->alloc(len);
+    if (!copy) return fail_with(self, out_error, HYPERMESH_ERR_INTERNAL, "host alloc failed");
+    memcpy(copy, data, len);
+    out->data = copy;
+    out->len = len;
+    return HYPERMESH_OK;
+}
+
+/* Hands a host error on to our caller: the message was allocated with host->alloc, so it moves. */
+static hypermesh_status pass_through(hypermesh_status status, hypermesh_error *host_error, hypermesh_error *out_error, const fixture *self) {
+    if (out_error) {
+        out_error->code = status;
+        out_error->message = host_error->message;
+    } else if (host_error->message) {
+        self->host->free(host_error->message);
+    }
+    return status;
+}
+
+static hypermesh_status required_field(const fixture *self, const uint8_t *input, size_t len, const char *field,
+                                       char **out, size_t *out_len, hypermesh_error *out_error) {
+    if (json_find_string(input, len, field, out, out_len) == 1) return HYPERMESH_OK;
+    char message[128];
+    strcpy(message, "input must be a JSON object with a string field \"");
+    strncat(message, field, 40);
+    strcat(message, "\"");
+    return fail_with(self, out_error, HYPERMESH_ERR_INVALID_ARGUMENT, message);
+}
+
+/* ---- the extension ---- */
+
+FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, const char *method, size_t method_len, const uint8_t *input,
+                                       size_t input_len, hypermesh_bytes *out_output, hypermesh_error *out_error) {
+    fixture *self = instance;
+    const hypermesh_host_api *host = self->host;
+    hypermesh_error host_error = {HYPERMESH_OK, NULL};
+    hypermesh_status status;
+    char *a = NULL, *b = NULL;
+    size_t a_len = 0, b_len = 0;
+#define IS(name) (method_len == sizeof(name) - 1 && memcmp(method, name, method_len) == 0)
+    if (IS("echo")) return reply(self, out_output, out_error, input, input_len);
+    if (IS("fail")) return fail_with(self, out_error, HYPERMESH_ERR_INVALID_ARGUMENT, "fixture failure");
+    if (IS("put")) {
+        if ((status = required_field(self, input, input_len, "key", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
+        if ((status = required_field(self, input, input_len, "value", &b, &b_len, out_error)) != HYPERMESH_OK) { free(a); return status; }
+        status = host->storage_put(self->context, a, a_len, (const uint8_t *)b, b_len, &host_error);
+        free(a);
+        free(b);
+        if (status != HYPERMESH_OK) return pass_through(status, &host_error, out_error, self);
+        return reply(self, out_output, out_error, "{}", 2);
+    }
+    if (IS("get")) {
+        if ((status = required_field(self, input, input_len, "key", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
+        hypermesh_bytes value = {NULL, 0};
+        status = host->storage_get(self->context, a, a_len, &value, &host_error);
+        free(a);
+        if (status != HYPERMESH_OK) return pass_through(status, &host_error, out_error, self);
+        if (out_output) *out_output = value; /* host-allocated: ownership moves to our caller */
+        else host->free(value.data);
+        return HYPERMESH_OK;
+    }
+    if (IS("delete")) {
+        if ((status = required_field(self, input, input_len, "key", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
+        status = host->storage_delete(self->context, a, a_len, &host_error);
+        free(a);
+        if (status != HYPERMESH_OK) return pass_through(status, &host_error, out_error, self);
+        return reply(self, out_output, out_error, "{}", 2);
+    }
+    if (IS("list")) {
+        if ((status = required_field(self, input, input_len, "prefix", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
+        hypermesh_bytes keys = {NULL, 0};
+        status = host->storage_list(self->context, a, a_len, &keys, &host_error);
+        free(a);
+        if (status != HYPERMESH_OK) return pass_through(status, &host_error, out_error, self);
+        if (out_output) *out_output = keys;
+        else host->free(keys.data);
+        return HYPERMESH_OK;
+    }
+    if (IS("event")) {
+        status = host->emit_event(self->context, FIXTURE_EVENT_TOPIC, strlen(FIXTURE_EVENT_TOPIC), input, input_len, &host_error);
+        if (status != HYPERMESH_OK) return pass_through(status, &host_error, out_error, self);
+        return reply(self, out_output, out_error, "{}", 2);
+    }
+    if (IS("register")) {
+        if ((status = required_field(self, input, input_len, "type", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
+        status = host->register_asset_type(self->context, a, a_len, &host_error);
+        free(a);
+        if (status != HYPERMESH_OK) return pass_through(status, &host_error, out_error, self);
+        return reply(self, out_output, out_error, "{}", 2);
+    }
+    if (IS("log")) {
+        if ((status = required_field(self, input, input_len, "message", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
+        host->log(self->context, HYPERMESH_LOG_INFO, a, a_len);
+        free(a);
+        return reply(self, out_output, out_error, "{}", 2);
+    }
+#undef IS
+    return fail_with(self, out_error, HYPERMESH_ERR_UNKNOWN_METHOD, "unknown method; the fixture knows echo, fail, put, get, delete, list, event, register, log");
+}
+
+FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_activate(void *instance, hypermesh_error *out_error) {
+#ifdef FIXTURE_ACTIVATE_FAILS
+    return fail_with(instance, out_error, HYPERMESH_ERR_UNAVAILABLE, "fixture refused to activate");
+#else
+    (void)instance;
+    (void)out_error;
+    return HYPERMESH_OK;
+#endif
+}
+
+FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_deactivate(void *instance, hypermesh_error *out_error) {
+    (void)instance;
+    (void)out_error;
+    return HYPERMESH_OK;
+}
+
+FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_health(void *instance, hypermesh_bytes *out_report, hypermesh_error *out_error) {
+    static const char report[] = "{\"status\":\"" FIXTURE_HEALTH_STATUS "\",\"detail\":\"fixture\"}";
+    return reply(instance, out_report, out_error, report, sizeof(report) - 1);
+}
+
+#ifndef FIXTURE_OMIT_METADATA
+HYPERMESH_EXPORT const hypermesh_extension_metadata_t *hypermesh_extension_metadata(void) {
+    static const hypermesh_extension_metadata_t metadata = {
+        sizeof(hypermesh_extension_metadata_t), FIXTURE_ABI, FIXTURE_ID, FIXTURE_VERSION, FIXTURE_NAME,
+    };
+    return &metadata;
+}
+#endif
+
+#ifndef FIXTURE_OMIT_CREATE
+HYPERMESH_EXPORT hypermesh_extension *hypermesh_extension_create(const hypermesh_host_api *host, hypermesh_context *context,
+                                                                hypermesh_error *out_error) {
+#ifdef FIXTURE_CREATE_RETURNS_NULL
+    (void)context;
+    if (out_error && host && host->alloc) {
+        static const char message[] = "fixture refused to start";
+        out_error->code = HYPERMESH_ERR_INVALID_ARGUMENT;
+        out_error->message = host->alloc(sizeof(message));
+        if (out_error->message) memcpy(out_error->message, message, sizeof(message));
+    }
+    return NULL;
+#else
+    if (!host || !host->alloc || !host->free) {
+        if (out_error) { out_error->code = HYPERMESH_ERR_INVALID_ARGUMENT; out_error->message = NULL; }
+        return NULL;
+    }
+    fixture *self = calloc(1, sizeof(fixture));
+    hypermesh_extension *extension = calloc(1, sizeof(hypermesh_extension));
+    if (!self || !extension) {
+        free(self);
+        free(extension);
+        if (out_error) { out_error->code = HYPERMESH_ERR_INTERNAL; out_error->message = NULL; }
+        return NULL;
+    }
+    self->host = host;
+    self->context = context;
+    extension->struct_size = sizeof(hypermesh_extension);
+    extension->instance = self;
+    extension->handle = fixture_handle;
+    extension->activate = fixture_activate;
+    extension->deactivate = fixture_deactivate;
+    extension->health = fixture_health;
+    atomic_fetch_add(&live_instances, 1);
+    return extension;
+#endif
+}
+#endif
+
+#ifndef FIXTURE_OMIT_DESTROY
+HYPERMESH_EXPORT void hypermesh_extension_destroy(hypermesh_extension *extension) {
+    if (!extension) return;
+    free(extension->instance);
+    free(extension);
+    atomic_fetch_sub(&live_instances, 1);
+}
+#endif
