@@ -69,7 +69,7 @@ let package = Package(
 
         .testTarget(name: "HyperMeshTrustTests", dependencies: ["HyperMeshTrust", "HyperMeshTestSupport"], swiftSettings: strictSwift),
         .testTarget(
-            name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest"], exclude: ["Examples"],
+            name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],
             swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(

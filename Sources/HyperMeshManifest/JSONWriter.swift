@@ -23,31 +23,34 @@ enum JSONWriter {
         case .number(let number): output += Array(number.text.utf8)
         case .string(let text): writeString(text, into: &output)
         case .array(let elements):
-            writeContainer(open: "[", close: "]", count: elements.count, into: &output, indent: indent) { index, output in
-                write(elements[index], into: &output, indent: indent.map { $0 + 1 })
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                separate(index, into: &output, indent: indent)
+                write(element, into: &output, indent: indent.map { $0 + 1 })
             }
+            close("]", count: elements.count, into: &output, indent: indent)
         case .object(let members):
             let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            writeContainer(open: "{", close: "}", count: sorted.count, into: &output, indent: indent) { index, output in
-                writeString(sorted[index].key, into: &output)
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in sorted.enumerated() {
+                separate(index, into: &output, indent: indent)
+                writeString(member.key, into: &output)
                 output += Array((indent == nil ? ":" : ": ").utf8)
-                write(sorted[index].value, into: &output, indent: indent.map { $0 + 1 })
+                write(member.value, into: &output, indent: indent.map { $0 + 1 })
             }
+            close("}", count: sorted.count, into: &output, indent: indent)
         }
     }
 
-    private static func writeContainer(
-        open: Unicode.Scalar, close: Unicode.Scalar, count: Int, into output: inout [UInt8], indent: Int?,
-        element: (Int, inout [UInt8]) -> Void
-    ) {
-        output.append(UInt8(ascii: open))
-        for index in 0..<count {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            if let indent { newline(into: &output, level: indent + 1) }
-            element(index, &output)
-        }
+    /// Before the element at `index`: a comma after the first, and in pretty mode a new line.
+    private static func separate(_ index: Int, into output: inout [UInt8], indent: Int?) {
+        if index > 0 { output.append(UInt8(ascii: ",")) }
+        if let indent { newline(into: &output, level: indent + 1) }
+    }
+
+    private static func close(_ bracket: Unicode.Scalar, count: Int, into output: inout [UInt8], indent: Int?) {
         if count > 0, let indent { newline(into: &output, level: indent) }
-        output.append(UInt8(ascii: close))
+        output.append(UInt8(ascii: bracket))
     }
 
     private static func newline(into output: inout [UInt8], level: Int) {

@@ -22,26 +22,24 @@ enum ToolRunner {
 
     /// Runs `tool` with `arguments` and waits. Standard output and error are captured together; a
     /// non-zero exit is ``TestSupportError/Code/compileFailed`` carrying them.
+    ///
+    /// Uses `posix_spawn` + `waitpid` rather than Foundation's `Process`, whose Linux
+    /// implementation is not safe when several tests start processes at the same time.
     static func run(_ tool: URL, _ arguments: [String], purpose: String) throws(TestSupportError) {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
         let command = [tool.path] + arguments
+        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("hm-tool-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: logURL) }
+        let status: Int32
         do {
-            try process.run()
+            status = try ChildProcess.run(command, outputPath: logURL.path)
         } catch {
-            throw TestSupportError(code: .launchFailed, message: "cannot start \(tool.path) to \(purpose)", command: command, cause: "\(error)")
+            throw TestSupportError(code: .launchFailed, message: "cannot start \(tool.path) to \(purpose)", command: command, cause: error.description)
         }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        guard status == 0 else {
+            let output = (try? Data(contentsOf: logURL)) ?? Data()
             throw TestSupportError(
                 code: .compileFailed,
-                message: "\(tool.lastPathComponent) failed to \(purpose) (exit status \(process.terminationStatus))",
+                message: "\(tool.lastPathComponent) failed to \(purpose) (\(ChildProcess.describe(status)))",
                 command: command, output: String(decoding: output, as: UTF8.self))
         }
     }

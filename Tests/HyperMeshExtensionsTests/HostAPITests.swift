@@ -41,7 +41,8 @@ import Testing
         var iterator = events.makeAsyncIterator()
         let event = try #require(await iterator.next())
         #expect(event.extensionID == "org.tests.events")
-        #expect(event.topic == "fixture.ping")
+        #expect(event.topic == "fixture.event")
+        #expect(String(decoding: event.payload, as: UTF8.self).contains("pong"))
     }
 
     @Test func assetRequestsAreRoutedToTheirHandler() async throws {

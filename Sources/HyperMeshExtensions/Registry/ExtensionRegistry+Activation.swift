@@ -69,8 +69,12 @@ extension ExtensionRegistry {
                 switch action {
                 case .destroyInstance: releaseInstance(id)
                 case .closeImage: releaseImage(id)
-                case .loadImage: entries[id]?.image = try openImage(id)
-                case .createInstance: entries[id]?.instance = try createInstance(id)
+                case .loadImage:
+                    let image = try openImage(id)
+                    entries[id]?.image = image
+                case .createInstance:
+                    let instance = try createInstance(id)
+                    entries[id]?.instance = instance
                 default: break
                 }
             }

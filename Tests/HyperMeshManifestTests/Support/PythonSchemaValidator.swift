@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshTestSupport
 
 /// Validates files against a JSON Schema (draft 2020-12) with Python's `jsonschema`, run as
 /// `python3` from `PATH`. A missing interpreter or module is an error with a clear message, so a
@@ -28,16 +29,13 @@ enum PythonSchemaValidator {
         try Data().write(to: output)
         try Data().write(to: errors)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schema.path] + files.map(\.path)
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
-        process.waitUntilExit()
+        let rawStatus = try ChildProcess.run(
+            ["/usr/bin/env", "python3", "-c", script, schema.path] + files.map(\.path),
+            outputPath: output.path, errorPath: errors.path)
+        let status = ChildProcess.exitStatus(rawStatus) ?? -1
 
         let errorText = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        switch process.terminationStatus {
+        switch status {
         case 0:
             let data = try Data(contentsOf: output)
             return try JSONDecoder().decode([String: Verdict].self, from: data)
@@ -46,7 +44,7 @@ enum PythonSchemaValidator {
         case 3:
             throw Unavailable(description: "the Python module jsonschema is missing; install it with `pip install jsonschema` (\(errorText))")
         default:
-            throw Unavailable(description: "the schema check exited with status \(process.terminationStatus): \(errorText)")
+            throw Unavailable(description: "the schema check ended with \(ChildProcess.describe(rawStatus)): \(errorText)")
         }
     }
 
