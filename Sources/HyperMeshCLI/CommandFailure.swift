@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import HyperMeshExtensions
+import HyperMeshManifest
 import HyperMeshState
+import HyperMeshTrust
 
 /// Prints an error the way every command does (plain or JSON) and turns it into exit code 1.
 enum CommandFailure {
@@ -29,6 +31,10 @@ struct ErrorRecord: Codable, Equatable {
         case let error as ExtensionError:
             self.init(code: error.code.rawValue, extension: error.extensionID, message: error.message, cause: error.cause)
         case let error as StateError:
+            self.init(code: error.code.rawValue, extension: nil, message: error.message, cause: error.cause)
+        case let error as ManifestError:
+            self.init(code: error.code.rawValue, extension: nil, message: error.description, cause: error.cause)
+        case let error as PackageError:
             self.init(code: error.code.rawValue, extension: nil, message: error.message, cause: error.cause)
         default:
             self.init(code: "cli.error", extension: nil, message: "\(error)", cause: nil)

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import HyperMeshCLI
+import HyperMeshTestSupport
+
+/// Runs `hypermesh` commands in-process with captured output.
+struct CLIHarness {
+    let root = ExtensionBuilder.temporaryDirectory()
+    var extensions: URL { root.appendingPathComponent("extensions") }
+    var state: URL { root.appendingPathComponent("state") }
+
+    struct Result {
+        var exitCode: Int32
+        var out: String
+        var err: String
+    }
+
+    /// Parses and runs `arguments` (without the program name); `--path` and `--state-dir` of this
+    /// harness are appended for commands that take them.
+    func run(_ arguments: [String], hostOptions: Bool = true) async -> Result {
+        let console = Console.capture()
+        let full = arguments + (hostOptions ? ["--path", extensions.path, "--state-dir", state.path] : [])
+        var code: Int32 = 0
+        await Console.$current.withValue(console) {
+            do {
+                var command = try HyperMeshCommand.parseAsRoot(full)
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            } catch {
+                code = HyperMeshCommand.exitCode(for: error).rawValue
+                if code != 0, !(error is ExitCode) {
+                    console.err(HyperMeshCommand.fullMessage(for: error))
+                }
+            }
+        }
+        return Result(exitCode: code, out: console.standardOutput, err: console.standardError)
+    }
+
+    /// Stages the C fixture extension as a package.
+    @discardableResult
+    func stageFixture(id: String, defines: [String: String] = [:], manifest overrides: [String: Any] = [:]) throws -> URL {
+        var allDefines = defines
+        allDefines["FIXTURE_ID"] = ExtensionBuilder.cString(id)
+        let library = root.appendingPathComponent("build/\(id).so")
+        try FileManager.default.createDirectory(at: library.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try ExtensionBuilder.buildFixture(defines: allDefines, output: library)
+        var manifest: [String: Any] = [
+            "id": id, "name": "Fixture", "version": "1.0.0", "kind": "native", "entry": "libfixture.so",
+            "abi": ["min": 1, "max": 1], "category": "testing", "capabilities": ["storage", "events"],
+        ]
+        for (key, value) in overrides { manifest[key] = value }
+        return try PackageStager.stage(manifest: manifest, payload: library, entryName: "libfixture.so",
+                                       into: extensions.appendingPathComponent(id))
+    }
+}
+
+extension String {
+    /// Parses this text as a JSON object.
+    func jsonObject() throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(utf8)) as? [String: Any] ?? [:]
+    }
+}
