@@ -45,7 +45,7 @@ public struct CallExtension: AsyncParsableCommand {
         do {
             let opened = try await HostSession.open(host)
             session = opened
-            if let problem = opened.problem(for: id) { throw problem.error }
+            try await opened.requireUsable(id)
             try await opened.registry.activate(id)
             let output = try await opened.registry.call(id, method: method, input: body)
             console.out(ResponseFormatter.format(output, pretty: !json))

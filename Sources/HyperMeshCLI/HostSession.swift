@@ -22,4 +22,19 @@ struct HostSession {
     func problem(for id: String) -> DiscoveryProblem? {
         problems.first { $0.error.extensionID == id }
     }
+
+    /// Throws the package problem of `id` if there is one, and otherwise checks that `id` is
+    /// registered; an unknown id mentions unreadable packages, since `id` may be one of them.
+    func requireUsable(_ id: String) async throws {
+        if let problem = problem(for: id) { throw problem.error }
+        guard await registry.registeredIDs.contains(id) else {
+            let unreadable = problems.filter { $0.error.extensionID == nil }.count
+            var message = "no extension with this id was found on the search paths"
+            message += " (\(discovery.searchedPaths.map(\.path).joined(separator: ", ")))"
+            if unreadable > 0 {
+                message += "; \(unreadable) package(s) could not be read, see `hypermesh ext list`"
+            }
+            throw ExtensionError(.unknownExtension, extensionID: id, message)
+        }
+    }
 }

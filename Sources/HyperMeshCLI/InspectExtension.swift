@@ -43,7 +43,7 @@ public struct InspectExtension: AsyncParsableCommand {
         do {
             let opened = try await HostSession.open(host)
             session = opened
-            if let problem = opened.problem(for: id) { throw problem.error }
+            try await opened.requireUsable(id)
             if activate { try await opened.registry.activate(id) }
             let info = try await opened.registry.info(id)
             output = Self.output(for: info)

@@ -20,6 +20,11 @@ public enum ExtensionBuilder {
         repositoryRoot.appendingPathComponent("Sources/CHyperMeshABI/include")
     }
 
+    /// `Examples/c-kit`, which holds `hypermesh_json.h`, the header-only JSON helper for C extensions.
+    public static var cKitIncludeDirectory: URL {
+        repositoryRoot.appendingPathComponent("Examples/c-kit")
+    }
+
     /// `Tests/Fixtures/c/fixture_extension.c`, the configurable C test extension.
     public static var fixtureSource: URL {
         repositoryRoot.appendingPathComponent("Tests/Fixtures/c/fixture_extension.c")
@@ -52,13 +57,17 @@ public enum ExtensionBuilder {
     /// Compiles one C file into a shared library at `output`:
     /// `clang -shared -fPIC -O1 -std=c11 -I <abi include> -D<name>[=<value>]… <source> -o <output>`.
     /// An empty value defines the macro without a value (as `1`). String values must be C literals
-    /// (see ``cString(_:)``). A compile error throws with the compiler's diagnostics in `output`.
+    /// (see ``cString(_:)``). Include paths: the ABI header and `Examples/c-kit`; warnings are
+    /// errors. A compile error throws with the compiler's diagnostics in `output`.
     @discardableResult
     public static func buildC(source: URL, defines: [String: String] = [:], output: URL) throws(TestSupportError) -> URL {
         let flags = defines.sorted { $0.key < $1.key }.map { $0.value.isEmpty ? "-D\($0.key)" : "-D\($0.key)=\($0.value)" }
-        return try cached(kind: "c", inputs: [source], flags: flags, output: output) { (artifact, _) throws(TestSupportError) in
+        let headers = [cKitIncludeDirectory.appendingPathComponent("hypermesh_json.h"),
+                       abiIncludeDirectory.appendingPathComponent("hypermesh_extension.h")]
+        return try cached(kind: "c", inputs: [source] + headers, flags: flags, output: output) { (artifact, _) throws(TestSupportError) in
             let compiler = try ToolRunner.locate(["clang", "cc"])
-            let arguments = ["-shared", "-fPIC", "-O1", "-std=c11", "-I", abiIncludeDirectory.path] + flags
+            let arguments = ["-shared", "-fPIC", "-O1", "-std=c11", "-Wall", "-Werror",
+                             "-I", abiIncludeDirectory.path, "-I", cKitIncludeDirectory.path] + flags
                 + [source.path, "-o", artifact.path]
             try ToolRunner.run(compiler, arguments, purpose: "compile \(source.lastPathComponent)")
         }

@@ -74,12 +74,9 @@ extension ExtensionRegistry {
             try tearDown(id)
         }
         if case .suspended = try entry(id).lifecycle.state {
-            // A suspended extension holds its instance but may not be resumed implicitly:
-            // release it directly.
-            releaseInstance(id)
-            releaseImage(id)
-            entries[id] = nil
-            return
+            // Unregistering is an operator's act, which is what a resume needs: the extension goes
+            // back to inactive (never active) and is unloaded from there.
+            try step(id, .resume)
         }
         let actions = try step(id, .unload)
         for action in actions {
