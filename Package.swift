@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
         .executableTarget(name: "hypermesh", dependencies: ["HyperMeshCLI"], swiftSettings: strictSwift),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyperMeshExtensions
+import HyperMeshManifest
 
 /// `hypermesh ext call ID METHOD [INPUT]`: load ID and its dependencies, activate them in order,
 /// call, print the response, then deactivate and unload everything again.
@@ -47,7 +48,9 @@ public struct CallExtension: AsyncParsableCommand {
             session = opened
             try await opened.requireUsable(id)
             try await opened.registry.activate(id)
+            opened.logger.info("call \(method) (\(body.count) byte(s) in)", metadata: ["extension": "\(id)"])
             let output = try await opened.registry.call(id, method: method, input: body)
+            opened.logger.info("call \(method) returned \(output.count) byte(s)", metadata: ["extension": "\(id)"])
             console.out(ResponseFormatter.format(output, pretty: !json))
             await opened.registry.shutdown()
         } catch {
@@ -70,10 +73,8 @@ public struct CallExtension: AsyncParsableCommand {
 /// note with the byte count.
 enum ResponseFormatter {
     static func format(_ bytes: [UInt8], pretty: Bool) -> String {
-        let data = Data(bytes)
-        if pretty, let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-           let formatted = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) {
-            return String(decoding: formatted, as: UTF8.self)
+        if pretty, let formatted = JSONFormatting.prettyPrinted(Data(bytes)) {
+            return String(decoding: formatted.dropLast(), as: UTF8.self)
         }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         return "<\(bytes.count) bytes of binary output>"

@@ -1,21 +1,24 @@
 import Foundation
 import HyperMeshExtensions
 import HyperMeshState
+import Logging
 
 /// One command's view of the host: the state store, the discovery pass over the search paths,
 /// and a registry with every usable package registered (nothing loaded yet).
 struct HostSession {
     let registry: ExtensionRegistry
+    let logger: Logger
     let discovery: DiscoveryResult
     /// Discovery problems plus packages that could not be registered.
     let problems: [DiscoveryProblem]
 
     static func open(_ options: HostOptions) async throws -> HostSession {
         let store = try StateStore(directory: options.resolvedStateDirectory())
-        let registry = ExtensionRegistry(stateStore: store, logger: options.makeLogger())
+        let logger = options.makeLogger()
+        let registry = ExtensionRegistry(stateStore: store, logger: logger)
         let discovery = ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths))
         let problems = await registry.registerAll(discovery)
-        return HostSession(registry: registry, discovery: discovery, problems: problems)
+        return HostSession(registry: registry, logger: logger, discovery: discovery, problems: problems)
     }
 
     /// A problem that concerns `id`, if its package was found but is broken.
