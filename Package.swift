@@ -75,7 +75,10 @@ let package = Package(
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshExtensionsTests",
-            dependencies: ["HyperMeshExtensions", "HyperMeshTestSupport"],
+            dependencies: [
+                "HyperMeshExtensions", "HyperMeshTestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshCLITests",

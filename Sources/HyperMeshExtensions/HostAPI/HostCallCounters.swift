@@ -10,9 +10,9 @@ final class HostCallCounters: Sendable {
     private let localCalls = Atomic<Int>(0)
     private let localDenials = Atomic<Int>(0)
 
-    init(extensionID: String) {
-        calls = Counter(label: "hypermesh_host_calls_total", dimensions: [("extension", extensionID)])
-        denials = Counter(label: "hypermesh_host_denials_total", dimensions: [("extension", extensionID)])
+    init(extensionID: String, factory: any MetricsFactory) {
+        calls = Counter(label: "hypermesh_host_calls_total", dimensions: [("extension", extensionID)], factory: factory)
+        denials = Counter(label: "hypermesh_host_denials_total", dimensions: [("extension", extensionID)], factory: factory)
     }
 
     func recordCall() {

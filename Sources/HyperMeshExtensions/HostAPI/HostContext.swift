@@ -1,6 +1,7 @@
 import HyperMeshManifest
 import HyperMeshState
 import Logging
+import Metrics
 
 /// Everything the host API needs to know about one calling extension: who it is, what it was
 /// granted, and the host services it may reach. The C side sees it only as the opaque
@@ -22,7 +23,8 @@ public final class HostContext: Sendable {
 
     public init(
         extensionID: String, grantedCapabilities: Set<Capability>, storage: ExtensionStorage,
-        events: EventBus, assets: AssetManager, logger: Logger
+        events: EventBus, assets: AssetManager, logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
         self.extensionID = extensionID
         self.grantedCapabilities = grantedCapabilities
@@ -32,6 +34,6 @@ public final class HostContext: Sendable {
         var logger = logger
         logger[metadataKey: "extension"] = "\(extensionID)"
         self.logger = logger
-        self.counters = HostCallCounters(extensionID: extensionID)
+        self.counters = HostCallCounters(extensionID: extensionID, factory: metricsFactory)
     }
 }

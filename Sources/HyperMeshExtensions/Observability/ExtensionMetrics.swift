@@ -18,17 +18,21 @@ public final class ExtensionMetrics: Sendable {
         public var totalNanoseconds: UInt64 = 0
         public var maximumNanoseconds: UInt64 = 0
 
+        public init() {}
+
         /// Mean latency per call in nanoseconds, 0 before the first call.
         public var meanNanoseconds: UInt64 { calls == 0 ? 0 : totalNanoseconds / UInt64(calls) }
         /// Errors per call, 0 before the first call.
         public var errorRate: Double { calls == 0 ? 0 : Double(errors) / Double(calls) }
     }
 
-    public init(extensionID: String) {
+    /// `factory` defaults to the process-wide `MetricsSystem.factory` (a no-op until the host
+    /// bootstraps a backend).
+    public init(extensionID: String, factory: any MetricsFactory = MetricsSystem.factory) {
         let dimensions = [("extension", extensionID)]
-        calls = Counter(label: "hypermesh_extension_calls_total", dimensions: dimensions)
-        errors = Counter(label: "hypermesh_extension_errors_total", dimensions: dimensions)
-        latency = Timer(label: "hypermesh_extension_call_duration_seconds", dimensions: dimensions)
+        calls = Counter(label: "hypermesh_extension_calls_total", dimensions: dimensions, factory: factory)
+        errors = Counter(label: "hypermesh_extension_errors_total", dimensions: dimensions, factory: factory)
+        latency = Timer(label: "hypermesh_extension_call_duration_seconds", dimensions: dimensions, factory: factory)
     }
 
     func record(nanoseconds: UInt64, failed: Bool) {

@@ -118,7 +118,8 @@ extension ExtensionRegistry {
         }
         let context = HostContext(
             extensionID: id, grantedCapabilities: Set(entry.manifest.capabilities),
-            storage: stateStore.storage(for: id), events: events, assets: assets, logger: logger)
+            storage: stateStore.storage(for: id), events: events, assets: assets, logger: logger,
+            metricsFactory: metricsFactory)
         let concurrency = Int(entry.manifest.quotas.concurrency ?? 1)
         return try ExtensionInstance(image: image, context: context, concurrency: concurrency)
     }

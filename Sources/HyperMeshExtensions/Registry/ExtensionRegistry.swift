@@ -2,6 +2,7 @@ import CHyperMeshABI
 import HyperMeshManifest
 import HyperMeshState
 import Logging
+import Metrics
 
 /// The host's registry of extensions: registers discovered packages, resolves their dependencies,
 /// loads, activates, deactivates and unloads them, and routes calls.
@@ -12,6 +13,8 @@ import Logging
 /// is all-or-nothing: if one extension in the chain fails, the ones this call activated are
 /// deactivated again in reverse order. Calls do not run on the actor: ``call(_:method:input:)``
 /// takes the extension's ``ExtensionHandle`` and calls through it on the caller's thread.
+///
+/// Metrics go to `metricsFactory` (default: the process-wide `MetricsSystem.factory`).
 ///
 /// Not guaranteed: protection from an in-process extension that crashes or never returns.
 public actor ExtensionRegistry {
@@ -26,12 +29,15 @@ public actor ExtensionRegistry {
 
     let stateStore: StateStore
     let logger: Logger
+    let metricsFactory: any MetricsFactory
     var entries: [String: RegisteredExtension] = [:]
 
     public init(
         stateStore: StateStore, events: EventBus = EventBus(), assets: AssetManager = AssetManager(),
-        logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION
+        logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.metricsFactory = metricsFactory
         self.stateStore = stateStore
         self.events = events
         self.assets = assets
@@ -48,7 +54,7 @@ public actor ExtensionRegistry {
             throw ExtensionError(.duplicateExtension, extensionID: id,
                                  "an extension with this id is already registered (from \(entries[id]!.package.directory.path))")
         }
-        entries[id] = RegisteredExtension(package: package)
+        entries[id] = RegisteredExtension(package: package, metricsFactory: metricsFactory)
         try step(id, .verified)
     }
 

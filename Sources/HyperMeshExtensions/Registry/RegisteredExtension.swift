@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import Metrics
 
 /// The registry's record of one extension: its package, where it is in its lifecycle, and the
 /// live objects it holds while loaded.
@@ -13,9 +14,9 @@ struct RegisteredExtension {
     var manifest: Manifest { package.manifest }
     var id: String { package.manifest.id }
 
-    init(package: DiscoveredPackage) {
+    init(package: DiscoveredPackage, metricsFactory: any MetricsFactory) {
         self.package = package
         self.lifecycle = ExtensionLifecycle(extensionID: package.manifest.id)
-        self.metrics = ExtensionMetrics(extensionID: package.manifest.id)
+        self.metrics = ExtensionMetrics(extensionID: package.manifest.id, factory: metricsFactory)
     }
 }
