@@ -9,6 +9,10 @@ enum FieldRules {
     static let maximumTagLength = 64
     /// Most tags on one asset.
     static let maximumTagCount = 32
+    /// Longest accepted version, in characters (a valid version is ASCII, so also in bytes). With
+    /// the longest name and type, an asset's storage key stays well under the host's key limit
+    /// (1,024 bytes), so a stored asset can never be refused by storage for its key.
+    static let maximumVersionLength = 256
 
     /// Asset and package names: 1 to 128 characters from `A-Z a-z 0-9 . _ -`, not starting with `.`.
     /// (Names are part of storage keys, so `/` and `@` are excluded.)
@@ -24,8 +28,12 @@ enum FieldRules {
         return text
     }
 
-    /// A semantic version (SemVer 2.0.0).
+    /// A semantic version (SemVer 2.0.0) of at most 256 characters.
     static func version(_ text: String, field: String) throws(ExtensionError) -> AssetVersion {
+        guard text.utf8.count <= maximumVersionLength else {
+            throw .invalidArgument(
+                "'\(field)' must be at most \(maximumVersionLength) characters, got \(text.utf8.count); shorten its pre-release or build metadata")
+        }
         do {
             return try AssetVersion(parsing: text)
         } catch {
