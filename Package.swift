@@ -86,7 +86,10 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "CatalogExtensionTests",
-            dependencies: ["HyperMeshExtensions", "HyperMeshTestSupport"],
+            dependencies: [
+                "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSwift),
     ]
 )
