@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HyperMeshExtensions
 import HyperMeshTestSupport
 import Testing
@@ -56,5 +59,38 @@ import Testing
         #expect(greeting.contains("hello, swift"))
         #expect(try await registry.info(id).pinnedInMemory == true)
         try await registry.unregister(id)
+    }
+}
+
+/// Unloading a C extension really destroys its instance and unmaps its library.
+@Suite struct NativeUnloadTests {
+    typealias LiveInstances = @convention(c) () -> Int32
+
+    @Test func unregisterDestroysTheInstanceAndUnmapsTheLibrary() async throws {
+        let host = FixtureHost()
+        let directory = try host.stageFixture(id: "org.tests.unmapped")
+        let library = directory.appendingPathComponent("libfixture.so").path
+        let (registry, _) = try await host.registryWithStagedPackages()
+        #expect(dlopen(library, RTLD_NOW | RTLD_NOLOAD) == nil, "nothing is mapped before activation")
+        try await registry.activate("org.tests.unmapped")
+        do {
+            let probe = try #require(dlopen(library, RTLD_NOW | RTLD_NOLOAD), "mapped while active")
+            let live = unsafeBitCast(try #require(dlsym(probe, "fixture_live_instances")), to: LiveInstances.self)
+            #expect(live() == 1)
+            dlclose(probe)
+        }
+        try await registry.unregister("org.tests.unmapped")
+        #expect(dlopen(library, RTLD_NOW | RTLD_NOLOAD) == nil, "dlclose unmapped the C image")
+    }
+}
+
+@Suite struct CategoryTests {
+    @Test func extensionsAreGroupedByCategory() async throws {
+        let host = FixtureHost()
+        try host.stageFixture(id: "org.tests.one", manifest: ["category": "storage"])
+        try host.stageFixture(id: "org.tests.two", manifest: ["category": "storage"])
+        try host.stageFixture(id: "org.tests.three", manifest: ["category": "network"])
+        let (registry, _) = try await host.registryWithStagedPackages()
+        #expect(await registry.categories() == ["storage": ["org.tests.one", "org.tests.two"], "network": ["org.tests.three"]])
     }
 }

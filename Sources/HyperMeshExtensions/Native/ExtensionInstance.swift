@@ -54,9 +54,10 @@ public final class ExtensionInstance: @unchecked Sendable {
         defer { gate.leave() }
         var output = hypermesh_bytes(data: nil, len: 0)
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
-        let status = method.utf8CString.withUnsafeBufferPointer { name in
+        let methodLength = method.utf8.count
+        let status = method.withCString { name in
             input.withUnsafeBufferPointer { bytes in
-                handleFunction(pointer.pointee.instance, name.baseAddress, name.count - 1,
+                handleFunction(pointer.pointee.instance, name, methodLength,
                                bytes.baseAddress, bytes.count, &output, &error)
             }
         }
