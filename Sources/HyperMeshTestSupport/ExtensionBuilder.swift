@@ -57,16 +57,19 @@ public enum ExtensionBuilder {
     /// Compiles one C file into a shared library at `output`:
     /// `clang -shared -fPIC -O1 -std=c11 -I <abi include> -D<name>[=<value>]… <source> -o <output>`.
     /// An empty value defines the macro without a value (as `1`). String values must be C literals
-    /// (see ``cString(_:)``). Include paths: the ABI header and `Examples/c-kit`; warnings are
-    /// errors. A compile error throws with the compiler's diagnostics in `output`.
+    /// (see ``cString(_:)``). Include paths: the ABI header and `Examples/c-kit`; `-Wall`, and
+    /// warnings are errors unless `warningsAsErrors` is false. A compile error throws with the compiler's diagnostics in `output`.
     @discardableResult
-    public static func buildC(source: URL, defines: [String: String] = [:], output: URL) throws(TestSupportError) -> URL {
+    public static func buildC(
+        source: URL, defines: [String: String] = [:], output: URL, warningsAsErrors: Bool = true
+    ) throws(TestSupportError) -> URL {
         let flags = defines.sorted { $0.key < $1.key }.map { $0.value.isEmpty ? "-D\($0.key)" : "-D\($0.key)=\($0.value)" }
+            + (warningsAsErrors ? ["-Werror"] : [])
         let headers = [cKitIncludeDirectory.appendingPathComponent("hypermesh_json.h"),
                        abiIncludeDirectory.appendingPathComponent("hypermesh_extension.h")]
         return try cached(kind: "c", inputs: [source] + headers, flags: flags, output: output) { (artifact, _) throws(TestSupportError) in
             let compiler = try ToolRunner.locate(["clang", "cc"])
-            let arguments = ["-shared", "-fPIC", "-O1", "-std=c11", "-Wall", "-Werror",
+            let arguments = ["-shared", "-fPIC", "-O1", "-std=c11", "-Wall",
                              "-I", abiIncludeDirectory.path, "-I", cKitIncludeDirectory.path] + flags
                 + [source.path, "-o", artifact.path]
             try ToolRunner.run(compiler, arguments, purpose: "compile \(source.lastPathComponent)")
