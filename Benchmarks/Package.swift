@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks of the HyperMesh runtime, run with ordo-one's package-benchmark:
+//
+//     cd Benchmarks && swift package --disable-sandbox benchmark
+//
+// Every benchmark of our code has a "floor" beside it: the same work done the raw way (a direct C
+// call, a bare dlopen, a bare topological sort, JSONSerialization), run by the same command, so the
+// ratio between the two is meaningful on a noisy machine. Results and how to read them: BENCHMARKS.md.
+//
+// The root package is named by its folder, which differs between checkouts; `name:` pins it.
+
+/// One executable per benchmark suite, in `Benchmarks/<name>/`, as package-benchmark expects.
+func benchmarkSuite(_ name: String, extraDependencies: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            "BenchmarkSupport",
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "HyperMeshExtensions", package: "HyperMeshExtensions"),
+            .product(name: "HyperMeshManifest", package: "HyperMeshExtensions"),
+            .product(name: "HyperMeshTestSupport", package: "HyperMeshExtensions"),
+            .product(name: "Logging", package: "swift-log"),
+        ] + extraDependencies,
+        path: "Benchmarks/\(name)",
+        swiftSettings: [.swiftLanguageMode(.v6)],
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")])
+}
+
+let package = Package(
+    name: "HyperMeshBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "HyperMeshExtensions", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Fixtures and floors shared by the suites: staged fixture packages, the raw C call,
+        // the bare dlopen, the random dependency graph, the bare topological sort.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "HyperMeshExtensions", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshManifest", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshTestSupport", package: "HyperMeshExtensions"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/BenchmarkSupport",
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        benchmarkSuite("CallOverhead", extraDependencies: [.product(name: "Metrics", package: "swift-metrics")]),
+        benchmarkSuite("ExtensionStartup"),
+        benchmarkSuite("DependencyResolution"),
+        benchmarkSuite("ManifestDecoding"),
+    ]
+)
