@@ -8,21 +8,39 @@
 public struct DependencyGraph: Sendable {
     /// Every id, dependencies before dependents, ties broken by id.
     public let activationOrder: [String]
-    private let positionByID: [String: Int]
-    /// Indexed by position in `activationOrder`; positions, ascending.
-    private let dependencyPositions: [[Int]]
-    private let dependentPositions: [[Int]]
+    /// The ids, ascending (so an id is found by binary search, with no hashing).
+    private let ids: [String]
+    /// For each id index, the id indices it depends on.
+    private let dependencies: [[Int]]
+    /// For each id index, its position in `activationOrder`.
+    private let position: [Int]
 
     /// - Parameters:
     ///   - ids: the ids, sorted ascending.
     ///   - dependencies: for each id, the indices (into `ids`) it depends on, ascending and unique.
     /// - Throws: ``ResolutionError/Code/cycle`` if the graph is not acyclic.
+    ///
+    /// Only the activation order is computed here; the query methods walk the graph when asked
+    /// (they are rare, and precomputing their indexes was most of the cost of resolving).
     init(ids: [String], dependencies: [[Int]]) throws(ResolutionError) {
         let count = ids.count
-        var remaining = dependencies.map(\.count)
-        var dependents = [[Int]](repeating: [], count: count)
+        // Dependents in one flat array (compressed rows), so building them allocates twice, not per node.
+        var remaining = [Int](repeating: 0, count: count)
+        var rowStart = [Int](repeating: 0, count: count + 1)
+        for targets in dependencies {
+            for target in targets { rowStart[target + 1] += 1 }
+        }
+        for node in 0..<count {
+            remaining[node] = dependencies[node].count
+            rowStart[node + 1] += rowStart[node]
+        }
+        var fill = rowStart
+        var dependents = [Int](repeating: 0, count: rowStart[count])
         for (node, targets) in dependencies.enumerated() {
-            for target in targets { dependents[target].append(node) }
+            for target in targets {
+                dependents[fill[target]] = node
+                fill[target] += 1
+            }
         }
         // Kahn's algorithm; the heap picks the smallest ready index, i.e. the smallest id.
         var ready = MinHeap()
@@ -31,7 +49,8 @@ public struct DependencyGraph: Sendable {
         order.reserveCapacity(count)
         while let node = ready.popMin() {
             order.append(node)
-            for dependent in dependents[node] {
+            for slot in rowStart[node]..<rowStart[node + 1] {
+                let dependent = dependents[slot]
                 remaining[dependent] -= 1
                 if remaining[dependent] == 0 { ready.push(dependent) }
             }
@@ -40,44 +59,42 @@ public struct DependencyGraph: Sendable {
             let members = CycleFinder.cycle(dependencies: dependencies, isBlocked: remaining.map { $0 > 0 }) ?? []
             throw ResolutionError.cycle(members.map { ids[$0] })
         }
-
         var position = [Int](repeating: 0, count: count)
         for (index, node) in order.enumerated() { position[node] = index }
-        activationOrder = order.map { ids[$0] }
-        positionByID = Dictionary(uniqueKeysWithValues: activationOrder.enumerated().map { ($1, $0) })
-        dependencyPositions = order.map { node in dependencies[node].map { position[$0] }.sorted() }
-        dependentPositions = order.map { node in dependents[node].map { position[$0] }.sorted() }
+        self.activationOrder = order.map { ids[$0] }
+        self.ids = ids
+        self.dependencies = dependencies
+        self.position = position
     }
 
-    /// Every id, dependents before their dependencies: the reverse of ``activationOrder``.
+    /// Dependents before dependencies: the reverse of ``activationOrder``.
     public var deactivationOrder: [String] { activationOrder.reversed() }
 
-    public func contains(_ id: String) -> Bool { positionByID[id] != nil }
+    /// Whether `id` is one of the selected extensions.
+    public func contains(_ id: String) -> Bool { index(of: id) != nil }
 
     /// What `id` depends on directly, in activation order.
     public func directDependencies(of id: String) -> [String] {
-        guard let position = positionByID[id] else { return [] }
-        return dependencyPositions[position].map { activationOrder[$0] }
+        guard let node = index(of: id) else { return [] }
+        return names(ofPositions: dependencies[node].map { position[$0] })
     }
 
     /// What depends on `id` directly, in deactivation order.
     public func directDependents(of id: String) -> [String] {
-        guard let position = positionByID[id] else { return [] }
-        return dependentPositions[position].reversed().map { activationOrder[$0] }
+        guard let node = index(of: id) else { return [] }
+        return names(ofPositions: dependents()[node].map { position[$0] }).reversed()
     }
 
-    /// What `id` depends on, directly or transitively, in activation order (excluding `id`).
+    /// What `id` depends on, directly or transitively, in activation order.
     public func dependencies(of id: String) -> [String] {
-        guard let position = positionByID[id] else { return [] }
-        return reachable(from: position, through: dependencyPositions).map { activationOrder[$0] }
+        guard let node = index(of: id) else { return [] }
+        return names(ofPositions: reachable(from: node, through: dependencies))
     }
 
-    /// What depends on `id`, directly or transitively, in deactivation order (excluding `id`):
-    /// deactivating them in this order, then `id`, never leaves an active extension without
-    /// an active dependency.
+    /// What depends on `id`, directly or transitively, in deactivation order.
     public func dependents(of id: String) -> [String] {
-        guard let position = positionByID[id] else { return [] }
-        return reachable(from: position, through: dependentPositions).reversed().map { activationOrder[$0] }
+        guard let node = index(of: id) else { return [] }
+        return names(ofPositions: reachable(from: node, through: dependents())).reversed()
     }
 
     /// The order in which to deactivate `id` together with everything that depends on it:
@@ -87,7 +104,32 @@ public struct DependencyGraph: Sendable {
         return dependents(of: id) + [id]
     }
 
-    /// Positions reachable from `start` (excluding it), ascending. Iterative, so depth is unbounded.
+    /// Binary search in the sorted ids.
+    private func index(of id: String) -> Int? {
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low < ids.count && ids[low] == id ? low : nil
+    }
+
+    /// For each id index, the id indices that depend on it.
+    private func dependents() -> [[Int]] {
+        var result = [[Int]](repeating: [], count: ids.count)
+        for (node, targets) in dependencies.enumerated() {
+            for target in targets { result[target].append(node) }
+        }
+        return result
+    }
+
+    private func names(ofPositions positions: [Int]) -> [String] {
+        positions.sorted().map { activationOrder[$0] }
+    }
+
+    /// Activation positions of the nodes reachable from `start` (excluding it). Iterative, so
+    /// depth is unbounded.
     private func reachable(from start: Int, through adjacency: [[Int]]) -> [Int] {
         var visited = [Bool](repeating: false, count: adjacency.count)
         visited[start] = true
@@ -96,10 +138,10 @@ public struct DependencyGraph: Sendable {
         while let node = stack.popLast() {
             for next in adjacency[node] where !visited[next] {
                 visited[next] = true
-                found.append(next)
+                found.append(position[next])
                 stack.append(next)
             }
         }
-        return found.sorted()
+        return found
     }
 }

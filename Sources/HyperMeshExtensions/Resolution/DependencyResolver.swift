@@ -39,13 +39,18 @@ public struct DependencyResolver: Sendable {
             }
             rootIndices.append(rootIndex)
         }
+        return try resolve(rootIndices: rootIndices)
+    }
+
+    /// Resolves from root indices, ascending (indices ascend with ids).
+    private func resolve(rootIndices: [Int]) throws(ResolutionError) -> Resolution {
         let choice = try VersionSelection(index: index, roots: rootIndices, hostABI: hostABI).run()
         return try makeResolution(choice: choice, roots: rootIndices)
     }
 
     /// Resolves every available extension: each is a root. Fails if any of them cannot be resolved.
     public func resolveAll() throws(ResolutionError) -> Resolution {
-        try resolve(roots: index.ids.indices.filter { !index.versions[$0].isEmpty }.map { index.ids[$0] })
+        try resolve(rootIndices: index.ids.indices.filter { !index.versions[$0].isEmpty })
     }
 
     /// Keeps the choices reachable from the roots and orders them.
@@ -66,7 +71,6 @@ public struct DependencyResolver: Sendable {
         let nodes = kept.map { index.versions[$0][choice[$0]] }
         let dependencies = nodes.map { candidate in candidate.dependencies.map { local[$0.target] } }
         let graph = try DependencyGraph(ids: kept.map { index.ids[$0] }, dependencies: dependencies)
-        let selected = Dictionary(uniqueKeysWithValues: nodes.map { ($0.node.id, $0.node) })
-        return Resolution(selected: selected, graph: graph)
+        return Resolution(selectedNodes: nodes.map(\.node), graph: graph)
     }
 }

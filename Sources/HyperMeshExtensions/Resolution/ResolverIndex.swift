@@ -12,11 +12,19 @@ struct ResolverIndex: Sendable {
     }
 
     /// One available version with its dependencies resolved to indices.
-    struct Candidate: Sendable {
+    /// A class, so that handing a candidate around costs one reference count rather than a copy
+    /// of the node's strings, arrays and dictionary (which dominated resolution as a struct).
+    final class Candidate: Sendable {
         let node: DependencyNode
         /// Sorted by target, one per target.
         let dependencies: [Edge]
         let supportsHost: Bool
+
+        init(node: DependencyNode, dependencies: [Edge], supportsHost: Bool) {
+            self.node = node
+            self.dependencies = dependencies
+            self.supportsHost = supportsHost
+        }
     }
 
     let ids: [String]
@@ -27,40 +35,62 @@ struct ResolverIndex: Sendable {
     let possibleDependencies: [[Int]]
 
     init(nodes: [DependencyNode], hostABI: UInt32) {
-        var names = Set<String>()
-        for node in nodes {
-            names.insert(node.id)
-            for dependency in node.dependencies.keys { names.insert(dependency) }
+        // One dictionary, filled in first-seen order; ids are then ranked by sorting once, so an
+        // id costs one hash lookup per mention and nothing is rehashed.
+        var firstSeen: [String: Int] = [:]
+        firstSeen.reserveCapacity(nodes.count)
+        var seenIDs: [String] = []
+        seenIDs.reserveCapacity(nodes.count)
+        func intern(_ id: String) -> Int {
+            if let known = firstSeen[id] { return known }
+            firstSeen[id] = seenIDs.count
+            seenIDs.append(id)
+            return seenIDs.count - 1
         }
-        let ids = names.sorted()
-        let indexByID = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        var nodeSlot = [Int](repeating: 0, count: nodes.count)
+        var dependencySlots = [[(slot: Int, range: VersionRange)]]()
+        dependencySlots.reserveCapacity(nodes.count)
+        for (position, node) in nodes.enumerated() {
+            nodeSlot[position] = intern(node.id)
+            var slots: [(slot: Int, range: VersionRange)] = []
+            slots.reserveCapacity(node.dependencies.count)
+            for (dependency, range) in node.dependencies { slots.append((intern(dependency), range)) }
+            dependencySlots.append(slots)
+        }
+        let sorted = zip(seenIDs, seenIDs.indices).sorted { $0.0 < $1.0 }
+        var rank = [Int](repeating: 0, count: sorted.count)
+        for (index, entry) in sorted.enumerated() { rank[entry.1] = index }
+        let ids = sorted.map(\.0)
 
-        var grouped = [[DependencyNode]](repeating: [], count: ids.count)
-        for node in nodes { grouped[indexByID[node.id]!].append(node) }
+        // Node positions per id index (most ids have exactly one node).
+        var positionsByID = [[Int]](repeating: [], count: ids.count)
+        for position in nodes.indices { positionsByID[rank[nodeSlot[position]]].append(position) }
 
         var versions = [[Candidate]](repeating: [], count: ids.count)
         var possibleDependencies = [[Int]](repeating: [], count: ids.count)
-        for (id, group) in grouped.enumerated() where !group.isEmpty {
+        for (id, positions) in positionsByID.enumerated() where !positions.isEmpty {
             // Highest first; among equal precedence the first given comes first and is the one kept.
-            let ordered = group.enumerated().sorted { lhs, rhs in
-                lhs.element.version.hasSamePrecedence(as: rhs.element.version)
-                    ? lhs.offset < rhs.offset : lhs.element.version > rhs.element.version
-            }.map(\.element)
+            let ordered = positions.count == 1 ? positions : positions.sorted { lhs, rhs in
+                nodes[lhs].version.hasSamePrecedence(as: nodes[rhs].version)
+                    ? lhs < rhs : nodes[lhs].version > nodes[rhs].version
+            }
             var candidates: [Candidate] = []
-            for node in ordered where !(candidates.last?.node.version.hasSamePrecedence(as: node.version) ?? false) {
-                let edges = node.dependencies
-                    .map { Edge(target: indexByID[$0.key]!, range: $0.value) }
-                    .sorted { $0.target < $1.target }
-                candidates.append(Candidate(node: node, dependencies: edges, supportsHost: node.abi.contains(hostABI)))
+            candidates.reserveCapacity(ordered.count)
+            for position in ordered where !(candidates.last?.node.version.hasSamePrecedence(as: nodes[position].version) ?? false) {
+                var edges = dependencySlots[position].map { Edge(target: rank[$0.slot], range: $0.range) }
+                edges.sort { $0.target < $1.target }
+                candidates.append(Candidate(node: nodes[position], dependencies: edges, supportsHost: nodes[position].abi.contains(hostABI)))
             }
             versions[id] = candidates
-            let compatible = candidates.filter(\.supportsHost)
-            possibleDependencies[id] = compatible.count == 1
-                ? compatible[0].dependencies.map(\.target)
-                : Set(compatible.flatMap { $0.dependencies.map(\.target) }).sorted()
+            if candidates.count == 1 {
+                possibleDependencies[id] = candidates[0].supportsHost ? candidates[0].dependencies.map(\.target) : []
+            } else {
+                let compatible = candidates.filter(\.supportsHost)
+                possibleDependencies[id] = Set(compatible.flatMap { $0.dependencies.map(\.target) }).sorted()
+            }
         }
         self.ids = ids
-        self.indexByID = indexByID
+        self.indexByID = firstSeen.mapValues { rank[$0] }
         self.versions = versions
         self.possibleDependencies = possibleDependencies
     }

@@ -13,10 +13,6 @@ struct VersionSelection {
     let hostABI: UInt32
 
     /// A range on one id from one chosen dependent.
-    private struct Demand {
-        let dependent: Int
-        let range: VersionRange
-    }
 
     /// The chosen version (an index into `index.versions[id]`) per id, or -1 where not needed.
     /// Ids chosen only through a stale cycle may be included; the caller keeps what the roots reach.
@@ -46,48 +42,51 @@ struct VersionSelection {
         var chosen = [Int](repeating: -1, count: count)
         var needed = [Bool](repeating: false, count: count)
         for root in roots { needed[root] = true }
-        var demands = [[Demand]](repeating: [], count: count)
+        // Demands on each id as linked lists over flat arrays: no allocation per id.
+        var demands = DemandLists(count: count)
         if let previous {
             for dependent in order where previous[dependent] >= 0 {
                 for edge in index.versions[dependent][previous[dependent]].dependencies
                 where edge.target != dependent && position[edge.target] < position[dependent] {
-                    demands[edge.target].append(Demand(dependent: dependent, range: edge.range))
+                    demands.add(on: edge.target, by: dependent, range: edge.range)
                     needed[edge.target] = true
                 }
             }
         }
         for id in order where needed[id] {
-            let choice = try choose(id, demands: demands[id])
+            let choice = try choose(id, demands: demands)
             chosen[id] = choice
             for edge in index.versions[id][choice].dependencies
             where edge.target != id && position[edge.target] > position[id] {
-                demands[edge.target].append(Demand(dependent: id, range: edge.range))
+                demands.add(on: edge.target, by: id, range: edge.range)
                 needed[edge.target] = true
             }
         }
         return chosen
     }
 
-    /// The highest host-compatible version of `id` that satisfies `demands`; with no demands
-    /// (a root nothing else needs), the highest release, or the highest pre-release if none.
-    private func choose(_ id: Int, demands: [Demand]) throws(ResolutionError) -> Int {
+    /// The highest candidate of `id` that supports the host and satisfies every demand on it
+    /// (with no demand, the highest release, else the highest pre-release).
+    private func choose(_ id: Int, demands: DemandLists) throws(ResolutionError) -> Int {
         let candidates = index.versions[id]
-        if demands.isEmpty {
+        if !demands.hasAny(on: id) {
             if let release = candidates.firstIndex(where: { $0.supportsHost && !$0.node.version.isPrerelease }) {
                 return release
             }
             if let prerelease = candidates.firstIndex(where: \.supportsHost) { return prerelease }
-        } else if let match = candidates.firstIndex(where: { candidate in
-            candidate.supportsHost && demands.allSatisfy { $0.range.contains(candidate.node.version) }
-        }) {
-            return match
+        } else {
+            for (offset, candidate) in candidates.enumerated()
+            where candidate.supportsHost && demands.allSatisfied(on: id, by: candidate.node.version) {
+                return offset
+            }
         }
         throw ResolutionError.unresolvable(
             id: index.ids[id],
             versions: candidates.map(\.node),
-            requirements: demands.map { ResolutionError.Requirement(dependent: index.ids[$0.dependent], range: $0.range) },
+            requirements: demands.all(on: id).map { ResolutionError.Requirement(dependent: index.ids[$0.dependent], range: $0.range) },
             hostABI: hostABI)
     }
+
 
     /// Reverse post-order of an iterative depth-first search from the roots (ascending) over
     /// ``ResolverIndex/possibleDependencies``, and whether the search met an edge back to a node
