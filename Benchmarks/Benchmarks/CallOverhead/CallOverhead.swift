@@ -10,7 +10,7 @@ import Metrics
 //   - the same with a minimal swift-metrics backend bootstrapped (every metric reaches a handler);
 //   - through `await registry.call(...)` (actor hop to look the handle up, then the same call);
 //   - the floor: the library's `handle` called through the C function pointer, output freed;
-//   - the floor plus the runtime's marshalling (method name via utf8CString, output copied into a
+//   - the floor plus the runtime's marshalling (method name via withCString, output copied into a
 //     [UInt8]), to split the overhead into marshalling and bookkeeping (admission, gate, clock,
 //     metrics).
 // 1000 calls per sample (scalingFactor .kilo); figures are per call.
@@ -47,6 +47,17 @@ let benchmarks: @Sendable () -> Void = {
         try await ActiveFixture.start(under: handleFolder.url)
     } teardown: {
         handleFolder.remove()
+    }
+
+    let borrowedFolder = ScratchFolder()
+    Benchmark("Call: ExtensionHandle.call echo 16 B, output borrowed", configuration: callConfiguration) { benchmark, fixture in
+        for _ in benchmark.scaledIterations {
+            blackHole(try fixture.handle.call(method: "echo", input: echoInput) { $0.count })
+        }
+    } setup: {
+        try await ActiveFixture.start(under: borrowedFolder.url)
+    } teardown: {
+        borrowedFolder.remove()
     }
 
     let backendFolder = ScratchFolder()

@@ -62,15 +62,16 @@ public final class RawFixtureInstance {
     }
 
     /// The floor plus the marshalling the runtime does around the same C call: the method name
-    /// converted with `utf8CString`, the input passed from a `[UInt8]`, the output copied into a
+    /// passed with `withCString`, the input passed from a `[UInt8]`, the output copied into a
     /// new `[UInt8]` and freed. No admission, no call gate, no clock, no metrics. Returns nil if
     /// the method failed.
     public func callMarshalled(method: String, input: [UInt8]) -> [UInt8]? {
         var output = hypermesh_bytes(data: nil, len: 0)
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
-        let status = method.utf8CString.withUnsafeBufferPointer { name in
+        let methodLength = method.utf8.count
+        let status = method.withCString { name in
             input.withUnsafeBufferPointer { bytes in
-                handle(instance, name.baseAddress, name.count - 1, bytes.baseAddress, bytes.count, &output, &error)
+                handle(instance, name, methodLength, bytes.baseAddress, bytes.count, &output, &error)
             }
         }
         defer {
