@@ -45,8 +45,17 @@ public final class ExtensionInstance: @unchecked Sendable {
 
     public var extensionID: String { context.extensionID }
 
-    /// Sends one request. Output bytes and error messages are released here (host-owned `free`).
+    /// Sends one request and returns a copy of the output. Output bytes and error messages are
+    /// released here (host-owned `free`).
     public func call(method: String, input: [UInt8]) throws(ExtensionError) -> [UInt8] {
+        try call(method: method, input: input) { Array($0) }
+    }
+
+    /// Sends one request and lends the output to `body` without copying it; the buffer is freed
+    /// when `body` returns, so `body` must not keep it.
+    public func call<Result>(
+        method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) throws(ExtensionError) -> Result {
         guard let pointer = extensionPointer else {
             throw ExtensionError(.notActive, extensionID: extensionID, "the instance was destroyed")
         }
@@ -61,14 +70,14 @@ public final class ExtensionInstance: @unchecked Sendable {
                                bytes.baseAddress, bytes.count, &output, &error)
             }
         }
-        let result = CBuffers.take(&output)
+        defer { free(output.data) }
         guard status == HYPERMESH_OK else {
             let message = CBuffers.takeMessage(&error)
             throw ExtensionError(.methodFailed, extensionID: extensionID,
                                  "method '\(method)' failed with \(StatusName.of(status))",
                                  cause: message)
         }
-        return result
+        return body(UnsafeBufferPointer(start: output.data, count: output.data == nil ? 0 : output.len))
     }
 
     /// Calls the optional `activate` entry. A missing entry means "nothing to do".

@@ -9,7 +9,10 @@ public final class ExtensionMetrics: Sendable {
     private let calls: Counter
     private let errors: Counter
     private let latency: Timer
-    private let local = Mutex(Snapshot())
+    private let localCalls = Atomic<Int>(0)
+    private let localErrors = Atomic<Int>(0)
+    private let localTotalNanoseconds = Atomic<UInt64>(0)
+    private let localMaximumNanoseconds = Atomic<UInt64>(0)
 
     /// Totals since the instance was created.
     public struct Snapshot: Sendable, Hashable, Codable {
@@ -39,13 +42,26 @@ public final class ExtensionMetrics: Sendable {
         calls.increment()
         if failed { errors.increment() }
         latency.recordNanoseconds(Int64(clamping: nanoseconds))
-        local.withLock { snapshot in
-            snapshot.calls += 1
-            if failed { snapshot.errors += 1 }
-            snapshot.totalNanoseconds &+= nanoseconds
-            snapshot.maximumNanoseconds = max(snapshot.maximumNanoseconds, nanoseconds)
+        localCalls.wrappingAdd(1, ordering: .relaxed)
+        if failed { localErrors.wrappingAdd(1, ordering: .relaxed) }
+        localTotalNanoseconds.wrappingAdd(nanoseconds, ordering: .relaxed)
+        var maximum = localMaximumNanoseconds.load(ordering: .relaxed)
+        while nanoseconds > maximum {
+            let (exchanged, current) = localMaximumNanoseconds.compareExchange(
+                expected: maximum, desired: nanoseconds, ordering: .relaxed)
+            if exchanged { break }
+            maximum = current
         }
     }
 
-    public var snapshot: Snapshot { local.withLock { $0 } }
+    /// The totals. Each field is read atomically; the set is not one atomic snapshot (a call that
+    /// ends while it is read may be counted in `calls` but not yet in `totalNanoseconds`).
+    public var snapshot: Snapshot {
+        var snapshot = Snapshot()
+        snapshot.calls = localCalls.load(ordering: .relaxed)
+        snapshot.errors = localErrors.load(ordering: .relaxed)
+        snapshot.totalNanoseconds = localTotalNanoseconds.load(ordering: .relaxed)
+        snapshot.maximumNanoseconds = localMaximumNanoseconds.load(ordering: .relaxed)
+        return snapshot
+    }
 }

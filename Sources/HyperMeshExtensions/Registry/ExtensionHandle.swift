@@ -11,12 +11,10 @@ public final class ExtensionHandle: Sendable {
     public let extensionID: String
     let instance: ExtensionInstance
     public let metrics: ExtensionMetrics
-    private let admission = Mutex(Admission())
-
-    private struct Admission {
-        var accepting = true
-        var inFlight = 0
-    }
+    /// Calls in flight, plus ``closedFlag`` once the handle stops admitting: one atomic add to
+    /// enter and one to leave, so admission costs no lock.
+    private let admission = Atomic<Int>(0)
+    private static let closedFlag = 1 << 62
 
     init(instance: ExtensionInstance, metrics: ExtensionMetrics) {
         self.extensionID = instance.extensionID
@@ -26,33 +24,38 @@ public final class ExtensionHandle: Sendable {
 
     /// Calls `method` with `input`; returns the extension's output bytes.
     public func call(method: String, input: [UInt8]) throws(ExtensionError) -> [UInt8] {
-        let admitted = admission.withLock { state in
-            guard state.accepting else { return false }
-            state.inFlight += 1
-            return true
-        }
-        guard admitted else {
+        try call(method: method, input: input) { Array($0) }
+    }
+
+    /// Calls `method` with `input` and lends the output to `body` without copying it (the buffer
+    /// is freed when `body` returns). For hosts that forward the bytes somewhere else.
+    public func call<Result>(
+        method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) throws(ExtensionError) -> Result {
+        let state = admission.wrappingAdd(1, ordering: .acquiring).newValue
+        guard state & Self.closedFlag == 0 else {
+            admission.wrappingSubtract(1, ordering: .releasing)
             throw ExtensionError(.notActive, extensionID: extensionID, "the extension is not active; activate it first")
         }
-        defer { admission.withLock { $0.inFlight -= 1 } }
-        let start = DispatchTime.now().uptimeNanoseconds
+        defer { admission.wrappingSubtract(1, ordering: .releasing) }
+        let start = MonotonicClock.nanoseconds()
         do {
-            let output = try instance.call(method: method, input: input)
-            metrics.record(nanoseconds: DispatchTime.now().uptimeNanoseconds &- start, failed: false)
-            return output
+            let result = try instance.call(method: method, input: input, body)
+            metrics.record(nanoseconds: MonotonicClock.nanoseconds() &- start, failed: false)
+            return result
         } catch {
-            metrics.record(nanoseconds: DispatchTime.now().uptimeNanoseconds &- start, failed: true)
+            metrics.record(nanoseconds: MonotonicClock.nanoseconds() &- start, failed: true)
             throw error
         }
     }
 
     /// Whether calls are admitted.
-    public var isAccepting: Bool { admission.withLock { $0.accepting } }
+    public var isAccepting: Bool { admission.load(ordering: .acquiring) & Self.closedFlag == 0 }
 
     /// Stops admitting calls, then waits until every admitted call has returned.
     func closeAndDrain() {
-        admission.withLock { $0.accepting = false }
-        while admission.withLock({ $0.inFlight }) > 0 {
+        admission.bitwiseOr(Self.closedFlag, ordering: .sequentiallyConsistent)
+        while admission.load(ordering: .acquiring) & ~Self.closedFlag > 0 {
             usleep(200)
         }
     }
