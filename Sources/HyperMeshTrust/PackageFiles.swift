@@ -1,5 +1,10 @@
 import Foundation
 import HyperMeshManifest
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Checks that a package folder holds exactly the files its manifest lists, each with the listed
 /// SHA-256. This runs before any byte of the payload is mapped.
@@ -14,7 +19,7 @@ public enum PackageFiles {
     /// Verifies `directory` against `manifest.files`. Throws the first problem found, in a stable
     /// order (missing and mismatched files by path, then unlisted files by path).
     public static func verify(_ directory: URL, manifest: Manifest) throws(PackageError) {
-        let root = directory.standardizedFileURL.resolvingSymlinksInPath()
+        let root = URL(fileURLWithPath: realPath(directory.path) ?? directory.standardizedFileURL.path)
         if !manifest.files.keys.contains(manifest.entry) {
             throw PackageError(code: .fileMissing,
                                message: "the manifest's files do not list the entry '\(manifest.entry)'; add its SHA-256 to \"files\"",
@@ -48,26 +53,44 @@ public enum PackageFiles {
               !components.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
             throw PackageError(code: .pathEscapes, message: "'\(relativePath)' is not a plain relative path inside the package", path: relativePath)
         }
-        let file = root.appendingPathComponent(relativePath).resolvingSymlinksInPath()
-        guard file.path.hasPrefix(root.path + "/") else {
+        let candidate = root.appendingPathComponent(relativePath).path
+        // A missing file resolves to itself (the caller reports it missing); an existing one must
+        // stay inside the package once every symlink is followed.
+        let resolved = realPath(candidate) ?? candidate
+        guard resolved.hasPrefix(root.path + "/") else {
             throw PackageError(code: .pathEscapes, message: "'\(relativePath)' resolves outside the package (a symlink?)", path: relativePath)
         }
-        return file
+        return URL(fileURLWithPath: resolved)
     }
 
-    /// Every regular file below `root`, as package-relative paths, sorted.
+    /// `realpath(3)`: the absolute path with every symlink followed, or nil if it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Every regular file and symlink below `root`, as package-relative paths, sorted. Walks with
+    /// `readdir`-based listing and `lstat` (Foundation's resource values cost tens of µs per file
+    /// on Linux, most of discovery's time before).
     static func allFiles(in root: URL) throws(PackageError) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey]) else {
-            throw PackageError(code: .fileUnreadable, message: "cannot list the package folder", path: root.path)
-        }
         var files: [String] = []
-        let prefix = root.path + "/"
-        for case let url as URL in enumerator {
-            let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-            guard values?.isRegularFile == true || values?.isSymbolicLink == true else { continue }
-            let path = url.standardizedFileURL.path
-            let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent
-            files.append(relative)
+        var folders = [""]
+        while let folder = folders.popLast() {
+            let absolute = folder.isEmpty ? root.path : root.path + "/" + folder
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute) else {
+                throw PackageError(code: .fileUnreadable, message: "cannot list the package folder", path: absolute)
+            }
+            for name in names {
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                var info = stat()
+                guard lstat(absolute + "/" + name, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: folders.append(relative)
+                case S_IFREG, S_IFLNK: files.append(relative)
+                default: continue
+                }
+            }
         }
         return files.sorted()
     }

@@ -78,12 +78,11 @@ public enum ExtensionDiscovery {
         if fileManager.fileExists(atPath: searchPath.appendingPathComponent(Manifest.fileName).path) {
             return [searchPath]
         }
-        guard let children = try? fileManager.contentsOfDirectory(at: searchPath, includingPropertiesForKeys: [.isDirectoryKey]) else {
-            return []
-        }
-        return children
-            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
+        // Path-based listing: a child is a package if `child/extension.json` exists (which also
+        // means the child is a folder). Foundation's URL resource values are slow on Linux.
+        guard let names = try? fileManager.contentsOfDirectory(atPath: searchPath.path) else { return [] }
+        return names.sorted()
+            .map { searchPath.appendingPathComponent($0) }
             .filter { fileManager.fileExists(atPath: $0.appendingPathComponent(Manifest.fileName).path) }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 }
