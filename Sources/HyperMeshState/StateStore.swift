@@ -2,9 +2,9 @@ import Foundation
 import GRDB
 
 /// The host's persistent state in one SQLite database (WAL mode): per-extension key-value storage
-/// today, more tables as the runtime grows. Every method is synchronous and thread-safe; writes are
-/// durable when the method returns (SQLite `synchronous = NORMAL` in WAL mode: a power loss may
-/// drop the last transactions, a process crash does not).
+/// today, more tables as the runtime grows. Every method is synchronous and thread-safe; a write is
+/// committed when the method returns, so a crash of the host process loses nothing written.
+/// Durability across a power loss is SQLite's in WAL mode with GRDB's default settings.
 ///
 /// Not guaranteed: isolation between two host processes writing the same extension's keys at the
 /// same time (SQLite serializes them; last writer wins).

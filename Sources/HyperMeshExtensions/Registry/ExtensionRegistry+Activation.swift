@@ -117,7 +117,7 @@ extension ExtensionRegistry {
             throw ExtensionError(.createFailed, extensionID: id, "the image is not loaded")
         }
         let context = HostContext(
-            extensionID: id, grantedCapabilities: Set(entry.manifest.capabilities),
+            extensionID: id, grantedCapabilities: entry.grantedCapabilities,
             storage: stateStore.storage(for: id), events: events, assets: assets, logger: logger,
             metricsFactory: metricsFactory)
         let concurrency = Int(entry.manifest.quotas.concurrency ?? 1)
@@ -126,9 +126,7 @@ extension ExtensionRegistry {
 
     /// Marks `id` failed with `cause` and releases whatever it held.
     func fail(_ id: String, cause: String) {
-        entries[id]?.handle?.closeAndDrain()
-        entries[id]?.handle = nil
-        assets.unregisterAll(of: id)
+        stopServing(id)
         releaseInstance(id)
         releaseImage(id)
         _ = try? step(id, .fail(cause: cause))

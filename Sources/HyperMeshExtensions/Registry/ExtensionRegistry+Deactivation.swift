@@ -53,10 +53,8 @@ extension ExtensionRegistry {
 
     /// active -> inactive: stop admitting calls, drain, call deactivate, release asset types.
     func tearDown(_ id: String) throws(ExtensionError) {
-        entries[id]?.handle?.closeAndDrain()
-        entries[id]?.handle = nil
+        stopServing(id)
         let actions = try step(id, .deactivate)
-        assets.unregisterAll(of: id)
         do throws(ExtensionError) {
             for action in actions where action == .callDeactivate {
                 try entry(id).instance?.deactivate()

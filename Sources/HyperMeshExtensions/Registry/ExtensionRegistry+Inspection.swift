@@ -23,7 +23,7 @@ extension ExtensionRegistry {
             manifest: entry.manifest,
             directory: entry.package.directory.path,
             state: entry.lifecycle.state,
-            grantedCapabilities: entry.manifest.capabilities.sorted(),
+            grantedCapabilities: entry.grantedCapabilities.sorted(),
             assetTypes: assets.assetTypes(of: id),
             metrics: entry.metrics.snapshot,
             health: entry.instance.map { ExtensionHealth(reportedJSON: $0.reportedHealth(), metrics: entry.metrics.snapshot) },

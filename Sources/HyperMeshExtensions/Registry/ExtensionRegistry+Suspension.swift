@@ -6,9 +6,7 @@ extension ExtensionRegistry {
     /// Dependents are not suspended with it; their calls that reach it fail with `call.not_active`.
     public func suspend(_ id: String, reason: String) throws(ExtensionError) {
         _ = try entry(id)
-        entries[id]?.handle?.closeAndDrain()
-        entries[id]?.handle = nil
-        assets.unregisterAll(of: id)
+        stopServing(id)
         let actions = try step(id, .suspend(reason: reason))
         for action in actions where action == .callDeactivate {
             do {

@@ -119,7 +119,7 @@ public actor ExtensionRegistry {
     /// Applies a lifecycle event, publishes the resulting change, and returns the other actions.
     @discardableResult
     func step(_ id: String, _ event: LifecycleEvent) throws(ExtensionError) -> [LifecycleAction] {
-        guard var entry = entries[id] else { throw try unknown(id) }
+        var entry = try entry(id)
         let actions: [LifecycleAction]
         do {
             actions = try entry.lifecycle.apply(event)
@@ -139,12 +139,11 @@ public actor ExtensionRegistry {
         return rest
     }
 
-    private func unknown(_ id: String) throws(ExtensionError) -> ExtensionError {
-        do {
-            _ = try entry(id)
-        } catch {
-            return error
-        }
-        return ExtensionError(.unknownExtension, extensionID: id, "no extension with this id is registered")
+    /// Stops serving calls: closes the handle (waiting for admitted calls to return) and releases
+    /// the asset types the extension handles. Shared by deactivation, suspension and failure.
+    func stopServing(_ id: String) {
+        entries[id]?.handle?.closeAndDrain()
+        entries[id]?.handle = nil
+        assets.unregisterAll(of: id)
     }
 }

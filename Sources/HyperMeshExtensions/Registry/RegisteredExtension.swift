@@ -12,6 +12,8 @@ struct RegisteredExtension {
     let metrics: ExtensionMetrics
 
     var manifest: Manifest { package.manifest }
+    /// What the extension may use: its declared capabilities (operator policy will narrow this).
+    var grantedCapabilities: Set<Capability> { Set(package.manifest.capabilities) }
     var id: String { package.manifest.id }
 
     init(package: DiscoveredPackage, metricsFactory: any MetricsFactory) {
