@@ -29,17 +29,18 @@ extension ExtensionRegistry {
 
     /// Brings one extension to `active` from wherever it is. Returns whether it changed anything.
     private func bringUp(_ id: String) throws(ExtensionError) -> Bool {
-        var state = try entry(id).lifecycle.state
-        if state == .active { return false }
-        if case .suspended(let reason) = state {
+        switch try entry(id).lifecycle.state {
+        case .active:
+            return false
+        case .suspended(let reason):
             throw ExtensionError(.notActive, extensionID: id, "the extension is suspended (\(reason)); an operator must resume it")
-        }
-        if state == .verified {
+        case .verified:
             try step(id, .resolved)
-            state = .resolved
-        }
-        if state == .resolved || { if case .failed = state { return true } else { return false } }() {
             try load(id)
+        case .resolved, .failed:
+            try load(id)
+        case .discovered, .loaded, .inactive, .unloaded:
+            break
         }
         let actions = try step(id, .activate)
         do throws(ExtensionError) {
