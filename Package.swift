@@ -23,16 +23,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // The versioned C contract between host and extension. Header only (plus a version symbol).
         .target(name: "CHyperMeshABI"),
         // Manifest model, strict decoding, validation, semantic versions and ranges. Foundation only.
         .target(name: "HyperMeshManifest", swiftSettings: strictSwift),
-        // Package layout and file digests (signatures and the TrustChain come later).
+        // Package layout, file digests, signing keys and certificates, the TrustChain, revocation.
         .target(
             name: "HyperMeshTrust",
-            dependencies: ["HyperMeshManifest", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "HyperMeshManifest",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
         .target(
@@ -68,7 +75,10 @@ let package = Package(
             dependencies: ["HyperMeshManifest", "HyperMeshTrust"],
             swiftSettings: strictSwift),
 
-        .testTarget(name: "HyperMeshTrustTests", dependencies: ["HyperMeshTrust", "HyperMeshTestSupport"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshTrustTests",
+            dependencies: ["HyperMeshTrust", "HyperMeshTestSupport", .product(name: "X509", package: "swift-certificates")],
+            swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],
             swiftSettings: strictSwift),

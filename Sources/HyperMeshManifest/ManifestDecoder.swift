@@ -36,6 +36,14 @@ public enum ManifestDecoder {
         return try decode(data, source: file.path)
     }
 
+    /// Like ``load(from:)``, and also returns the exact bytes of the file (what a package
+    /// signature covers).
+    public static func loadWithBytes(from packageDirectory: URL) throws(ManifestError) -> (manifest: Manifest, bytes: Data) {
+        let file = packageDirectory.appendingPathComponent(Manifest.fileName)
+        let data = try ManifestFileReader.read(file, limit: maximumSize)
+        return (try decode(data, source: file.path), data)
+    }
+
     private static func decodeUnattributed(_ data: Data) throws(ManifestError) -> Manifest {
         guard data.count <= maximumSize else {
             throw ManifestError(

@@ -1,0 +1,116 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// The content of `extension.sig`: a detached signature over the exact bytes of `extension.json`,
+/// followed by the signer's certificate chain. The file is PEM:
+///
+/// ```
+/// -----BEGIN HYPERMESH SIGNATURE-----   (the signature bytes)
+/// -----BEGIN CERTIFICATE-----           (the signer's certificate)
+/// -----BEGIN CERTIFICATE-----           (intermediates, optional, signer's issuer first)
+/// ```
+///
+/// The algorithm follows from the signer's key: Ed25519 (64 raw bytes) or ECDSA P-256 with
+/// SHA-256 (DER). The root need not be included: it comes from the operator's trust store.
+/// The same format signs the trust store's revocation list (`revocations.sig`).
+public struct PackageSignature: Sendable {
+    public static let fileName = "extension.sig"
+    static let signatureBlockType = "HYPERMESH SIGNATURE"
+
+    public let signature: [UInt8]
+    /// The signer's certificate first, then intermediates.
+    public let chain: [Certificate]
+    /// The DER bytes of each certificate of `chain` (for fingerprints without re-encoding).
+    let chainDER: [[UInt8]]
+
+    public var signer: Certificate { chain[0] }
+
+    /// SHA-256 fingerprints of `chain`, in order.
+    public var chainFingerprints: [String] { chainDER.map { FileDigest.sha256Hex(of: $0) } }
+
+    /// Signs `data` with `key`; `chain[0]` must be the certificate of `key`.
+    public static func sign(_ data: some DataProtocol, key: SigningKey, chain: [Certificate]) throws(TrustError) -> PackageSignature {
+        guard let signer = chain.first else {
+            throw TrustError(.certificateUnreadable, "a signature needs the signer's certificate")
+        }
+        guard signer.publicKey == key.publicKey else {
+            throw TrustError(.keyMismatch, "the key does not belong to the certificate '\(signer.subject)'; use the key the certificate was issued for")
+        }
+        let der: [[UInt8]]
+        do {
+            der = try chain.map { certificate in
+                var serializer = DER.Serializer()
+                try serializer.serialize(certificate)
+                return serializer.serializedBytes
+            }
+        } catch {
+            throw TrustError(.certificateUnreadable, "cannot encode the certificate chain", cause: "\(error)")
+        }
+        return PackageSignature(signature: try key.signature(for: data), chain: chain, chainDER: der)
+    }
+
+    private init(signature: [UInt8], chain: [Certificate], chainDER: [[UInt8]]) {
+        self.signature = signature
+        self.chain = chain
+        self.chainDER = chainDER
+    }
+
+    /// Parses the PEM form; `source` names the file in error messages.
+    public init(pemEncoded pem: String, source: String) throws(TrustError) {
+        let documents: [PEMDocument]
+        do {
+            documents = try PEMDocument.parseMultiple(pemString: pem)
+        } catch {
+            throw TrustError(.signatureMalformed, check: .signature, "\(source) is not PEM", cause: "\(error)")
+        }
+        guard let first = documents.first, first.discriminator == Self.signatureBlockType else {
+            throw TrustError(.signatureMalformed, check: .signature,
+                             "\(source) must start with a '\(Self.signatureBlockType)' block")
+        }
+        guard !first.derBytes.isEmpty else {
+            throw TrustError(.signatureMalformed, check: .signature, "\(source) holds an empty signature")
+        }
+        var chain: [Certificate] = []
+        var chainDER: [[UInt8]] = []
+        for (index, document) in documents.dropFirst().enumerated() {
+            guard document.discriminator == "CERTIFICATE" else {
+                throw TrustError(.signatureMalformed, check: .signature,
+                                 "\(source): block \(index + 2) is '\(document.discriminator)', expected 'CERTIFICATE'")
+            }
+            do {
+                chain.append(try Certificate(derEncoded: document.derBytes))
+                chainDER.append(document.derBytes)
+            } catch {
+                throw TrustError(.signatureMalformed, check: .signature,
+                                 "\(source): block \(index + 2) is not a valid X.509 certificate", cause: "\(error)")
+            }
+        }
+        guard !chain.isEmpty else {
+            throw TrustError(.signatureMalformed, check: .signature, "\(source) carries no signer certificate after the signature")
+        }
+        self.init(signature: first.derBytes, chain: chain, chainDER: chainDER)
+    }
+
+    /// Reads a signature file.
+    public init(contentsOf file: URL) throws(TrustError) {
+        let pem: String
+        do {
+            pem = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw TrustError(.signatureMalformed, check: .signature, "cannot read \(file.lastPathComponent)", cause: "\(error)")
+        }
+        try self.init(pemEncoded: pem, source: file.lastPathComponent)
+    }
+
+    public func pemEncoded() -> String {
+        var blocks = [PEMDocument(type: Self.signatureBlockType, derBytes: signature).pemString]
+        blocks += chainDER.map { PEMDocument(type: "CERTIFICATE", derBytes: $0).pemString }
+        return blocks.joined(separator: "\n") + "\n"
+    }
+
+    /// Whether the signature verifies over `data` with the signer's public key.
+    public func isValid(over data: some DataProtocol) -> Bool {
+        signer.publicKey.verifies(signature, over: data)
+    }
+}
