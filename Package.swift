@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .library(name: "HyperMeshExtensions", targets: ["HyperMeshExtensions"]),
         .library(name: "HyperMeshManifest", targets: ["HyperMeshManifest"]),
+        .library(name: "HyperMeshTrust", targets: ["HyperMeshTrust"]),
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
         .executable(name: "hypermesh", targets: ["hypermesh"]),
@@ -86,13 +87,14 @@ let package = Package(
         .testTarget(
             name: "HyperMeshExtensionsTests",
             dependencies: [
-                "HyperMeshExtensions", "HyperMeshTestSupport",
+                "HyperMeshExtensions", "HyperMeshTestSupport", "HyperMeshTrust",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshCLITests",
-            dependencies: ["HyperMeshCLI", "HyperMeshTestSupport"],
+            dependencies: ["HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "CatalogExtensionTests",

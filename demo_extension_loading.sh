@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HyperMesh extensions, end to end: build the host CLI and the Catalog extension, stage Catalog
-# as a package, list it, add and search assets through `hypermesh ext call`, show the assets
-# persist across separate host runs, install and update a package, inspect, and unload.
+# as a package, sign it with a fresh development CA and trust that CA, verify it, list it, add
+# and search assets through `hypermesh ext call`, show the assets persist across separate host
+# runs, install and update a package, show a tampered package refused, inspect, and unload.
 #
 # Usage: ./demo_extension_loading.sh            (work folder: ./demo-work, recreated each run)
 #        DEMO_DIR=/tmp/x ./demo_extension_loading.sh
@@ -28,7 +29,26 @@ step "Stage the Catalog package (manifest + library, with SHA-256 of every file)
     --payload "$BIN/libCatalogExtension.so" --out "$DEMO_DIR/extensions/catalog"
 cat "$DEMO_DIR/extensions/catalog/extension.json"
 
-step "List the extensions the host finds"
+step "Create a development CA (root + code-signing certificate) and trust its root"
+"$HM" trust init "$DEMO_DIR/dev-ca"
+"$HM" trust add "$DEMO_DIR/dev-ca/root-ca.pem"
+"$HM" trust list
+
+step "Unsigned, the package is refused"
+if "$HM" ext call org.hypermesh.catalog list '{}'; then
+    echo "expected the unsigned package to be refused" >&2; exit 1
+fi
+
+step "Sign Catalog (extension.sig over extension.json, which pins every file), then verify it"
+"$HM" ext sign "$DEMO_DIR/extensions/catalog" \
+    --key "$DEMO_DIR/dev-ca/code-signing.key" --cert "$DEMO_DIR/dev-ca/code-signing.pem"
+"$HM" ext verify "$DEMO_DIR/extensions/catalog"
+
+step "Pack it into one .hmx archive for transport, and verify the archive"
+"$HM" ext pack "$DEMO_DIR/extensions/catalog" --out "$DEMO_DIR/catalog.hmx"
+"$HM" ext verify "$DEMO_DIR/catalog.hmx"
+
+step "List the extensions the host finds (TRUST: who signed each)"
 "$HM" ext list
 
 step "Add assets (each command is a separate host run: load, activate, call, deactivate, unload)"
@@ -53,6 +73,14 @@ step "A refused call: a typed error, and the host exits cleanly with status 1"
 if "$HM" ext call org.hypermesh.catalog get '{"type":"document","name":"missing"}'; then
     echo "expected a not-found error" >&2; exit 1
 fi
+
+step "A tampered copy is refused, naming the check that failed (the original is untouched)"
+cp -r "$DEMO_DIR/extensions/catalog" "$DEMO_DIR/tampered-catalog"
+printf 'x' >> "$DEMO_DIR/tampered-catalog/$(basename "$BIN/libCatalogExtension.so")"
+if "$HM" ext verify "$DEMO_DIR/tampered-catalog"; then
+    echo "expected the tampered package to be refused" >&2; exit 1
+fi
+rm -rf "$DEMO_DIR/tampered-catalog"
 
 step "Inspect Catalog while active: state, capabilities, quotas and what enforces them, health"
 "$HM" ext inspect org.hypermesh.catalog --activate

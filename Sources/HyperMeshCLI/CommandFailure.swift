@@ -36,6 +36,11 @@ struct ErrorRecord: Codable, Equatable {
             self.init(code: error.code.rawValue, extension: nil, message: error.description, cause: error.cause)
         case let error as PackageError:
             self.init(code: error.code.rawValue, extension: nil, message: error.message, cause: error.cause)
+        case let error as TrustError:
+            self.init(code: error.code.rawValue, extension: nil,
+                      message: (error.check.map { "check '\($0.rawValue)' failed: " } ?? "") + error.message, cause: error.cause)
+        case let error as DiscoveryProblem:
+            self.init(error.error)
         default:
             self.init(code: "cli.error", extension: nil, message: "\(error)", cause: nil)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyperMeshExtensions
+import HyperMeshTrust
 import Logging
 
 /// Options every command that touches extensions shares.
@@ -15,6 +16,15 @@ public struct HostOptions: ParsableArguments {
         valueName: "dir"))
     public var stateDirectory: String?
 
+    @Option(name: .customLong("trust-store"), help: ArgumentHelp(
+        "The operator's trust store: roots/*.pem and the signed revocation list. Default: trust/ in the state dir.",
+        valueName: "dir"))
+    public var trustStore: String?
+
+    @Flag(name: .customLong("allow-unsigned"), help: ArgumentHelp(
+        "Development only: also load packages without extension.sig (logged as a warning). A signed package that fails verification is refused regardless."))
+    public var allowUnsigned = false
+
     @Option(name: .customLong("log-level"), help: "Host log level on stderr: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "warning"
 
@@ -27,6 +37,20 @@ public struct HostOptions: ParsableArguments {
             return URL(fileURLWithPath: fromEnvironment)
         }
         return SearchPaths.userDataDirectory(environment: environment).appendingPathComponent("state")
+    }
+
+    /// The trust store folder, after defaults.
+    public func resolvedTrustStore(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        TrustStoreLocation.resolve(explicit: trustStore, stateDirectory: resolvedStateDirectory(environment: environment))
+    }
+
+    /// The verifier for this command: the trust store read now, and --allow-unsigned.
+    func makeVerifier(logger: Logger) throws -> PackageVerifier {
+        let store = try TrustStore.load(from: resolvedTrustStore())
+        if allowUnsigned {
+            logger.warning("--allow-unsigned: unsigned packages will be loaded (development only)")
+        }
+        return PackageVerifier(trustStore: store, allowUnsigned: allowUnsigned)
     }
 
     public func validate() throws {

@@ -3,8 +3,8 @@ import HyperMeshExtensions
 import HyperMeshState
 import Logging
 
-/// One command's view of the host: the state store, the discovery pass over the search paths,
-/// and a registry with every usable package registered (nothing loaded yet).
+/// One command's view of the host: the state store, the discovery pass over the search paths
+/// (every package verified against the trust store), and a registry with every usable package registered (nothing loaded yet).
 struct HostSession {
     let registry: ExtensionRegistry
     let logger: Logger
@@ -16,7 +16,8 @@ struct HostSession {
         let store = try StateStore(directory: options.resolvedStateDirectory())
         let logger = options.makeLogger()
         let registry = ExtensionRegistry(stateStore: store, logger: logger)
-        let discovery = ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths))
+        let verifier = try options.makeVerifier(logger: logger)
+        let discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths), verifier: verifier)
         let problems = await registry.registerAll(discovery)
         return HostSession(registry: registry, logger: logger, discovery: discovery, problems: problems)
     }

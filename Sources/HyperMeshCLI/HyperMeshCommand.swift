@@ -6,16 +6,20 @@ public struct HyperMeshCommand: AsyncParsableCommand {
         commandName: "hypermesh",
         abstract: "Discover, check, load, call and inspect HyperMesh extensions.",
         discussion: """
-            Extensions are folders with an extension.json manifest and a payload (a shared library).
-            They are searched for in --path folders, $HYPERMESH_EXTENSION_PATH, ./extensions and
-            the user's data dir; their state lives in SQLite under --state-dir.
+            Extensions are folders with an extension.json manifest, a payload (a shared library)
+            and extension.sig (the author's signature). They are searched for in --path folders,
+            $HYPERMESH_EXTENSION_PATH, ./extensions and the user's data dir; each is verified
+            against the trust store (--trust-store, default trust/ in the state dir) before
+            anything of it is loaded. Their state lives in SQLite under --state-dir.
 
             Examples:
+              hypermesh trust init ./dev-ca && hypermesh trust add ./dev-ca/root-ca.pem
+              hypermesh ext sign ./extensions/catalog --key ./dev-ca/code-signing.key --cert ./dev-ca/code-signing.pem
               hypermesh ext list --path ./extensions
               hypermesh ext call org.hypermesh.catalog search '{"query":"logo"}'
               hypermesh ext inspect org.hypermesh.catalog --json
             """,
-        subcommands: [ExtensionCommand.self])
+        subcommands: [ExtensionCommand.self, TrustCommand.self, KeysCommand.self])
 
     public init() {}
 }
@@ -25,7 +29,10 @@ public struct ExtensionCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ext",
         abstract: "Work with extensions.",
-        subcommands: [ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self, StageExtension.self])
+        subcommands: [
+            ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self,
+            StageExtension.self, SignExtension.self, VerifyExtension.self,
+        ])
 
     public init() {}
 }

@@ -35,6 +35,7 @@ public struct InspectExtension: AsyncParsableCommand {
         var hostCalls: Int
         var hostDenials: Int
         var pinnedInMemory: Bool?
+        var verification: VerificationOutput
     }
 
     public func run() async throws {
@@ -73,7 +74,8 @@ public struct InspectExtension: AsyncParsableCommand {
             dependencies: manifest.dependencies.mapValues(\.description),
             files: manifest.files, filesVerified: true,
             assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
-            hostCalls: info.hostCalls, hostDenials: info.hostDenials, pinnedInMemory: info.pinnedInMemory)
+            hostCalls: info.hostCalls, hostDenials: info.hostDenials, pinnedInMemory: info.pinnedInMemory,
+            verification: VerificationOutput(info.verification))
     }
 
     static func text(_ output: Output) -> String {
@@ -84,6 +86,8 @@ public struct InspectExtension: AsyncParsableCommand {
             "  category:     \(output.category)",
             "  package:      \(output.directory) (\(output.files.count) file(s), digests verified)",
         ]
+        lines.append("  verification:")
+        lines.append(output.verification.text(indent: "    "))
         if let description = output.description { lines.append("  description:  \(description)") }
         if let authors = output.authors { lines.append("  authors:      \(authors.joined(separator: ", "))") }
         if let license = output.license { lines.append("  license:      \(license)") }

@@ -1,12 +1,13 @@
 import ArgumentParser
 import HyperMeshExtensions
+import HyperMeshTrust
 
 /// `hypermesh ext list`: every package found on the search paths, and every broken one with why.
 public struct ListExtensions: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the extensions found on the search paths, and the broken packages with the reason.",
-        discussion: "Nothing is loaded: packages are found, their manifests decoded and their file digests checked.")
+        discussion: "Nothing is loaded: packages are found, their manifests decoded and each package verified (files, signature, chain, validity, code signing, revocation). TRUST shows the result; refused packages are listed with the check that failed.")
 
     @OptionGroup public var host: HostOptions
     @Flag(help: "Print JSON instead of a table.") public var json = false
@@ -18,6 +19,10 @@ public struct ListExtensions: AsyncParsableCommand {
             var id, name, version, kind, category, state, directory: String
             var capabilities: [String]
             var dependencies: [String: String]
+            /// verified, unsigned-allowed
+            var verification: String
+            /// The signer's certificate subject, when signed.
+            var signer: String?
         }
         struct Problem: Codable {
             var directory: String
@@ -38,7 +43,9 @@ public struct ListExtensions: AsyncParsableCommand {
                         id: info.id, name: info.manifest.name, version: info.manifest.version.description,
                         kind: info.manifest.kind.rawValue, category: info.manifest.category, state: info.state.name,
                         directory: info.directory, capabilities: info.manifest.capabilities.map(\.rawValue).sorted(),
-                        dependencies: info.manifest.dependencies.mapValues(\.description))
+                        dependencies: info.manifest.dependencies.mapValues(\.description),
+                        verification: VerificationOutput(info.verification).outcome,
+                        signer: info.verification.signer?.subject)
                 },
                 problems: session.problems.map { Output.Problem(directory: $0.directory.path, error: ErrorRecord($0.error)) },
                 searchPaths: session.discovery.searchedPaths.map(\.path))
@@ -53,8 +60,11 @@ public struct ListExtensions: AsyncParsableCommand {
         if output.extensions.isEmpty {
             console.out("No extensions found. Searched: \(output.searchPaths.joined(separator: ", "))")
         } else {
-            let rows = [["ID", "VERSION", "KIND", "CATEGORY", "STATE", "PATH"]]
-                + output.extensions.map { [$0.id, $0.version, $0.kind, $0.category, $0.state, $0.directory] }
+            let rows = [["ID", "VERSION", "KIND", "CATEGORY", "STATE", "TRUST", "PATH"]]
+                + output.extensions.map {
+                    [$0.id, $0.version, $0.kind, $0.category, $0.state,
+                     $0.verification == "verified" ? "signed: \($0.signer ?? "?")" : "UNSIGNED (allowed)", $0.directory]
+                }
             console.out(TextTable.render(rows))
         }
         for problem in output.problems {

@@ -73,7 +73,7 @@ public struct StageExtension: AsyncParsableCommand {
         // Decode what we wrote, so a package this command makes always passes the host's checks.
         _ = try ManifestDecoder.decode(data, source: "staged manifest")
         try data.write(to: directory.appendingPathComponent(Manifest.fileName))
-        if case .failure(let error) = ExtensionDiscovery.inspect(directory) { throw error }
+        try PackageFiles.verify(directory, manifest: staged)
         return Output(directory: directory.path, id: staged.id, version: staged.version.description, files: digests)
     }
 }

@@ -1,8 +1,8 @@
 /// Why a package, a key, a certificate or the trust store cannot be trusted: a typed error with a
 /// stable code, the verification check it belongs to (if any), a message that says what to fix,
 /// and the underlying cause.
-public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, Equatable, CaseIterable {
+public struct TrustError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, Hashable, CaseIterable {
         /// A listed file is missing, differs from its digest, or an unlisted file is present.
         case fileCheckFailed = "trust.file_check_failed"
         /// `extension.json` cannot be read or decoded, so there is nothing to sign or verify.

@@ -2,7 +2,7 @@ import Foundation
 import X509
 
 /// A certificate as verification reports it.
-public struct CertificateSummary: Sendable, Equatable {
+public struct CertificateSummary: Sendable, Hashable {
     public let subject: String
     public let issuer: String
     /// SHA-256 of the DER bytes, lowercase hex (what revocation lists name).
@@ -23,8 +23,8 @@ public struct CertificateSummary: Sendable, Equatable {
 }
 
 /// One check's result.
-public struct CheckResult: Sendable, Equatable {
-    public enum Status: Sendable, Equatable {
+public struct CheckResult: Sendable, Hashable {
+    public enum Status: Sendable, Hashable {
         /// The check passed; the text says what was found.
         case passed(String)
         /// The check failed; verification stopped here.
@@ -60,8 +60,8 @@ public struct CheckResult: Sendable, Equatable {
 
 /// Everything verification found out about one package: who signed it, the chain to the trust
 /// anchor, each check in order, and the outcome.
-public struct VerificationReport: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
+public struct VerificationReport: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
         /// Every check passed.
         case verified
         /// The package is unsigned and the host was told to allow that (development only).

@@ -2,12 +2,18 @@ import ArgumentParser
 import Foundation
 import HyperMeshCLI
 import HyperMeshTestSupport
+import HyperMeshTrust
 
 /// Runs `hypermesh` commands in-process with captured output.
 struct CLIHarness {
     let root = ExtensionBuilder.temporaryDirectory()
     var extensions: URL { root.appendingPathComponent("extensions") }
     var state: URL { root.appendingPathComponent("state") }
+    /// The default trust store of the harness's state dir.
+    var trustStore: URL { state.appendingPathComponent("trust") }
+
+    /// The CA that signs staged fixtures; its root is added to the harness's trust store.
+    static let developmentCA = Swift.Result { try DevelopmentCA.generate(name: "CLI Tests") }
 
     struct Result {
         var exitCode: Int32
@@ -39,9 +45,10 @@ struct CLIHarness {
         return Result(exitCode: code, out: console.standardOutput, err: console.standardError)
     }
 
-    /// Stages the C fixture extension as a package.
+    /// Stages the C fixture extension as a package, signed by ``developmentCA`` (whose root the
+    /// harness's trust store then trusts) unless `signed` is false.
     @discardableResult
-    func stageFixture(id: String, defines: [String: String] = [:], manifest overrides: [String: Any] = [:]) throws -> URL {
+    func stageFixture(id: String, defines: [String: String] = [:], manifest overrides: [String: Any] = [:], signed: Bool = true) throws -> URL {
         var allDefines = defines
         allDefines["FIXTURE_ID"] = ExtensionBuilder.cString(id)
         let library = root.appendingPathComponent("build/\(id).so")
@@ -52,8 +59,14 @@ struct CLIHarness {
             "abi": ["min": 1, "max": 1], "category": "testing", "capabilities": ["storage", "events"],
         ]
         for (key, value) in overrides { manifest[key] = value }
-        return try PackageStager.stage(manifest: manifest, payload: library, entryName: "libfixture.so",
-                                       into: extensions.appendingPathComponent(id))
+        let package = try PackageStager.stage(manifest: manifest, payload: library, entryName: "libfixture.so",
+                                              into: extensions.appendingPathComponent(id))
+        if signed {
+            let ca = try Self.developmentCA.get()
+            try ca.sign(packageAt: package)
+            try TrustStore.addRoot(ca.root, to: trustStore)
+        }
+        return package
     }
 }
 

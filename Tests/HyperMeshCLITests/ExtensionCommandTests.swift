@@ -175,7 +175,11 @@ import Testing
         let out = cli.extensions.appendingPathComponent("staged")
         let staged = await cli.run(["ext", "stage", "--manifest", template.path, "--payload", library.path, "--out", out.path], hostOptions: false)
         #expect(staged.exitCode == 0, "\(staged.err)")
-        let call = await cli.run(["ext", "call", "org.tests.staged", "echo", "hi"])
+        // Staged packages are unsigned: refused by default, loadable for development.
+        let refused = await cli.run(["ext", "call", "org.tests.staged", "echo", "hi"])
+        #expect(refused.exitCode == 1)
+        #expect(refused.err.contains("trust.signature_missing"), "\(refused.err)")
+        let call = await cli.run(["ext", "call", "org.tests.staged", "echo", "hi", "--allow-unsigned"])
         #expect(call.out.trimmingCharacters(in: .whitespacesAndNewlines) == "hi", "\(call.err)")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HyperMeshExtensions
+import HyperMeshTestSupport
 import HyperMeshState
 import MetricsTestKit
 import Testing
@@ -11,7 +12,7 @@ import Testing
         try host.stageFixture(id: "org.tests.metered", manifest: ["capabilities": ["events"]])
         let metrics = TestMetrics()
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: host.stateDirectory), metricsFactory: metrics)
-        await registry.registerAll(ExtensionDiscovery.discover(in: [host.extensionsDirectory]))
+        await registry.registerAll(ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         try await registry.activate("org.tests.metered")
         _ = try await registry.callText("org.tests.metered", "echo", "a")
         _ = try await registry.callText("org.tests.metered", "echo", "b")

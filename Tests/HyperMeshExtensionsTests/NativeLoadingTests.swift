@@ -29,7 +29,7 @@ import Testing
         let directory = try host.stageFixture(id: "org.tests.reload")
         let registry = try host.makeRegistry()
         for round in 1...3 {
-            guard case .success(let package) = ExtensionDiscovery.inspect(directory) else {
+            guard case .success(let package) = await ExtensionDiscovery.inspect(directory, verifier: TestTrust.allowingUnsigned) else {
                 Issue.record("package did not verify")
                 return
             }

@@ -29,6 +29,8 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     // Packages and manifests
     case invalidManifest = "manifest.invalid"
     case invalidPackage = "package.invalid"
+    /// The package failed signature, chain, validity, code-signing or revocation checks.
+    case untrustedPackage = "package.untrusted"
     case duplicateExtension = "registry.duplicate"
     case unknownExtension = "registry.unknown_extension"
     // Loading

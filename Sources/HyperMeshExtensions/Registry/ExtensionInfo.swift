@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshTrust
 
 /// A read-only view of one registered extension, for listings and `ext inspect`.
 public struct ExtensionInfo: Sendable {
@@ -17,6 +18,8 @@ public struct ExtensionInfo: Sendable {
     public let hostDenials: Int
     /// Whether the image stays mapped after unload (Swift runtime images), when loaded.
     public let pinnedInMemory: Bool?
+    /// What package verification found when the extension was discovered.
+    public let verification: VerificationReport
 
     public var id: String { manifest.id }
 }

@@ -29,7 +29,8 @@ extension ExtensionRegistry {
             health: entry.instance.map { ExtensionHealth(reportedJSON: $0.reportedHealth(), metrics: entry.metrics.snapshot) },
             hostCalls: context?.counters.callCount ?? 0,
             hostDenials: context?.counters.denialCount ?? 0,
-            pinnedInMemory: entry.image?.usesSwiftRuntime)
+            pinnedInMemory: entry.image?.usesSwiftRuntime,
+            verification: entry.package.verification)
     }
 
     /// Views of every registered extension, sorted by id.

@@ -54,6 +54,10 @@ public actor ExtensionRegistry {
             throw ExtensionError(.duplicateExtension, extensionID: id,
                                  "an extension with this id is already registered (from \(entries[id]!.package.directory.path))")
         }
+        if case .unsignedAllowed = package.verification.outcome {
+            logger.warning("registering an UNSIGNED package: allowed for development only (--allow-unsigned)",
+                           metadata: ["extension": "\(id)", "directory": "\(package.directory.path)"])
+        }
         entries[id] = RegisteredExtension(package: package, metricsFactory: metricsFactory)
         try step(id, .verified)
     }

@@ -22,7 +22,7 @@ struct CatalogHost {
     ) async throws -> CatalogHost {
         let searchPath = try StagedCatalog.searchPath(capabilities: capabilities)
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory))
-        let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath]))
+        let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else {
             throw CatalogTestFailure("the staged Catalog did not register: \(problems.map(\.error.description))")
         }
@@ -38,7 +38,7 @@ struct CatalogHost {
         await registry.shutdown()
         let searchPath = self.searchPath
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory))
-        let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath]))
+        let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else {
             throw CatalogTestFailure("the staged Catalog did not register again: \(problems.map(\.error.description))")
         }

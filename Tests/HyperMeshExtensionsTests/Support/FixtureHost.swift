@@ -43,7 +43,7 @@ struct FixtureHost {
     /// Discovers everything staged so far and registers it.
     func registryWithStagedPackages() async throws -> (ExtensionRegistry, [DiscoveryProblem]) {
         let registry = try makeRegistry()
-        let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [extensionsDirectory]))
+        let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         return (registry, problems)
     }
 }
