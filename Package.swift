@@ -23,16 +23,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The versioned C contract between host and extension. Header only (plus a version symbol).
         .target(name: "CHyperMeshABI"),
         // Manifest model, strict decoding, validation, semantic versions and ranges. Foundation only.
         .target(name: "HyperMeshManifest", swiftSettings: strictSwift),
-        // Package layout and file digests (signatures and the TrustChain come later).
+        // Package layout, file digests and the `.hmx` archive (signatures and the TrustChain come later).
         .target(
             name: "HyperMeshTrust",
-            dependencies: ["HyperMeshManifest", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "HyperMeshManifest",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
         .target(
@@ -68,7 +73,14 @@ let package = Package(
             dependencies: ["HyperMeshManifest", "HyperMeshTrust"],
             swiftSettings: strictSwift),
 
-        .testTarget(name: "HyperMeshTrustTests", dependencies: ["HyperMeshTrust", "HyperMeshTestSupport"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshTrustTests",
+            dependencies: [
+                "HyperMeshTrust", "HyperMeshTestSupport",
+                // Builds hostile archives in the tests (the production code uses it only in HyperMeshTrust).
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],
             swiftSettings: strictSwift),
