@@ -26,13 +26,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The versioned C contract between host and extension. Header only (plus a version symbol).
         .target(name: "CHyperMeshABI"),
         // Manifest model, strict decoding, validation, semantic versions and ranges. Foundation only.
         .target(name: "HyperMeshManifest", swiftSettings: strictSwift),
-        // Package layout, file digests, signing keys and certificates, the TrustChain, revocation.
+        // Package layout, file digests, the `.hmx` archive, signing keys and certificates, the TrustChain, revocation.
         .target(
             name: "HyperMeshTrust",
             dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
@@ -78,7 +80,12 @@ let package = Package(
 
         .testTarget(
             name: "HyperMeshTrustTests",
-            dependencies: ["HyperMeshTrust", "HyperMeshTestSupport", .product(name: "X509", package: "swift-certificates")],
+            dependencies: [
+                "HyperMeshTrust", "HyperMeshTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                // Builds hostile archives in the tests (the production code uses it only in HyperMeshTrust).
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the project needs beyond the Swift toolchain, on Debian/Ubuntu, if missing:
 #   libsqlite3-dev  SQLite headers for GRDB (extension state)
+#   zlib1g-dev + pkg-config  zlib for ZIPFoundation (the .hmx package archive), found through pkg-config
 #   python3 + jsonschema (from PyPI) for the test that checks the manifest JSON Schema
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
 need_apt=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need_apt+=(libsqlite3-dev)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 

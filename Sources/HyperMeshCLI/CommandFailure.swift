@@ -39,6 +39,9 @@ struct ErrorRecord: Codable, Equatable {
         case let error as TrustError:
             self.init(code: error.code.rawValue, extension: nil,
                       message: (error.check.map { "check '\($0.rawValue)' failed: " } ?? "") + error.message, cause: error.cause)
+        case let error as ArchiveError:
+            self.init(code: error.code.rawValue, extension: nil,
+                      message: error.message + (error.entry.map { " (entry '\($0)')" } ?? ""), cause: error.cause)
         case let error as DiscoveryProblem:
             self.init(error.error)
         default:

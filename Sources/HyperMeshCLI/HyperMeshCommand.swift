@@ -31,7 +31,7 @@ public struct ExtensionCommand: AsyncParsableCommand {
         abstract: "Work with extensions.",
         subcommands: [
             ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self,
-            StageExtension.self, SignExtension.self, VerifyExtension.self,
+            StageExtension.self, PackExtension.self, SignExtension.self, VerifyExtension.self,
         ])
 
     public init() {}

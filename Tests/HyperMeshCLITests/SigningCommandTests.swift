@@ -125,3 +125,47 @@ import Testing
         #expect(mismatch.err.contains("trust.key_mismatch"), "\(mismatch.err)")
     }
 }
+
+/// `.hmx` archives through the CLI: pack, verify, sign in place, and damaged archives refused.
+@Suite struct ArchiveCommandTests {
+    @Test func packVerifyAndSignAnArchive() async throws {
+        let cli = CLIHarness()
+        let package = try cli.stageFixture(id: "org.tests.archived", signed: false)
+        let archive = cli.root.appendingPathComponent("archived.hmx").path
+        let packed = await cli.run(["ext", "pack", package.path, "--out", archive], hostOptions: false)
+        #expect(packed.exitCode == 0, "\(packed.err)")
+        #expect(packed.out.contains("(unsigned)"))
+
+        let unsignedVerify = await cli.run(["ext", "verify", archive, "--state-dir", cli.state.path], hostOptions: false)
+        #expect(unsignedVerify.exitCode == 1)
+        #expect(unsignedVerify.out.contains("trust.signature_missing"), "\(unsignedVerify.out)")
+
+        // Sign the archive in place with the harness CA, whose root the harness store trusts.
+        let ca = try CLIHarness.developmentCA.get()
+        let keys = cli.root.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        try ca.signingKey.write(to: keys.appendingPathComponent("sign.key"))
+        try CertificatePEM.encode([ca.signingCertificate]).write(to: keys.appendingPathComponent("sign.pem"), atomically: true, encoding: .utf8)
+        try TrustStore.addRoot(ca.root, to: cli.trustStore)
+        let signed = await cli.run(["ext", "sign", archive, "--key", keys.appendingPathComponent("sign.key").path,
+                                    "--cert", keys.appendingPathComponent("sign.pem").path], hostOptions: false)
+        #expect(signed.exitCode == 0, "\(signed.err)")
+        let verified = await cli.run(["ext", "verify", archive, "--state-dir", cli.state.path, "--json"], hostOptions: false)
+        #expect(verified.exitCode == 0, "\(verified.out)\(verified.err)")
+        #expect((try verified.out.jsonObject()["verification"] as? [String: Any])?["outcome"] as? String == "verified")
+        // The folder itself was not changed: only the archive was signed.
+        #expect(!FileManager.default.fileExists(atPath: package.appendingPathComponent("extension.sig").path))
+    }
+
+    @Test func aTruncatedArchiveIsATypedError() async throws {
+        let cli = CLIHarness()
+        let package = try cli.stageFixture(id: "org.tests.truncated")
+        let archive = cli.root.appendingPathComponent("truncated.hmx")
+        _ = await cli.run(["ext", "pack", package.path, "--out", archive.path], hostOptions: false)
+        let bytes = try Data(contentsOf: archive)
+        try bytes.prefix(bytes.count / 2).write(to: archive)
+        let verify = await cli.run(["ext", "verify", archive.path, "--state-dir", cli.state.path, "--json"], hostOptions: false)
+        #expect(verify.exitCode == 1)
+        #expect((try verify.out.jsonObject()["error"] as? [String: Any])?["code"] as? String == "archive.malformed", "\(verify.out)")
+    }
+}
