@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "HyperMeshExtensions", targets: ["HyperMeshExtensions"]),
         .library(name: "HyperMeshManifest", targets: ["HyperMeshManifest"]),
         .library(name: "HyperMeshTrust", targets: ["HyperMeshTrust"]),
+        .library(name: "HyperMeshSecurity", targets: ["HyperMeshSecurity"]),
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
         .executable(name: "hypermesh", targets: ["hypermesh"]),
@@ -44,6 +45,9 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSwift),
+        // Policy, grants, quotas, token buckets, anomaly detection, violations: pure values, no I/O
+        // but reading the policy file.
+        .target(name: "HyperMeshSecurity", dependencies: ["HyperMeshManifest"], swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
         .target(
             name: "HyperMeshState",
@@ -54,6 +58,7 @@ let package = Package(
             name: "HyperMeshExtensions",
             dependencies: [
                 "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
+                "HyperMeshSecurity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -90,6 +95,7 @@ let package = Package(
         .testTarget(
             name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],
             swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshSecurityTests", dependencies: ["HyperMeshSecurity", "HyperMeshManifest"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshExtensionsTests",

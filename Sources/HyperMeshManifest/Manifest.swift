@@ -24,6 +24,9 @@ public struct Manifest: Sendable, Hashable, Codable {
     public var dependencies: [String: VersionRange]
     /// Package-relative path → lowercase hex SHA-256 of the file's bytes. When not empty, must list `entry`.
     public var files: [String: String]
+    /// Hosts the extension may reach through the host's HTTP function: `host` (any port) or
+    /// `host:port`, lower-case. Empty (the default): no host at all.
+    public var networkHosts: [String]
     public var description: String?
     public var authors: [String]?
     public var license: String?
@@ -31,7 +34,7 @@ public struct Manifest: Sendable, Hashable, Codable {
     public init(
         id: String, name: String, version: SemanticVersion, kind: ExtensionKind, entry: String,
         abi: ABIRange, category: String, capabilities: [Capability] = [], quotas: Quotas = Quotas(),
-        dependencies: [String: VersionRange] = [:], files: [String: String] = [:],
+        dependencies: [String: VersionRange] = [:], files: [String: String] = [:], networkHosts: [String] = [],
         description: String? = nil, authors: [String]? = nil, license: String? = nil
     ) {
         self.id = id
@@ -45,6 +48,7 @@ public struct Manifest: Sendable, Hashable, Codable {
         self.quotas = quotas
         self.dependencies = dependencies
         self.files = files
+        self.networkHosts = networkHosts
         self.description = description
         self.authors = authors
         self.license = license
@@ -56,7 +60,7 @@ public struct Manifest: Sendable, Hashable, Codable {
     /// The top-level JSON keys, required ones first, in the order the decoder checks them.
     public static let jsonKeys = [
         "id", "name", "version", "kind", "entry", "abi", "category",
-        "capabilities", "quotas", "dependencies", "files", "description", "authors", "license",
+        "capabilities", "quotas", "dependencies", "files", "networkHosts", "description", "authors", "license",
     ]
 
     /// The top-level JSON keys that must be present.

@@ -75,3 +75,19 @@ extension ManifestDecoder {
         return authors
     }
 }
+
+extension ManifestDecoder {
+    static func decodeNetworkHosts(_ field: JSONField) throws(ManifestError) -> [String] {
+        let elements = try field.value.expectArray(at: field.path, expected: "an array of host or host:port strings")
+        var hosts: [String] = []
+        for (index, element) in elements.enumerated() {
+            let path = field.path.appending(index: index)
+            let host = try element.expectString(at: path)
+            if let problem = NetworkHostRules.problem(host) {
+                throw ManifestError(.badNetworkHost, "'\(host)' is not a valid network host: \(problem)", at: path)
+            }
+            hosts.append(host)
+        }
+        return hosts
+    }
+}

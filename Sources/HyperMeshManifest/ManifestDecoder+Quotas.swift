@@ -13,6 +13,7 @@ extension ManifestDecoder {
         quotas.fileDescriptors = try quota("fileDescriptors", in: object, as: UInt32.self)
         quotas.operationsPerSecond = try quota("operationsPerSecond", in: object, as: UInt32.self)
         quotas.concurrency = try quota("concurrency", in: object, as: UInt32.self)
+        quotas.cpuMillisecondsTotal = try quota("cpuMillisecondsTotal", in: object, as: UInt64.self)
         return quotas
     }
 

@@ -32,6 +32,9 @@ public enum ManifestEncoder {
             JSONMember(key: "dependencies", value: .object(manifest.dependencies.map { JSONMember(key: $0.key, value: .string($0.value.text)) })),
             JSONMember(key: "files", value: .object(manifest.files.map { JSONMember(key: $0.key, value: .string($0.value)) })),
         ]
+        if !manifest.networkHosts.isEmpty {
+            members.append(JSONMember(key: "networkHosts", value: .array(manifest.networkHosts.map { .string($0) })))
+        }
         if let description = manifest.description { members.append(JSONMember(key: "description", value: .string(description))) }
         if let authors = manifest.authors { members.append(JSONMember(key: "authors", value: .array(authors.map { .string($0) }))) }
         if let license = manifest.license { members.append(JSONMember(key: "license", value: .string(license))) }
@@ -47,6 +50,7 @@ public enum ManifestEncoder {
             ("fileDescriptors", quotas.fileDescriptors.map(UInt64.init)),
             ("operationsPerSecond", quotas.operationsPerSecond.map(UInt64.init)),
             ("concurrency", quotas.concurrency.map(UInt64.init)),
+            ("cpuMillisecondsTotal", quotas.cpuMillisecondsTotal),
         ]
         return .object(values.compactMap { key, value in value.map { JSONMember(key: key, value: .number(JSONNumber($0))) } })
     }

@@ -49,6 +49,8 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
         case badValue = "manifest.bad_value"
         /// A quota out of its range (see ``Quotas``).
         case badQuota = "manifest.bad_quota"
+        /// A `networkHosts` entry is not `host` or `host:port` (lower-case, no scheme, no path).
+        case badNetworkHost = "manifest.bad_network_host"
         /// The extension lists itself in `dependencies`.
         case selfDependency = "manifest.self_dependency"
     }

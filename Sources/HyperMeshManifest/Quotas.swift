@@ -1,13 +1,12 @@
 /// Resource limits an extension asks for. Every field is optional; `nil` means "the host default".
 ///
-/// What enforces each quota depends on how the extension runs (see `docs/quotas.md` once the
-/// security layer lands). In this version of the runtime only `concurrency` is enforced (by the
-/// registry's admission); the others are recorded and shown by `hypermesh ext inspect` as
-/// "declared, not yet enforced".
+/// What enforces each quota depends on how the extension runs: `docs/security.md` has the table,
+/// and `hypermesh ext inspect` shows, per quota, what enforces it for one extension (or that
+/// nothing can, in its mode). The operator's policy can override every value.
 ///
 /// Zero is allowed only where it means something an extension can live with: `storageBytes`,
 /// `networkBytes` and `fileDescriptors` may be 0 ("uses none of it"); `cpuMillisecondsPerCall`,
-/// `memoryBytes`, `operationsPerSecond` and `concurrency` must be at least 1, because 0 would make
+/// `cpuMillisecondsTotal`, `memoryBytes`, `operationsPerSecond` and `concurrency` must be at least 1, because 0 would make
 /// every call fail (see ``minimumValue(forKey:)``). ``ManifestDecoder`` enforces these minimums;
 /// the memberwise initializer does not.
 public struct Quotas: Sendable, Hashable, Codable {
@@ -25,11 +24,13 @@ public struct Quotas: Sendable, Hashable, Codable {
     public var operationsPerSecond: UInt32?
     /// Calls in flight at once. Default 1 (calls are serialized). At least 1.
     public var concurrency: UInt32?
+    /// CPU time over the life of the loaded extension, in milliseconds. At least 1.
+    public var cpuMillisecondsTotal: UInt64?
 
     public init(
         cpuMillisecondsPerCall: UInt64? = nil, memoryBytes: UInt64? = nil, storageBytes: UInt64? = nil,
         networkBytes: UInt64? = nil, fileDescriptors: UInt32? = nil, operationsPerSecond: UInt32? = nil,
-        concurrency: UInt32? = nil
+        concurrency: UInt32? = nil, cpuMillisecondsTotal: UInt64? = nil
     ) {
         self.cpuMillisecondsPerCall = cpuMillisecondsPerCall
         self.memoryBytes = memoryBytes
@@ -38,12 +39,13 @@ public struct Quotas: Sendable, Hashable, Codable {
         self.fileDescriptors = fileDescriptors
         self.operationsPerSecond = operationsPerSecond
         self.concurrency = concurrency
+        self.cpuMillisecondsTotal = cpuMillisecondsTotal
     }
 
     /// The JSON keys, in the order the schema lists them.
     public static let jsonKeys = [
         "cpuMillisecondsPerCall", "memoryBytes", "storageBytes", "networkBytes",
-        "fileDescriptors", "operationsPerSecond", "concurrency",
+        "fileDescriptors", "operationsPerSecond", "concurrency", "cpuMillisecondsTotal",
     ]
 
     /// The JSON keys whose value may be 0.

@@ -1,0 +1,39 @@
+import HyperMeshManifest
+
+/// One rule of the operator's policy: for every extension (`defaults`), for the extensions of one
+/// signer, or for one extension id. Every field is optional; an empty rule changes nothing.
+public struct PolicyRule: Sendable, Hashable {
+    /// Capabilities the operator grants, if the extension declares them.
+    public var allow: Set<Capability>
+    /// Capabilities the operator refuses. A deny at any level wins over an allow at any level.
+    public var deny: Set<Capability>
+    /// Quota overrides: a non-nil field replaces the manifest's value (lower or higher: the
+    /// operator decides).
+    public var quotas: Quotas
+    public var anomaly: AnomalySettings?
+    public var violations: ViolationSettings?
+
+    public init(allow: Set<Capability> = [], deny: Set<Capability> = [], quotas: Quotas = Quotas(),
+                anomaly: AnomalySettings? = nil, violations: ViolationSettings? = nil) {
+        self.allow = allow
+        self.deny = deny
+        self.quotas = quotas
+        self.anomaly = anomaly
+        self.violations = violations
+    }
+}
+
+extension Quotas {
+    /// These quotas with every non-nil field of `overrides` put in place.
+    public func overridden(by overrides: Quotas) -> Quotas {
+        Quotas(
+            cpuMillisecondsPerCall: overrides.cpuMillisecondsPerCall ?? cpuMillisecondsPerCall,
+            memoryBytes: overrides.memoryBytes ?? memoryBytes,
+            storageBytes: overrides.storageBytes ?? storageBytes,
+            networkBytes: overrides.networkBytes ?? networkBytes,
+            fileDescriptors: overrides.fileDescriptors ?? fileDescriptors,
+            operationsPerSecond: overrides.operationsPerSecond ?? operationsPerSecond,
+            concurrency: overrides.concurrency ?? concurrency,
+            cpuMillisecondsTotal: overrides.cpuMillisecondsTotal ?? cpuMillisecondsTotal)
+    }
+}

@@ -1,0 +1,67 @@
+import HyperMeshManifest
+
+/// The operator's policy: rules for every extension, per signer and per extension id, read from
+/// the policy file (see ``PolicyFile``). Default deny: an empty policy grants nothing.
+///
+/// Precedence: for allow and deny, the rules of the three levels add up and a deny anywhere wins;
+/// for quotas, anomaly and violation settings, the extension's rule beats the signer's, which beats
+/// `defaults`, which beats the manifest (quotas) or the built-in defaults.
+///
+/// Signers are named by the SHA-256 fingerprint (lowercase hex) of their certificate, as
+/// `hypermesh ext verify` prints it.
+public struct SecurityPolicy: Sendable, Hashable {
+    public var defaults: PolicyRule
+    public var signers: [String: PolicyRule]
+    public var extensions: [String: PolicyRule]
+
+    public init(defaults: PolicyRule = PolicyRule(), signers: [String: PolicyRule] = [:], extensions: [String: PolicyRule] = [:]) {
+        self.defaults = defaults
+        self.signers = signers
+        self.extensions = extensions
+    }
+
+    /// Grants nothing.
+    public static let denyAll = SecurityPolicy()
+
+    /// The rules that apply to an extension, most general first.
+    func rules(extensionID: String, signer: String?) -> [PolicyRule] {
+        [defaults] + [signer.flatMap { signers[$0] }, extensions[extensionID]].compactMap { $0 }
+    }
+
+    public func grant(for manifest: Manifest, signer: String?) -> CapabilityGrant {
+        let rules = rules(extensionID: manifest.id, signer: signer)
+        return CapabilityGrant(
+            declared: Set(manifest.capabilities),
+            allowed: rules.reduce(into: Set()) { $0.formUnion($1.allow) },
+            denied: rules.reduce(into: Set()) { $0.formUnion($1.deny) })
+    }
+
+    /// The manifest's quotas with the operator's overrides applied.
+    public func quotas(for manifest: Manifest, signer: String?) -> Quotas {
+        rules(extensionID: manifest.id, signer: signer).reduce(manifest.quotas) { $0.overridden(by: $1.quotas) }
+    }
+
+    public func anomalySettings(extensionID: String, signer: String?) -> AnomalySettings {
+        rules(extensionID: extensionID, signer: signer).compactMap(\.anomaly).last ?? .standard
+    }
+
+    public func violationSettings(extensionID: String, signer: String?) -> ViolationSettings {
+        rules(extensionID: extensionID, signer: signer).compactMap(\.violations).last ?? .standard
+    }
+
+    /// Adds `capabilities` to the allow list of `extensionID` and removes them from its deny list.
+    public mutating func allow(_ capabilities: Set<Capability>, for extensionID: String) {
+        var rule = extensions[extensionID] ?? PolicyRule()
+        rule.allow.formUnion(capabilities)
+        rule.deny.subtract(capabilities)
+        extensions[extensionID] = rule
+    }
+
+    /// Adds `capabilities` to the deny list of `extensionID` and removes them from its allow list.
+    public mutating func deny(_ capabilities: Set<Capability>, for extensionID: String) {
+        var rule = extensions[extensionID] ?? PolicyRule()
+        rule.deny.formUnion(capabilities)
+        rule.allow.subtract(capabilities)
+        extensions[extensionID] = rule
+    }
+}
