@@ -36,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // Fixtures and floors shared by the suites: staged fixture packages, the raw C call,
@@ -48,6 +49,8 @@ let package = Package(
                 .product(name: "HyperMeshTestSupport", package: "HyperMeshExtensions"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HyperMeshTrust", package: "HyperMeshExtensions"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/BenchmarkSupport",
             swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -55,5 +58,6 @@ let package = Package(
         benchmarkSuite("ExtensionStartup"),
         benchmarkSuite("DependencyResolution"),
         benchmarkSuite("ManifestDecoding"),
+        benchmarkSuite("PackageVerification", extraDependencies: [.product(name: "HyperMeshTrust", package: "HyperMeshExtensions")]),
     ]
 )

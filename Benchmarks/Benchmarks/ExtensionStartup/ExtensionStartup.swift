@@ -3,10 +3,12 @@ import BenchmarkSupport
 import Foundation
 import HyperMeshExtensions
 import HyperMeshState
+import HyperMeshTestSupport
 
 // Startup of 1 and of 100 extensions (distinct fixture libraries org.bench.e000…, built and staged
 // once in setup). Measured per iteration:
-//   - ours: ExtensionDiscovery.discover (manifest decoding, SHA-256 of every file), a new
+//   - ours: ExtensionDiscovery.discover (manifest decoding, SHA-256 of every file; the packages
+//     are unsigned and the verifier allows that: signed startup is in PackageVerification), a new
 //     ExtensionRegistry over the state store made in setup, registerAll, activate every id
 //     (resolution, dlopen, dlsym, metadata check, create, activate);
 //   - the floor: dlopen + dlsym of the three entry points of the same libraries.
@@ -44,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
         let oursFolder = ScratchFolder()
         Benchmark("Startup: discover + register + activate \(count)", configuration: startupConfiguration(extensions: count)) {
             benchmark, fixtures in
-            let discovery = ExtensionDiscovery.discover(in: [fixtures.packages.extensionsDirectory])
+            let discovery = await ExtensionDiscovery.discover(in: [fixtures.packages.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
             let registry = ExtensionRegistry(stateStore: fixtures.store, logger: QuietLogger.make())
             let problems = await registry.registerAll(discovery)
             for id in fixtures.packages.ids {
@@ -63,7 +65,7 @@ let benchmarks: @Sendable () -> Void = {
 
         let discoveryFolder = ScratchFolder()
         Benchmark("Startup: discover only \(count)", configuration: startupConfiguration(extensions: count)) { _, packages in
-            let discovery = ExtensionDiscovery.discover(in: [packages.extensionsDirectory])
+            let discovery = await ExtensionDiscovery.discover(in: [packages.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
             guard discovery.problems.isEmpty, discovery.packages.count == count else {
                 throw BenchmarkSetupError(.sanityCheckFailed, "expected \(count) packages without problems", cause: "\(discovery.problems)")
             }

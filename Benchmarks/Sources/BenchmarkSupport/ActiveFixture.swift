@@ -1,6 +1,7 @@
 import Foundation
 import HyperMeshExtensions
 import HyperMeshState
+import HyperMeshTestSupport
 
 /// One fixture extension, discovered, registered and activated in a fresh registry over a fresh
 /// state store, with its call handle: what the call benchmarks call through.
@@ -18,7 +19,8 @@ public struct ActiveFixture: Sendable {
         do {
             let store = try StateStore(directory: root.appendingPathComponent("state"))
             let registry = ExtensionRegistry(stateStore: store, logger: QuietLogger.make())
-            let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [packages.extensionsDirectory]))
+            let problems = await registry.registerAll(
+                ExtensionDiscovery.discover(in: [packages.extensionsDirectory], verifier: TestTrust.allowingUnsigned))
             guard problems.isEmpty else {
                 throw BenchmarkSetupError(.runtimeFailed, "the fixture package was not registered", cause: "\(problems)")
             }
