@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "HyperMeshManifest", targets: ["HyperMeshManifest"]),
         .library(name: "HyperMeshTrust", targets: ["HyperMeshTrust"]),
         .library(name: "HyperMeshSecurity", targets: ["HyperMeshSecurity"]),
+        .library(name: "HyperMeshAudit", targets: ["HyperMeshAudit"]),
+        .library(name: "HyperMeshConsensus", targets: ["HyperMeshConsensus"]),
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
         .executable(name: "hypermesh", targets: ["hypermesh"]),
@@ -48,6 +50,19 @@ let package = Package(
         // Policy, grants, quotas, token buckets, anomaly detection, violations: pure values, no I/O
         // but reading the policy file.
         .target(name: "HyperMeshSecurity", dependencies: ["HyperMeshManifest"], swiftSettings: strictSwift),
+        // The hash-chained, tamper-evident audit log (SQLite through GRDB, WAL, group commit).
+        .target(
+            name: "HyperMeshAudit",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift),
+        // Operation validators and the four-proof chain (space, stake, work, time).
+        .target(
+            name: "HyperMeshConsensus",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
         .target(
             name: "HyperMeshState",
@@ -58,7 +73,7 @@ let package = Package(
             name: "HyperMeshExtensions",
             dependencies: [
                 "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
-                "HyperMeshSecurity",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -70,7 +85,9 @@ let package = Package(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
@@ -80,7 +97,7 @@ let package = Package(
         // Test-only helpers: build C and Swift extensions from source, stage packages.
         .target(
             name: "HyperMeshTestSupport",
-            dependencies: ["HyperMeshManifest", "HyperMeshTrust"],
+            dependencies: ["HyperMeshManifest", "HyperMeshTrust", "HyperMeshSecurity"],
             swiftSettings: strictSwift),
 
         .testTarget(
@@ -96,6 +113,8 @@ let package = Package(
             name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],
             swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshSecurityTests", dependencies: ["HyperMeshSecurity", "HyperMeshManifest"], swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshAuditTests", dependencies: ["HyperMeshAudit"], swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshConsensusTests", dependencies: ["HyperMeshConsensus"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshExtensionsTests",
@@ -107,12 +126,12 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshCLITests",
-            dependencies: ["HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust"],
+            dependencies: ["HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "CatalogExtensionTests",
             dependencies: [
-                "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport",
+                "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport", "HyperMeshConsensus",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),

@@ -2,7 +2,9 @@ import HyperMeshExtensionKit
 
 extension Catalog {
     /// Installs a package: its assets enter the library owned by the package, in one atomic batch.
-    /// An installed package of that name, or an asset that already exists, is a conflict.
+    /// An installed package of that name, or an asset that already exists, is a conflict. The
+    /// install is an operation that needs consensus: it is applied only if the host's four
+    /// validators (space, stake, work, time) accept it, and refused (unavailable) otherwise.
     func install(_ request: PackageRequest) throws(ExtensionError) -> PackageInfo {
         let name = try FieldRules.name(request.name, field: "name")
         let version = try FieldRules.version(request.version, field: "version")
@@ -11,6 +13,7 @@ extension Catalog {
         }
         let records = try packageAssets(request.assets, package: name)
         try requireNoClash(records, except: [], action: "install \(name)")
+        try requireConsensus(kind: "catalog.package.install", on: "\(name)@\(version)", records: records)
         let package = PackageRecord(name: name, version: version.description, assets: records.map(AssetReference.init), previous: nil)
         var writes: [StorageWrite] = []
         for record in records { writes.append(try store.put(record, at: record.key)) }
@@ -135,5 +138,19 @@ extension Catalog {
             return false
         }
         return left.hasSamePrecedence(as: right)
+    }
+}
+
+extension Catalog {
+    /// Asks the host's consensus for `kind` over the package and the ids of its assets; throws
+    /// unless every validator accepted.
+    func requireConsensus(kind: String, on subject: String, records: [AssetRecord]) throws(ExtensionError) {
+        let payload = Array((subject + "\n" + records.map(\.id).sorted().joined(separator: "\n")).utf8)
+        let decision = try host.submitForConsensus(kind: kind, payload: payload)
+        guard decision.accepted else {
+            let rejected = decision.verdicts.filter { $0.value.hasPrefix("rejected") }.sorted { $0.key < $1.key }
+            throw .unavailable("consensus rejected \(kind) of \(subject): "
+                               + rejected.map { "\($0.key) \($0.value)" }.joined(separator: "; "))
+        }
     }
 }

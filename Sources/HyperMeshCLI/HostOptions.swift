@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import HyperMeshAudit
 import HyperMeshExtensions
+import HyperMeshSecurity
 import HyperMeshTrust
 import Logging
 
@@ -25,6 +27,11 @@ public struct HostOptions: ParsableArguments {
         "Development only: also load packages without extension.sig (logged as a warning). A signed package that fails verification is refused regardless."))
     public var allowUnsigned = false
 
+    @Option(name: .customLong("policy"), help: ArgumentHelp(
+        "The operator's policy file: grants, quota overrides, anomaly and violation settings per extension and per signer. Default: policy.json in the state dir. Without one nothing is granted (see `hypermesh ext grant`).",
+        valueName: "file"))
+    public var policy: String?
+
     @Option(name: .customLong("log-level"), help: "Host log level on stderr: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "warning"
 
@@ -42,6 +49,25 @@ public struct HostOptions: ParsableArguments {
     /// The trust store folder, after defaults.
     public func resolvedTrustStore(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         TrustStoreLocation.resolve(explicit: trustStore, stateDirectory: resolvedStateDirectory(environment: environment))
+    }
+
+    /// The policy file, after defaults.
+    public func resolvedPolicyFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        policy.map { URL(fileURLWithPath: $0) } ?? PolicyFile.defaultLocation(stateDirectory: resolvedStateDirectory(environment: environment))
+    }
+
+    /// The operator's policy (deny-all when the file does not exist).
+    func loadPolicy() throws -> SecurityPolicy {
+        do {
+            return try PolicyFile.load(from: resolvedPolicyFile())
+        } catch {
+            throw ExtensionError(.policyInvalid, extensionID: nil, "the policy file cannot be used; fix it or move it away", cause: error.description)
+        }
+    }
+
+    /// The audit log of the state dir (`audit.sqlite`), opened for this command.
+    func openAudit() throws -> AuditLog {
+        try AuditLocation.open(stateDirectory: resolvedStateDirectory())
     }
 
     /// The verifier for this command: the trust store read now, and --allow-unsigned.

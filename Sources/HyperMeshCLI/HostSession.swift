@@ -13,9 +13,13 @@ struct HostSession {
     let problems: [DiscoveryProblem]
 
     static func open(_ options: HostOptions) async throws -> HostSession {
-        let store = try StateStore(directory: options.resolvedStateDirectory())
+        let stateDirectory = options.resolvedStateDirectory()
+        let store = try StateStore(directory: stateDirectory)
         let logger = options.makeLogger()
-        let registry = ExtensionRegistry(stateStore: store, logger: logger)
+        let audit = SecurityAudit(log: try options.openAudit(), logger: logger)
+        let registry = ExtensionRegistry(
+            stateStore: store, policy: try options.loadPolicy(), audit: audit,
+            consensus: LazyNodeConsensus(stateDirectory: stateDirectory), logger: logger)
         let verifier = try options.makeVerifier(logger: logger)
         let discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths), verifier: verifier)
         let problems = await registry.registerAll(discovery)

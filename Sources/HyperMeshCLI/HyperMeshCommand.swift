@@ -10,16 +10,22 @@ public struct HyperMeshCommand: AsyncParsableCommand {
             and extension.sig (the author's signature). They are searched for in --path folders,
             $HYPERMESH_EXTENSION_PATH, ./extensions and the user's data dir; each is verified
             against the trust store (--trust-store, default trust/ in the state dir) before
-            anything of it is loaded. Their state lives in SQLite under --state-dir.
+            anything of it is loaded. Nothing is granted by default: the operator's policy
+            (--policy, default policy.json in the state dir; `hypermesh ext grant`) decides which
+            declared capabilities each extension gets. Their state and the audit trail live in
+            SQLite under --state-dir.
 
             Examples:
               hypermesh trust init ./dev-ca && hypermesh trust add ./dev-ca/root-ca.pem
               hypermesh ext sign ./extensions/catalog --key ./dev-ca/code-signing.key --cert ./dev-ca/code-signing.pem
+              hypermesh ext grant org.hypermesh.catalog storage events assetManagement consensusAccess
               hypermesh ext list --path ./extensions
               hypermesh ext call org.hypermesh.catalog search '{"query":"logo"}'
               hypermesh ext inspect org.hypermesh.catalog --json
+              hypermesh audit list --extension org.hypermesh.catalog
+              hypermesh audit verify
             """,
-        subcommands: [ExtensionCommand.self, TrustCommand.self, KeysCommand.self])
+        subcommands: [ExtensionCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self])
 
     public init() {}
 }
@@ -32,6 +38,7 @@ public struct ExtensionCommand: AsyncParsableCommand {
         subcommands: [
             ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self,
             StageExtension.self, PackExtension.self, SignExtension.self, VerifyExtension.self,
+            GrantExtension.self, DenyExtension.self, ResumeExtension.self,
         ])
 
     public init() {}

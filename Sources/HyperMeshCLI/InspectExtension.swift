@@ -1,6 +1,7 @@
 import ArgumentParser
 import HyperMeshExtensions
 import HyperMeshManifest
+import HyperMeshSecurity
 
 /// `hypermesh ext inspect ID`: everything the host knows about one extension.
 public struct InspectExtension: AsyncParsableCommand {
@@ -24,7 +25,12 @@ public struct InspectExtension: AsyncParsableCommand {
         var abi: String
         var declaredCapabilities: [String]
         var grantedCapabilities: [String]
+        var refusedCapabilities: [String]
+        var pendingCapabilities: [String]
         var grantSource: String
+        var networkHosts: [String]
+        var suspension: String?
+        var security: SecuritySnapshot?
         var quotas: [QuotaEnforcement]
         var dependencies: [String: String]
         var files: [String: String]
@@ -40,7 +46,7 @@ public struct InspectExtension: AsyncParsableCommand {
 
     public func run() async throws {
         var session: HostSession?
-        let output: Output
+        var output: Output
         do {
             let opened = try await HostSession.open(host)
             session = opened
@@ -48,6 +54,7 @@ public struct InspectExtension: AsyncParsableCommand {
             if activate { try await opened.registry.activate(id) }
             let info = try await opened.registry.info(id)
             output = Self.output(for: info)
+            output.grantSource = "declared in the manifest ∩ the operator's policy (\(host.resolvedPolicyFile().path))"
             await opened.registry.shutdown()
         } catch {
             await session?.registry.shutdown()
@@ -69,8 +76,11 @@ public struct InspectExtension: AsyncParsableCommand {
             abi: manifest.abi.description,
             declaredCapabilities: manifest.capabilities.map(\.rawValue),
             grantedCapabilities: info.grantedCapabilities.map(\.rawValue),
-            grantSource: "declared in the manifest (no operator policy in this host version)",
-            quotas: QuotaEnforcement.report(for: manifest),
+            refusedCapabilities: info.grant.refused.map(\.rawValue).sorted(),
+            pendingCapabilities: info.grant.pending.map(\.rawValue).sorted(),
+            grantSource: "declared in the manifest ∩ the operator's policy",
+            networkHosts: manifest.networkHosts, suspension: info.suspension, security: info.security,
+            quotas: QuotaEnforcement.report(for: manifest, quotas: info.quotas),
             dependencies: manifest.dependencies.mapValues(\.description),
             files: manifest.files, filesVerified: true,
             assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
@@ -91,7 +101,13 @@ public struct InspectExtension: AsyncParsableCommand {
         if let description = output.description { lines.append("  description:  \(description)") }
         if let authors = output.authors { lines.append("  authors:      \(authors.joined(separator: ", "))") }
         if let license = output.license { lines.append("  license:      \(license)") }
-        lines.append("  capabilities: \(output.grantedCapabilities.isEmpty ? "none" : output.grantedCapabilities.joined(separator: ", ")) — \(output.grantSource)")
+        if let suspension = output.suspension { lines.append("  SUSPENDED:    \(suspension) — resume with `hypermesh ext resume \(output.id)`") }
+        lines.append("  granted:      \(output.grantedCapabilities.isEmpty ? "none" : output.grantedCapabilities.joined(separator: ", ")) — \(output.grantSource)")
+        if !output.refusedCapabilities.isEmpty { lines.append("  refused:      \(output.refusedCapabilities.joined(separator: ", "))") }
+        if !output.pendingCapabilities.isEmpty {
+            lines.append("  PENDING:      \(output.pendingCapabilities.joined(separator: ", ")) — not activated until granted: hypermesh ext grant \(output.id) \(output.pendingCapabilities.joined(separator: " "))")
+        }
+        if !output.networkHosts.isEmpty { lines.append("  network:      \(output.networkHosts.joined(separator: ", "))") }
         lines.append("  dependencies: \(output.dependencies.isEmpty ? "none" : output.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
         lines.append("  quotas:")
         let rows = output.quotas.map { ["    \($0.quota)", $0.declared.map(String.init) ?? "default", $0.level.rawValue, $0.mechanism] }
@@ -100,6 +116,11 @@ public struct InspectExtension: AsyncParsableCommand {
             lines.append("  health:       \(health.status.rawValue)\(health.detail.map { " — \($0)" } ?? "") (error rate \(health.observedErrorRate) over \(health.observedCalls) call(s))")
             lines.append("  asset types:  \(output.assetTypes.isEmpty ? "none" : output.assetTypes.joined(separator: ", "))")
             lines.append("  host API:     \(output.hostCalls) call(s), \(output.hostDenials) denied")
+            if let security = output.security {
+                let violations = security.violations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                lines.append("  security:     CPU \(security.cpuMillisecondsUsed) ms, network \(security.networkBytesUsed) B, violations: \(violations.isEmpty ? "none" : violations.joined(separator: ", "))")
+                if let anomaly = security.lastAnomaly { lines.append("  last anomaly: \(anomaly)") }
+            }
             if let pinned = output.pinnedInMemory {
                 lines.append("  unload:       \(pinned ? "Swift image: stays mapped after unload (RTLD_NODELETE)" : "C image: unmapped on unload")")
             }

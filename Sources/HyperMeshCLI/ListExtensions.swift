@@ -23,6 +23,9 @@ public struct ListExtensions: AsyncParsableCommand {
             var verification: String
             /// The signer's certificate subject, when signed.
             var signer: String?
+            /// Declared capabilities the policy has not decided: activation waits for a grant.
+            var pendingCapabilities: [String]
+            var suspension: String?
         }
         struct Problem: Codable {
             var directory: String
@@ -45,7 +48,9 @@ public struct ListExtensions: AsyncParsableCommand {
                         directory: info.directory, capabilities: info.manifest.capabilities.map(\.rawValue).sorted(),
                         dependencies: info.manifest.dependencies.mapValues(\.description),
                         verification: VerificationOutput(info.verification).outcome,
-                        signer: info.verification.signer?.subject)
+                        signer: info.verification.signer?.subject,
+                        pendingCapabilities: info.grant.pending.map(\.rawValue).sorted(),
+                        suspension: info.suspension)
                 },
                 problems: session.problems.map { Output.Problem(directory: $0.directory.path, error: ErrorRecord($0.error)) },
                 searchPaths: session.discovery.searchedPaths.map(\.path))
@@ -62,7 +67,8 @@ public struct ListExtensions: AsyncParsableCommand {
         } else {
             let rows = [["ID", "VERSION", "KIND", "CATEGORY", "STATE", "TRUST", "PATH"]]
                 + output.extensions.map {
-                    [$0.id, $0.version, $0.kind, $0.category, $0.state,
+                    [$0.id, $0.version, $0.kind, $0.category,
+                     $0.suspension != nil ? "suspended" : ($0.pendingCapabilities.isEmpty ? $0.state : "\($0.state), grant pending"),
                      $0.verification == "verified" ? "signed: \($0.signer ?? "?")" : "UNSIGNED (allowed)", $0.directory]
                 }
             console.out(TextTable.render(rows))

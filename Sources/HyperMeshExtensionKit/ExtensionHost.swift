@@ -123,7 +123,7 @@ public struct ExtensionHost: @unchecked Sendable {
         try table.check(status, error, operation: "emit_event")
     }
 
-    private func function<Function>(_ function: Function?, _ name: String) throws(ExtensionError) -> Function {
+    func function<Function>(_ function: Function?, _ name: String) throws(ExtensionError) -> Function {
         guard let function else {
             throw .unavailable("the host provides no \(name) function")
         }
@@ -131,7 +131,7 @@ public struct ExtensionHost: @unchecked Sendable {
     }
 
     /// Calls `body` with a NUL-terminated copy of `text` and its length in UTF-8 bytes.
-    private static func withText<Result>(_ text: String, _ body: (UnsafePointer<CChar>, Int) -> Result) -> Result {
+    static func withText<Result>(_ text: String, _ body: (UnsafePointer<CChar>, Int) -> Result) -> Result {
         text.withCString { body($0, text.utf8.count) }
     }
 }

@@ -22,8 +22,8 @@ public struct ExtensionStorage: Sendable {
         }
     }
 
-    public func put(_ key: String, _ value: [UInt8]) throws(StateError) {
-        try apply([.put(key: key, value: value)])
+    public func put(_ key: String, _ value: [UInt8], limit: StorageLimit? = nil) throws(StateError) {
+        try apply([.put(key: key, value: value)], limit: limit)
     }
 
     /// Deletes `key`. Returns whether it existed.
@@ -46,27 +46,54 @@ public struct ExtensionStorage: Sendable {
     }
 
     /// Applies every write in one transaction: all of them or none.
-    public func apply(_ writes: [StorageWrite]) throws(StateError) {
+    ///
+    /// With a `limit`, the transaction is rolled back whole (code `state.quota_exceeded`) when it
+    /// would leave this extension using more than `limit.bytes` (its keys and values, plus
+    /// `limit.otherBytes` used elsewhere, e.g. its files) and use more than before it: a write that
+    /// shrinks usage is always allowed, so an extension over a lowered quota can clean up.
+    /// Cost: two indexed sums over the extension's rows per write.
+    public func apply(_ writes: [StorageWrite], limit: StorageLimit? = nil) throws(StateError) {
         for write in writes { try Self.validate(write.key) }
-        try write { db in
-            for write in writes {
-                switch write {
-                case .put(let key, let value):
-                    try db.execute(sql: "INSERT INTO extension_kv (extension_id, key, value) VALUES (?, ?, ?) ON CONFLICT(extension_id, key) DO UPDATE SET value = excluded.value",
-                                   arguments: [extensionID, key, Data(value)])
-                case .delete(let key):
-                    try db.execute(sql: "DELETE FROM extension_kv WHERE extension_id = ? AND key = ?", arguments: [extensionID, key])
+        do {
+            try store.database.write { db in
+                let before = try limit.map { _ in try Self.usedBytes(db, extensionID) }
+                try Self.perform(writes, db, extensionID)
+                if let limit, let before {
+                    let after = try Self.usedBytes(db, extensionID)
+                    if after > before, UInt64(after) + limit.otherBytes > limit.bytes {
+                        throw StateError(code: .quotaExceeded,
+                                         message: "the write would use \(UInt64(after) + limit.otherBytes) bytes of storage, over the quota of \(limit.bytes) bytes; nothing was written",
+                                         cause: "\(UInt64(before) + limit.otherBytes) bytes in use before the write")
+                    }
                 }
+            }
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(code: .unavailable, message: "state write failed for \(extensionID)", cause: "\(error)")
+        }
+    }
+
+    static func usedBytes(_ db: Database, _ extensionID: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(length(CAST(key AS BLOB)) + length(value)), 0) FROM extension_kv WHERE extension_id = ?",
+                         arguments: [extensionID]) ?? 0
+    }
+
+    static func perform(_ writes: [StorageWrite], _ db: Database, _ extensionID: String) throws {
+        for write in writes {
+            switch write {
+            case .put(let key, let value):
+                try db.execute(sql: "INSERT INTO extension_kv (extension_id, key, value) VALUES (?, ?, ?) ON CONFLICT(extension_id, key) DO UPDATE SET value = excluded.value",
+                               arguments: [extensionID, key, Data(value)])
+            case .delete(let key):
+                try db.execute(sql: "DELETE FROM extension_kv WHERE extension_id = ? AND key = ?", arguments: [extensionID, key])
             }
         }
     }
 
     /// Bytes used by this extension: the sum of its keys' and values' lengths.
     public func usedBytes() throws(StateError) -> Int {
-        try run { db in
-            try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(length(CAST(key AS BLOB)) + length(value)), 0) FROM extension_kv WHERE extension_id = ?",
-                             arguments: [extensionID]) ?? 0
-        }
+        try run { db in try Self.usedBytes(db, extensionID) }
     }
 
     /// Removes every key of this extension.

@@ -7,6 +7,8 @@ public struct StateError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidKey = "state.invalid_key"
         /// A write batch is malformed.
         case invalidBatch = "state.invalid_batch"
+        /// A write would pass the extension's storage quota; nothing was written.
+        case quotaExceeded = "state.quota_exceeded"
     }
 
     public let code: Code

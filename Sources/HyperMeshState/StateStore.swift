@@ -13,9 +13,12 @@ public final class StateStore: Sendable {
     public static let fileName = "state.sqlite"
 
     let database: DatabasePool
+    /// The state directory (holding `state.sqlite`).
+    public let directory: URL
 
     /// Opens (creating if needed) `state.sqlite` in `directory`, creating the directory too.
     public init(directory: URL) throws(StateError) {
+        self.directory = directory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -32,6 +35,9 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Suspensions that outlive the host process.
+    public var suspensions: SuspensionStore { SuspensionStore(store: self) }
+
     /// Key-value storage scoped to one extension.
     public func storage(for extensionID: String) -> ExtensionStorage {
         ExtensionStorage(extensionID: extensionID, store: self)
@@ -47,6 +53,15 @@ public final class StateStore: Sendable {
                     value BLOB NOT NULL,
                     PRIMARY KEY (extension_id, key)
                 ) WITHOUT ROWID
+                """)
+        }
+        migrator.registerMigration("v2-suspensions") { db in
+            try db.execute(sql: """
+                CREATE TABLE extension_suspensions (
+                    extension_id TEXT PRIMARY KEY NOT NULL,
+                    reason TEXT NOT NULL,
+                    since_ms INTEGER NOT NULL
+                )
                 """)
         }
         return migrator

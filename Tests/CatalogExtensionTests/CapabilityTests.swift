@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func withoutEventsChangesAreStillStoredAndNothingIsAnnounced() async throws {
-        let host = try await CatalogHost.start(capabilities: ["assetManagement", "storage"])
+        let host = try await CatalogHost.start(capabilities: ["assetManagement", "consensusAccess", "storage"])
         let stream = host.registry.events.subscribe()
         let added = try await host.add(NewAsset(name: "silent"))
         try await host.call("install", ReleaseRequest(name: "p", version: "1.0.0", assets: [NewAsset(name: "p-doc")]))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HyperMeshCLI
+import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshTestSupport
 import HyperMeshTrust
 
@@ -45,10 +47,16 @@ struct CLIHarness {
         return Result(exitCode: code, out: console.standardOutput, err: console.standardError)
     }
 
+    /// The harness's policy file (the default location in its state dir).
+    var policyFile: URL { PolicyFile.defaultLocation(stateDirectory: state) }
+
     /// Stages the C fixture extension as a package, signed by ``developmentCA`` (whose root the
-    /// harness's trust store then trusts) unless `signed` is false.
+    /// harness's trust store then trusts) unless `signed` is false, and, unless `grant` is false,
+    /// grants it the capabilities it declares in the harness's policy file (as an operator would
+    /// with `hypermesh ext grant`).
     @discardableResult
-    func stageFixture(id: String, defines: [String: String] = [:], manifest overrides: [String: Any] = [:], signed: Bool = true) throws -> URL {
+    func stageFixture(id: String, defines: [String: String] = [:], manifest overrides: [String: Any] = [:], signed: Bool = true,
+                      grant: Bool = true) throws -> URL {
         var allDefines = defines
         allDefines["FIXTURE_ID"] = ExtensionBuilder.cString(id)
         let library = root.appendingPathComponent("build/\(id).so")
@@ -65,6 +73,12 @@ struct CLIHarness {
             let ca = try Self.developmentCA.get()
             try ca.sign(packageAt: package)
             try TrustStore.addRoot(ca.root, to: trustStore)
+        }
+        if grant {
+            var policy = try PolicyFile.load(from: policyFile)
+            let declared = (manifest["capabilities"] as? [String] ?? []).compactMap(Capability.init(rawValue:))
+            policy.allow(Set(declared), for: id)
+            try PolicyFile.save(policy, to: policyFile)
         }
         return package
     }

@@ -1,6 +1,7 @@
 import CHyperMeshABI
 import Foundation
 import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshState
 import HyperMeshTestSupport
 import Logging
@@ -14,9 +15,13 @@ import Testing
 
     func context(capabilities: Set<Capability> = [.storage, .events]) throws -> HostContext {
         let store = try StateStore(directory: ExtensionBuilder.temporaryDirectory())
-        return HostContext(extensionID: "org.tests.broker", grantedCapabilities: capabilities,
-                           storage: store.storage(for: "org.tests.broker"), events: EventBus(),
-                           assets: AssetManager(), logger: Logger(label: "test"))
+        let security = SecurityContext(
+            extensionID: "org.tests.broker", signer: nil, grant: .everythingDeclared(capabilities), quotas: Quotas(),
+            networkHosts: [], anomaly: .standard, violations: .standard, audit: .none(logger: Logger(label: "test")),
+            events: EventBus(), logger: Logger(label: "test"))
+        return HostContext(security: security, storage: store.storage(for: "org.tests.broker"),
+                           filesDirectory: store.directory.appendingPathComponent("files"), events: EventBus(),
+                           assets: AssetManager(), consensus: nil, logger: Logger(label: "test"))
     }
 
     /// Takes the message out of `error` (freeing it, as an extension must).

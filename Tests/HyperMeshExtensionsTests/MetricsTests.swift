@@ -11,7 +11,7 @@ import Testing
         let host = FixtureHost()
         try host.stageFixture(id: "org.tests.metered", manifest: ["capabilities": ["events"]])
         let metrics = TestMetrics()
-        let registry = ExtensionRegistry(stateStore: try StateStore(directory: host.stateDirectory), metricsFactory: metrics)
+        let registry = ExtensionRegistry(stateStore: try StateStore(directory: host.stateDirectory), policy: TestPolicy.grantingEverythingDeclared, metricsFactory: metrics)
         await registry.registerAll(ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         try await registry.activate("org.tests.metered")
         _ = try await registry.callText("org.tests.metered", "echo", "a")

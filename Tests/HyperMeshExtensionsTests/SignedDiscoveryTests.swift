@@ -77,7 +77,7 @@ import Testing
         try host.stageFixture(id: "org.tests.dev")
         let records = LogRecords()
         let logger = Logger(label: "test") { _ in records.handler() }
-        let registry = ExtensionRegistry(stateStore: try StateStore(directory: host.stateDirectory), logger: logger)
+        let registry = ExtensionRegistry(stateStore: try StateStore(directory: host.stateDirectory), policy: TestPolicy.grantingEverythingDeclared, logger: logger)
         await registry.registerAll(await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         let warnings = records.messages.filter { $0.level == .warning }
         #expect(warnings.contains { $0.text.contains("UNSIGNED") && $0.extensionID == "org.tests.dev" })

@@ -47,7 +47,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("Startup: discover + register + activate \(count)", configuration: startupConfiguration(extensions: count)) {
             benchmark, fixtures in
             let discovery = await ExtensionDiscovery.discover(in: [fixtures.packages.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
-            let registry = ExtensionRegistry(stateStore: fixtures.store, logger: QuietLogger.make())
+            let registry = ExtensionRegistry(stateStore: fixtures.store, policy: TestPolicy.grantingEverythingDeclared, logger: QuietLogger.make())
             let problems = await registry.registerAll(discovery)
             for id in fixtures.packages.ids {
                 try await registry.activate(id)

@@ -3,6 +3,7 @@ import BenchmarkSupport
 import Foundation
 import HyperMeshExtensions
 import HyperMeshState
+import HyperMeshTestSupport
 import HyperMeshTrust
 
 // Verification of signed packages (fixture libraries signed by a fresh Ed25519 development CA,
@@ -116,7 +117,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark, fixtures in
         let verifier = PackageVerifier(trustStore: fixtures.signed.trustStore)
         let discovery = await ExtensionDiscovery.discover(in: [fixtures.signed.packages.extensionsDirectory], verifier: verifier)
-        let registry = ExtensionRegistry(stateStore: fixtures.store, logger: QuietLogger.make())
+        let registry = ExtensionRegistry(stateStore: fixtures.store, policy: TestPolicy.grantingEverythingDeclared, logger: QuietLogger.make())
         let problems = await registry.registerAll(discovery)
         for id in fixtures.signed.packages.ids {
             try await registry.activate(id)

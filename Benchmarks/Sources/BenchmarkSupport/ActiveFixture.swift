@@ -18,7 +18,7 @@ public struct ActiveFixture: Sendable {
         let id = packages.ids[0]
         do {
             let store = try StateStore(directory: root.appendingPathComponent("state"))
-            let registry = ExtensionRegistry(stateStore: store, logger: QuietLogger.make())
+            let registry = ExtensionRegistry(stateStore: store, policy: TestPolicy.grantingEverythingDeclared, logger: QuietLogger.make())
             let problems = await registry.registerAll(
                 ExtensionDiscovery.discover(in: [packages.extensionsDirectory], verifier: TestTrust.allowingUnsigned))
             guard problems.isEmpty else {

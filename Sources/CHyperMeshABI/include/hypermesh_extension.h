@@ -39,7 +39,10 @@
  *     concurrency quota of its manifest (default 1: serialized). An extension that declares
  *     concurrency > 1 must make handle thread-safe.
  *   - Every host API function is thread-safe and may be called from inside handle, activate and
- *     deactivate. Host API functions must not be called after destroy has started, nor from threads
+ *     deactivate. Each checks the caller's capability, its rate (operationsPerSecond) and its quotas
+ *     first; a refusal is PERMISSION_DENIED or QUOTA_EXCEEDED, is written to the host's audit log and
+ *     counts as a violation (too many suspend the extension: then every function answers
+ *     UNAVAILABLE). log never fails: over the rate, lines are dropped and counted. Host API functions must not be called after destroy has started, nor from threads
  *     the extension keeps running after a call returns (the context may be gone).
  *   - Host functions never call back into the extension, so an extension may hold its own locks
  *     while calling them.
@@ -143,6 +146,44 @@ typedef struct hypermesh_host_api {
     /** Publish an event on a topic; listeners on the host receive (extension id, topic, payload). */
     hypermesh_status (*emit_event)(hypermesh_context *ctx, const char *topic, size_t topic_len,
                                    const uint8_t *payload, size_t payload_len, hypermesh_error *out_error);
+
+    /*
+     * Added after the first release of ABI 1 (check HYPERMESH_HAS_FIELD before use).
+     *
+     * Files, capability fileSystemAccess: paths are relative to the extension's own data folder,
+     * '/'-separated, without '.' or '..' components; absolute paths, '..' and symbolic links are
+     * refused (PERMISSION_DENIED, a violation). Files count against the storageBytes quota.
+     */
+    /** Read a whole file (at most 16 MiB) into out_data. NOT_FOUND if it does not exist. */
+    hypermesh_status (*file_read)(hypermesh_context *ctx, const char *path, size_t path_len,
+                                  hypermesh_bytes *out_data, hypermesh_error *out_error);
+    /** Create or replace a file, creating its folders; atomic (readers see the old or the new file). */
+    hypermesh_status (*file_write)(hypermesh_context *ctx, const char *path, size_t path_len,
+                                   const uint8_t *data, size_t data_len, hypermesh_error *out_error);
+    /**
+     * List a folder ("" or a NULL path with length 0 for the data folder) as a JSON array of
+     * {"name":N,"kind":"file"|"folder"|"link"|"other","size":S}, sorted by name.
+     */
+    hypermesh_status (*file_list)(hypermesh_context *ctx, const char *path, size_t path_len,
+                                  hypermesh_bytes *out_entries_json, hypermesh_error *out_error);
+    /**
+     * One HTTP request, capability networkAccess, to a host listed in the manifest's networkHosts.
+     * Request JSON: {"method":"GET","url":"http://host:port/path","headers":{...},"body":"text"}.
+     * Response JSON: {"status":200,"headers":{...},"body":"text"} ("bodyBase64" instead of "body"
+     * when the body is not UTF-8). Bytes sent and received count against networkBytes; the request
+     * fails with QUOTA_EXCEEDED the moment they would pass it. http only (no TLS in this host).
+     */
+    hypermesh_status (*http_request)(hypermesh_context *ctx, const uint8_t *request_json, size_t request_len,
+                                     hypermesh_bytes *out_response_json, hypermesh_error *out_error);
+    /**
+     * Submit an operation that needs consensus, capability consensusAccess. The host's node proves
+     * it (space, stake, work, time) and its validators check the four proofs; out_decision_json is
+     * {"accepted":true|false,"verdicts":{"space":"...",...}}. HYPERMESH_OK means the decision was
+     * taken (accepted or not); apply the operation only if "accepted" is true.
+     */
+    hypermesh_status (*consensus_submit)(hypermesh_context *ctx, const char *kind, size_t kind_len,
+                                         const uint8_t *payload, size_t payload_len,
+                                         hypermesh_bytes *out_decision_json, hypermesh_error *out_error);
 } hypermesh_host_api;
 
 /** Static description of the library. All strings are static, UTF-8, NUL-terminated. */

@@ -53,4 +53,17 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     // Assets
     case assetTypeTaken = "asset.type_taken"
     case noAssetHandler = "asset.no_handler"
+    // Security
+    /// The extension declares capabilities the operator has neither granted nor refused.
+    case grantPending = "security.grant_pending"
+    /// The extension is suspended by the security layer; an operator must resume it.
+    case suspended = "security.suspended"
+    /// More calls per second than the extension's operations-per-second quota admits.
+    case rateLimited = "security.rate_limited"
+    /// A quota the host enforces at admission is spent (e.g. total CPU time).
+    case quotaExceeded = "security.quota_exceeded"
+    /// The operator's policy file cannot be used.
+    case policyInvalid = "security.policy_invalid"
+    /// A security record could not be written to the audit log, so the act was refused.
+    case auditFailed = "audit.write_failed"
 }

@@ -5,8 +5,10 @@ import HyperMeshState
 import Logging
 
 /// The host API as native extensions see it: one `hypermesh_host_api` table, shared by every
-/// extension, whose functions find the caller's ``HostContext`` from the context handle and check
-/// the grant before acting. This is the only place that decides what an extension may do.
+/// extension, whose functions find the caller's ``HostContext`` from the context handle and ask its
+/// ``SecurityContext`` before acting: capability, rate limit and quota, in that order. A refusal
+/// is audited and counted as a violation there; this is the only place that decides what an
+/// extension may do.
 ///
 /// Every entry validates its pointers (NULL with a non-zero length is `INVALID_ARGUMENT`), never
 /// throws across the C boundary, and fills `out_error` (message allocated with `malloc`, which is
@@ -25,47 +27,44 @@ public enum HostAPIBroker {
             log: { context, level, message, length in
                 guard let host = HostAPIBroker.context(context) else { return }
                 host.counters.recordCall()
-                let text = HostAPIBroker.string(message, length) ?? "<invalid UTF-8 log message>"
+                guard host.security.admitLogLine() else { return }
+                let text = HostArguments.string(message, length) ?? "<invalid UTF-8 log message>"
                 host.logger.log(level: HostAPIBroker.logLevel(level), "\(text)")
             },
             storage_get: { context, key, keyLength, output, error in
                 HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let key = try HostAPIBroker.requireString(key, keyLength, "key")
-                    guard let value = try host.storage.get(key) else {
-                        throw HostCallFailure(HYPERMESH_ERR_NOT_FOUND, "no value stored under '\(key)'")
-                    }
-                    try HostAPIBroker.fill(output, with: value)
+                    try HostFunctions.storageGet(host, key, keyLength, output)
                 }
             },
             storage_put: { context, key, keyLength, value, valueLength, error in
                 HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let key = try HostAPIBroker.requireString(key, keyLength, "key")
-                    let bytes = try HostAPIBroker.requireBytes(value, valueLength, "value")
-                    try host.storage.put(key, bytes)
+                    let key = try HostArguments.requireString(key, keyLength, "key")
+                    let bytes = try HostArguments.requireBytes(value, valueLength, "value")
+                    try HostFunctions.storageApply(host, [.put(key: key, value: bytes)])
                 }
             },
             storage_delete: { context, key, keyLength, error in
                 HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let key = try HostAPIBroker.requireString(key, keyLength, "key")
+                    let key = try HostArguments.requireString(key, keyLength, "key")
                     try host.storage.delete(key)
                 }
             },
             storage_list: { context, prefix, prefixLength, output, error in
                 HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let prefix = try HostAPIBroker.requireString(prefix, prefixLength, "prefix", allowEmpty: true)
+                    let prefix = try HostArguments.requireString(prefix, prefixLength, "prefix", allowEmpty: true)
                     let keys = try host.storage.list(prefix: prefix)
-                    try HostAPIBroker.fill(output, with: Array(try JSONEncoder().encode(keys)))
+                    try HostArguments.fill(output, with: Array(try JSONEncoder().encode(keys)))
                 }
             },
             storage_apply: { context, batch, batchLength, error in
                 HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let bytes = try HostAPIBroker.requireBytes(batch, batchLength, "batch")
-                    try host.storage.apply(try StorageBatch.decode(bytes))
+                    let bytes = try HostArguments.requireBytes(batch, batchLength, "batch")
+                    try HostFunctions.storageApply(host, try StorageBatch.decode(bytes))
                 }
             },
             register_asset_type: { context, assetType, length, error in
                 HostAPIBroker.run(context, error, needs: .assetManagement) { host in
-                    let type = try HostAPIBroker.requireString(assetType, length, "asset type")
+                    let type = try HostArguments.requireString(assetType, length, "asset type")
                     do throws(ExtensionError) {
                         try host.assets.register(assetType: type, extensionID: host.extensionID)
                     } catch {
@@ -75,9 +74,44 @@ public enum HostAPIBroker {
             },
             emit_event: { context, topic, topicLength, payload, payloadLength, error in
                 HostAPIBroker.run(context, error, needs: .events) { host in
-                    let topic = try HostAPIBroker.requireString(topic, topicLength, "topic")
-                    let bytes = try HostAPIBroker.requireBytes(payload, payloadLength, "payload")
+                    let topic = try HostArguments.requireString(topic, topicLength, "topic")
+                    let bytes = try HostArguments.requireBytes(payload, payloadLength, "payload")
                     host.events.publish(ExtensionEvent(extensionID: host.extensionID, topic: topic, payload: bytes))
+                }
+            },
+            file_read: { context, path, pathLength, output, error in
+                HostAPIBroker.run(context, error, needs: .fileSystemAccess) { host in
+                    let path = try HostArguments.requireString(path, pathLength, "path")
+                    try HostArguments.fill(output, with: try HostFunctions.files(host) { files throws(ConfinedFileError) in try files.read(path) })
+                }
+            },
+            file_write: { context, path, pathLength, data, dataLength, error in
+                HostAPIBroker.run(context, error, needs: .fileSystemAccess) { host in
+                    let path = try HostArguments.requireString(path, pathLength, "path")
+                    let bytes = try HostArguments.requireBytes(data, dataLength, "data")
+                    try HostFunctions.fileWrite(host, path, bytes)
+                }
+            },
+            file_list: { context, path, pathLength, output, error in
+                HostAPIBroker.run(context, error, needs: .fileSystemAccess) { host in
+                    let path = try HostArguments.requireString(path, pathLength, "path", allowEmpty: true)
+                    let entries = try HostFunctions.files(host) { files throws(ConfinedFileError) in try files.list(path) }
+                    try HostArguments.fill(output, with: HostArguments.json(entries.map {
+                        ["name": $0.name, "kind": $0.kind.rawValue, "size": $0.size] as [String: Any]
+                    }))
+                }
+            },
+            http_request: { context, request, requestLength, output, error in
+                HostAPIBroker.run(context, error, needs: .networkAccess) { host in
+                    let bytes = try HostArguments.requireBytes(request, requestLength, "request")
+                    try HostArguments.fill(output, with: try HostFunctions.httpRequest(host, bytes))
+                }
+            },
+            consensus_submit: { context, kind, kindLength, payload, payloadLength, output, error in
+                HostAPIBroker.run(context, error, needs: .consensusAccess) { host in
+                    let kind = try HostArguments.requireString(kind, kindLength, "operation kind")
+                    let bytes = try HostArguments.requireBytes(payload, payloadLength, "payload")
+                    try HostArguments.fill(output, with: try HostFunctions.consensusSubmit(host, kind: kind, payload: bytes))
                 }
             }
         ))
@@ -94,8 +128,8 @@ public enum HostAPIBroker {
         return Unmanaged<HostContext>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
     }
 
-    /// Runs one host function: resolves the caller, checks the capability, maps every failure
-    /// to a status and an error message.
+    /// Runs one host function: resolves the caller, asks its security context (capability, rate),
+    /// maps every failure to a status and an error message.
     static func run(
         _ handle: OpaquePointer?, _ errorOut: UnsafeMutablePointer<hypermesh_error>?, needs capability: Capability,
         _ body: (HostContext) throws -> Void
@@ -104,11 +138,9 @@ public enum HostAPIBroker {
             return fail(errorOut, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "NULL context handle"))
         }
         host.counters.recordCall()
-        guard host.grantedCapabilities.contains(capability) else {
-            host.counters.recordDenial()
-            host.logger.warning("host call denied: capability '\(capability.rawValue)' not granted")
-            return fail(errorOut, HostCallFailure(HYPERMESH_ERR_PERMISSION_DENIED,
-                                               "\(host.extensionID) was not granted the '\(capability.rawValue)' capability; declare it in extension.json"))
+        if let refusal = host.security.admitHostOperation(capability) {
+            if refusal.status == HYPERMESH_ERR_PERMISSION_DENIED { host.counters.recordDenial() }
+            return fail(errorOut, refusal)
         }
         do {
             try body(host)
@@ -116,7 +148,11 @@ public enum HostAPIBroker {
         } catch let failure as HostCallFailure {
             return fail(errorOut, failure)
         } catch let failure as StateError {
-            let status = failure.code == .unavailable ? HYPERMESH_ERR_UNAVAILABLE : HYPERMESH_ERR_INVALID_ARGUMENT
+            let status = switch failure.code {
+            case .unavailable: HYPERMESH_ERR_UNAVAILABLE
+            case .quotaExceeded: HYPERMESH_ERR_QUOTA_EXCEEDED
+            default: HYPERMESH_ERR_INVALID_ARGUMENT
+            }
             return fail(errorOut, HostCallFailure(status, failure.description))
         } catch {
             return fail(errorOut, HostCallFailure(HYPERMESH_ERR_INTERNAL, "\(error)"))
@@ -129,37 +165,6 @@ public enum HostAPIBroker {
             error.pointee.message = CBuffers.duplicate(failure.message)
         }
         return failure.status
-    }
-
-    static func string(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String? {
-        guard length > 0 else { return "" }
-        guard let pointer else { return nil }
-        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(validating: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-        }
-    }
-
-    static func requireString(_ pointer: UnsafePointer<CChar>?, _ length: Int, _ what: String, allowEmpty: Bool = false) throws -> String {
-        guard let text = string(pointer, length) else {
-            throw HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "\(what) is NULL or not valid UTF-8")
-        }
-        if text.isEmpty && !allowEmpty {
-            throw HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "\(what) is empty")
-        }
-        return text
-    }
-
-    static func requireBytes(_ pointer: UnsafePointer<UInt8>?, _ length: Int, _ what: String) throws -> [UInt8] {
-        guard length > 0 else { return [] }
-        guard let pointer else {
-            throw HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "\(what) is NULL with length \(length)")
-        }
-        return Array(UnsafeBufferPointer(start: pointer, count: length))
-    }
-
-    static func fill(_ output: UnsafeMutablePointer<hypermesh_bytes>?, with bytes: [UInt8]) throws {
-        guard let output else { throw HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "output buffer pointer is NULL") }
-        output.pointee = CBuffers.allocate(bytes)
     }
 
     static func logLevel(_ level: hypermesh_log_level) -> Logger.Level {
@@ -177,14 +182,4 @@ public enum HostAPIBroker {
 private final class HostTable: @unchecked Sendable {
     let pointer: UnsafePointer<hypermesh_host_api>
     init(_ make: () -> UnsafePointer<hypermesh_host_api>) { pointer = make() }
-}
-
-/// A host function's refusal: the status returned to the extension and the message it gets.
-struct HostCallFailure: Error {
-    let status: hypermesh_status
-    let message: String
-    init(_ status: hypermesh_status, _ message: String) {
-        self.status = status
-        self.message = message
-    }
 }

@@ -1,39 +1,46 @@
+import Foundation
 import HyperMeshManifest
 import HyperMeshState
 import Logging
 import Metrics
 
-/// Everything the host API needs to know about one calling extension: who it is, what it was
-/// granted, and the host services it may reach. The C side sees it only as the opaque
-/// `hypermesh_context*` handed to `create`; ``HostAPIBroker`` turns that pointer back into this
-/// object on every host call and checks the grant before acting.
+/// Everything the host API needs to know about one calling extension: who it is, its
+/// ``SecurityContext`` (grant, quotas, violations), and the host services it may reach. The C side
+/// sees it only as the opaque `hypermesh_context*` handed to `create`; ``HostAPIBroker`` turns that
+/// pointer back into this object on every host call and asks the security context before acting.
 ///
 /// Lifetime: retained by the extension's ``ExtensionInstance`` from before `create` until after
 /// `destroy` returns, so the pointer the extension holds stays valid for exactly the period the
 /// header promises.
 public final class HostContext: Sendable {
     public let extensionID: String
-    /// Capabilities this extension may use. Default deny: anything not here is refused.
-    public let grantedCapabilities: Set<Capability>
+    public let security: SecurityContext
     let storage: ExtensionStorage
+    let files: ConfinedFiles
     let events: EventBus
     let assets: AssetManager
+    let consensus: ConsensusGateway?
     let logger: Logger
     let counters: HostCallCounters
 
-    public init(
-        extensionID: String, grantedCapabilities: Set<Capability>, storage: ExtensionStorage,
-        events: EventBus, assets: AssetManager, logger: Logger,
+    /// Capabilities this extension may use. Default deny: anything not here is refused.
+    public var grantedCapabilities: Set<Capability> { security.grant.granted }
+
+    init(
+        security: SecurityContext, storage: ExtensionStorage, filesDirectory: URL,
+        events: EventBus, assets: AssetManager, consensus: ConsensusGateway?, logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
-        self.extensionID = extensionID
-        self.grantedCapabilities = grantedCapabilities
+        self.extensionID = security.extensionID
+        self.security = security
         self.storage = storage
+        self.files = ConfinedFiles(root: filesDirectory)
         self.events = events
         self.assets = assets
+        self.consensus = consensus
         var logger = logger
-        logger[metadataKey: "extension"] = "\(extensionID)"
+        logger[metadataKey: "extension"] = "\(security.extensionID)"
         self.logger = logger
-        self.counters = HostCallCounters(extensionID: extensionID, factory: metricsFactory)
+        self.counters = HostCallCounters(extensionID: security.extensionID, factory: metricsFactory)
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
 import Synchronization
 
-/// The fast path into one active extension: admission (is it accepting calls?), the call itself,
-/// and metrics, with no actor hop. Obtain one from ``ExtensionRegistry/handle(for:)``; it stays
+/// The fast path into one active extension: admission (is it accepting calls? does its
+/// ``SecurityContext`` admit one more: not suspended, within its call rate and total CPU?), the
+/// call itself with the thread CPU clock read around it, and metrics, with no actor hop. What the
+/// call used goes to the security context (per-call CPU quota, anomaly detection) after it returns:
+/// in-process code is never stopped mid-call. Obtain one from ``ExtensionRegistry/handle(for:)``; it stays
 /// valid until the extension is deactivated, after which every call fails with `call.not_active`.
 ///
 /// Deactivation closes the handle and waits for calls already admitted to return before the
@@ -38,15 +41,26 @@ public final class ExtensionHandle: Sendable {
             throw ExtensionError(.notActive, extensionID: extensionID, "the extension is not active; activate it first")
         }
         defer { admission.wrappingSubtract(1, ordering: .releasing) }
+        let security = instance.context.security
+        try security.admitCall()
         let start = MonotonicClock.nanoseconds()
+        let cpuStart = ThreadCPUClock.nanoseconds()
         do {
             let result = try instance.call(method: method, input: input, body)
-            metrics.record(nanoseconds: MonotonicClock.nanoseconds() &- start, failed: false)
+            finish(security, start: start, cpuStart: cpuStart, failed: false)
             return result
         } catch {
-            metrics.record(nanoseconds: MonotonicClock.nanoseconds() &- start, failed: true)
+            finish(security, start: start, cpuStart: cpuStart, failed: true)
             throw error
         }
+    }
+
+    @inline(__always)
+    private func finish(_ security: SecurityContext, start: UInt64, cpuStart: UInt64, failed: Bool) {
+        let cpu = ThreadCPUClock.nanoseconds() &- cpuStart
+        let end = MonotonicClock.nanoseconds()
+        metrics.record(nanoseconds: end &- start, failed: failed)
+        security.callFinished(cpuNanoseconds: cpu, now: end)
     }
 
     /// Whether calls are admitted.

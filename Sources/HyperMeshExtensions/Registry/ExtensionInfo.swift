@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshTrust
 
 /// A read-only view of one registered extension, for listings and `ext inspect`.
@@ -6,8 +7,16 @@ public struct ExtensionInfo: Sendable {
     public let manifest: Manifest
     public let directory: String
     public let state: LifecycleState
-    /// Capabilities the extension may use (declared ∩ operator policy; today: declared).
-    public let grantedCapabilities: [Capability]
+    /// What the operator's policy makes of the declared capabilities: granted, refused, pending.
+    public let grant: CapabilityGrant
+    /// Capabilities the extension may use (declared ∩ operator policy).
+    public var grantedCapabilities: [Capability] { grant.granted.sorted() }
+    /// The quotas in force: the manifest's with the operator's overrides.
+    public let quotas: Quotas
+    /// What the security layer measured while the extension was loaded; nil when not loaded.
+    public let security: SecuritySnapshot?
+    /// Why the extension is suspended (in this run or an earlier one), if it is.
+    public let suspension: String?
     /// Asset types this extension currently handles.
     public let assetTypes: [String]
     public let metrics: ExtensionMetrics.Snapshot

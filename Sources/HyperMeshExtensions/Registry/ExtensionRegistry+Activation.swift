@@ -33,11 +33,15 @@ extension ExtensionRegistry {
         case .active:
             return false
         case .suspended(let reason):
-            throw ExtensionError(.notActive, extensionID: id, "the extension is suspended (\(reason)); an operator must resume it")
+            throw ExtensionError(.suspended, extensionID: id, "the extension is suspended (\(reason)); an operator must resume it: hypermesh ext resume \(id)")
         case .verified:
+            try requireNotSuspended(id)
+            try requireSettledGrant(id)
             try step(id, .resolved)
             try load(id)
         case .resolved, .failed:
+            try requireNotSuspended(id)
+            try requireSettledGrant(id)
             try load(id)
         case .discovered, .loaded, .inactive, .unloaded:
             break
@@ -117,11 +121,12 @@ extension ExtensionRegistry {
         guard let image = entry.image else {
             throw ExtensionError(.createFailed, extensionID: id, "the image is not loaded")
         }
+        let security = makeSecurityContext(for: entry)
         let context = HostContext(
-            extensionID: id, grantedCapabilities: entry.grantedCapabilities,
-            storage: stateStore.storage(for: id), events: events, assets: assets, logger: logger,
-            metricsFactory: metricsFactory)
-        let concurrency = Int(entry.manifest.quotas.concurrency ?? 1)
+            security: security, storage: stateStore.storage(for: id),
+            filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
+            events: events, assets: assets, consensus: consensus, logger: logger, metricsFactory: metricsFactory)
+        let concurrency = Int(security.quotas.concurrency ?? 1)
         return try ExtensionInstance(image: image, context: context, concurrency: concurrency)
     }
 

@@ -38,9 +38,10 @@ extension ExtensionRegistry {
         return removed
     }
 
-    /// Deactivates every active extension (dependents first), then unloads everything.
-    /// Errors are logged, never thrown: shutdown always completes.
+    /// Deactivates every active extension (dependents first), unloads everything, and commits
+    /// every queued audit record. Errors are logged, never thrown: shutdown always completes.
     public func shutdown() {
+        defer { audit.flush() }
         let ids = registeredIDs
         let order = (try? resolution(roots: ids).deactivationOrder) ?? ids.reversed()
         for id in order where entries[id]?.lifecycle.state == .active {

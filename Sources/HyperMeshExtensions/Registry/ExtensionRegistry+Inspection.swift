@@ -23,7 +23,10 @@ extension ExtensionRegistry {
             manifest: entry.manifest,
             directory: entry.package.directory.path,
             state: entry.lifecycle.state,
-            grantedCapabilities: entry.grantedCapabilities.sorted(),
+            grant: context?.security.grant ?? entry.grant(under: policy),
+            quotas: context?.security.quotas ?? policy.quotas(for: entry.manifest, signer: entry.signer),
+            security: context.map { SecuritySnapshot($0.security) },
+            suspension: suspensionReason(of: entry),
             assetTypes: assets.assetTypes(of: id),
             metrics: entry.metrics.snapshot,
             health: entry.instance.map { ExtensionHealth(reportedJSON: $0.reportedHealth(), metrics: entry.metrics.snapshot) },
@@ -31,6 +34,11 @@ extension ExtensionRegistry {
             hostDenials: context?.counters.denialCount ?? 0,
             pinnedInMemory: entry.image?.usesSwiftRuntime,
             verification: entry.package.verification)
+    }
+
+    private func suspensionReason(of entry: RegisteredExtension) -> String? {
+        if case .suspended(let reason) = entry.lifecycle.state { return reason }
+        return ((try? stateStore.suspensions.suspension(of: entry.id)) ?? nil).map { "\($0.reason) (since \($0.since))" }
     }
 
     /// Views of every registered extension, sorted by id.

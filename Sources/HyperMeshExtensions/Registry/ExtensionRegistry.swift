@@ -1,6 +1,7 @@
 import CHyperMeshABI
 import HyperMeshManifest
 import HyperMeshState
+import HyperMeshSecurity
 import Logging
 import Metrics
 
@@ -13,6 +14,12 @@ import Metrics
 /// is all-or-nothing: if one extension in the chain fails, the ones this call activated are
 /// deactivated again in reverse order. Calls do not run on the actor: ``call(_:method:input:)``
 /// takes the extension's ``ExtensionHandle`` and calls through it on the caller's thread.
+///
+/// Security: what each extension may do is its declared capabilities intersected with `policy`
+/// (default deny: a host must pass a policy; ``SecurityPolicy/denyAll`` grants nothing). An
+/// extension with capabilities the policy neither grants nor refuses is not activated
+/// (`security.grant_pending`) until ``setPolicy(_:)`` settles them. Lifecycle changes, grants,
+/// verification results, denials, violations and suspensions go to `audit`.
 ///
 /// Metrics go to `metricsFactory` (default: the process-wide `MetricsSystem.factory`).
 ///
@@ -27,16 +34,29 @@ public actor ExtensionRegistry {
     /// Every lifecycle state change, for listeners.
     public nonisolated let lifecycleChanges = Broadcast<LifecycleChange>()
 
+    /// Where security records go (the audit log, when the host has one).
+    public nonisolated let audit: SecurityAudit
+    /// The operator's policy in force.
+    public internal(set) var policy: SecurityPolicy
     let stateStore: StateStore
     let logger: Logger
     let metricsFactory: any MetricsFactory
+    let consensus: (any ConsensusGateway)?
     var entries: [String: RegisteredExtension] = [:]
 
+    /// - Parameters:
+    ///   - policy: the operator's policy; nothing is granted that it does not allow.
+    ///   - audit: the audit log; default none (records go to the log only).
+    ///   - consensus: the node's consensus service for `consensus_submit`; default none.
     public init(
-        stateStore: StateStore, events: EventBus = EventBus(), assets: AssetManager = AssetManager(),
+        stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
+        assets: AssetManager = AssetManager(), consensus: (any ConsensusGateway)? = nil,
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) {
+        self.policy = policy
+        self.audit = audit ?? .none(logger: logger)
+        self.consensus = consensus
         self.metricsFactory = metricsFactory
         self.stateStore = stateStore
         self.events = events
@@ -57,6 +77,12 @@ public actor ExtensionRegistry {
         if case .unsignedAllowed = package.verification.outcome {
             logger.warning("registering an UNSIGNED package: allowed for development only (--allow-unsigned)",
                            metadata: ["extension": "\(id)", "directory": "\(package.directory.path)"])
+            audit.record(.verification, id, "UNSIGNED package registered, allowed by --allow-unsigned (development only)",
+                         details: ["directory": package.directory.path, "package_digest": package.verification.packageDigest])
+        } else {
+            audit.note(.verification, id, "package verified, signed by '\(package.verification.signer?.subject ?? "?")'",
+                       details: ["directory": package.directory.path, "package_digest": package.verification.packageDigest,
+                                 "signer": package.verification.signer?.fingerprint ?? ""])
         }
         entries[id] = RegisteredExtension(package: package, metricsFactory: metricsFactory)
         try step(id, .verified)
@@ -135,6 +161,7 @@ public actor ExtensionRegistry {
         for action in actions {
             if case .publish(let change) = action {
                 logger.info("lifecycle \(change.from.name) -> \(change.to.name)", metadata: ["extension": "\(id)", "event": "\(change.event.name)"])
+                audit.note(.lifecycle, id, "\(change.from.name) -> \(change.to.name)", details: ["event": change.event.name])
                 lifecycleChanges.publish(change)
             } else {
                 rest.append(action)
@@ -149,5 +176,9 @@ public actor ExtensionRegistry {
         entries[id]?.handle?.closeAndDrain()
         entries[id]?.handle = nil
         assets.unregisterAll(of: id)
+        if let counters = entries[id]?.instance?.context.counters, counters.callCount > 0 {
+            audit.note(.hostCalls, id, "\(counters.callCount) host call(s), \(counters.denialCount) denied, while serving",
+                       details: ["calls": "\(counters.callCount)", "denials": "\(counters.denialCount)"])
+        }
     }
 }

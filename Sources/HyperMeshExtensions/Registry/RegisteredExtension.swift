@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshSecurity
 import Metrics
 
 /// The registry's record of one extension: its package, where it is in its lifecycle, and the
@@ -12,9 +13,15 @@ struct RegisteredExtension {
     let metrics: ExtensionMetrics
 
     var manifest: Manifest { package.manifest }
-    /// What the extension may use: its declared capabilities (operator policy will narrow this).
-    var grantedCapabilities: Set<Capability> { Set(package.manifest.capabilities) }
     var id: String { package.manifest.id }
+    /// SHA-256 fingerprint of the signer's certificate (nil when unsigned): the key of the
+    /// policy's `signers` rules.
+    var signer: String? { package.verification.signer?.fingerprint }
+
+    /// What `policy` lets this extension use.
+    func grant(under policy: SecurityPolicy) -> CapabilityGrant {
+        policy.grant(for: manifest, signer: signer)
+    }
 
     init(package: DiscoveredPackage, metricsFactory: any MetricsFactory) {
         self.package = package

@@ -18,10 +18,12 @@ struct CatalogHost {
     static func start(
         capabilities: [String] = StagedCatalog.declaredCapabilities,
         stateDirectory: URL = ExtensionBuilder.temporaryDirectory().appendingPathComponent("state"),
-        activate: Bool = true
+        activate: Bool = true,
+        consensus: (any ConsensusGateway)? = TestConsensus.node
     ) async throws -> CatalogHost {
         let searchPath = try StagedCatalog.searchPath(capabilities: capabilities)
-        let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory))
+        let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: TestPolicy.grantingEverythingDeclared,
+                                         consensus: consensus)
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else {
             throw CatalogTestFailure("the staged Catalog did not register: \(problems.map(\.error.description))")
@@ -36,8 +38,10 @@ struct CatalogHost {
     /// host restart does.
     func restarted() async throws -> CatalogHost {
         await registry.shutdown()
+        let consensus = TestConsensus.node
         let searchPath = self.searchPath
-        let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory))
+        let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: TestPolicy.grantingEverythingDeclared,
+                                         consensus: consensus)
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else {
             throw CatalogTestFailure("the staged Catalog did not register again: \(problems.map(\.error.description))")

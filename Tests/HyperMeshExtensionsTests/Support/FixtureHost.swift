@@ -37,7 +37,7 @@ struct FixtureHost {
     }
 
     func makeRegistry() throws -> ExtensionRegistry {
-        ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory))
+        ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: TestPolicy.grantingEverythingDeclared)
     }
 
     /// Discovers everything staged so far and registers it.

@@ -1,0 +1,30 @@
+import Crypto
+
+/// Computes record hashes as specified by ``AuditCanonicalEncoding``, reusing one buffer.
+///
+/// Not thread-safe: each writer or verifier owns its own hasher.
+struct AuditRecordHasher {
+    private var encoding = AuditCanonicalEncoding()
+
+    mutating func hash(
+        sequence: Int64, timeMilliseconds: Int64, kind: String, extensionID: String?, message: String,
+        details: [String: String], previousHash: String
+    ) -> String {
+        encoding.encode(
+            sequence: sequence, timeMilliseconds: timeMilliseconds, kind: kind, extensionID: extensionID,
+            message: message, details: details, previousHash: previousHash)
+        return Self.lowercaseHex(SHA256.hash(data: encoding.bytes))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func lowercaseHex(_ digest: SHA256.Digest) -> String {
+        var characters: [UInt8] = []
+        characters.reserveCapacity(64)
+        for byte in digest {
+            characters.append(hexDigits[Int(byte >> 4)])
+            characters.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+/// The group-commit queue between callers and the single writer thread.
+///
+/// Callers add entries to `pending`. The writer takes everything pending at once and commits it as
+/// one batch (one transaction), while new entries collect for the next batch. `append` waits for
+/// the batch holding its entry; `enqueue` does not, and its entry is written with the next batch
+/// or at most `flushInterval` after it was queued. There is no bound on `pending`: if callers
+/// enqueue faster than the disk commits, memory grows.
+///
+/// Lock discipline: `state` is read and written only with `condition` locked. Only the writer
+/// thread waits on `condition`; callers wait on a batch's own ``AuditBatchCompletion``.
+final class AuditWriteQueue: @unchecked Sendable {
+    enum Phase { case running, stopping, stopped }
+
+    struct State {
+        var phase = Phase.running
+        var pending: [AuditPendingEntry] = []
+        var openBatch = AuditBatchCompletion()
+        var inFlightBatch: AuditBatchCompletion?
+        /// An `append` or `flush` is waiting, so the writer must not wait for `flushInterval`.
+        var isUrgent = false
+        var oldestPendingSince: ContinuousClock.Instant?
+        /// The last failure of a batch that held enqueued entries, not yet reported.
+        var enqueueFailure: AuditError?
+        var lostEnqueuedCount = 0
+    }
+
+    let condition = NSCondition()
+    var state = State()
+    let path: String
+    let flushInterval: Duration
+    let writerFinished = AuditBatchCompletion()
+
+    init(path: String, flushInterval: Duration) {
+        self.path = path
+        self.flushInterval = max(flushInterval, .zero)
+    }
+
+    func append(_ entry: AuditEntry) throws(AuditError) -> AuditRecord {
+        let (batch, position) = try submit(entry, isAwaited: true)
+        return try batch.record(at: position)
+    }
+
+    /// Queues the entry without waiting. Dropped when the queue has stopped.
+    func enqueue(_ entry: AuditEntry) {
+        _ = try? submit(entry, isAwaited: false)
+    }
+
+    /// Returns once everything submitted before the call has been committed or has failed.
+    func flush() throws(AuditError) {
+        condition.lock()
+        guard state.phase == .running else {
+            condition.unlock()
+            throw AuditError.closed(path: path)
+        }
+        let batch = state.pending.isEmpty ? state.inFlightBatch : state.openBatch
+        if !state.pending.isEmpty { markUrgent() }
+        condition.unlock()
+        _ = batch?.wait()
+        condition.lock()
+        let failure = takeEnqueueFailure()
+        condition.unlock()
+        if let failure { throw failure }
+    }
+
+    /// Writes everything pending, then stops the writer; waits until it has stopped.
+    func stop() {
+        condition.lock()
+        if state.phase == .running {
+            state.phase = .stopping
+            condition.signal()
+        }
+        condition.unlock()
+        _ = writerFinished.wait()
+    }
+
+    private func submit(_ entry: AuditEntry, isAwaited: Bool) throws(AuditError) -> (AuditBatchCompletion, Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard state.phase == .running else { throw AuditError.closed(path: path) }
+        if isAwaited, let failure = takeEnqueueFailure() { throw failure }
+        let position = state.pending.count
+        state.pending.append(
+            AuditPendingEntry(entry: entry, timeMilliseconds: AuditTime.nowMilliseconds(), isAwaited: isAwaited))
+        if position == 0 {
+            state.oldestPendingSince = .now
+            if !isAwaited { condition.signal() }
+        }
+        if isAwaited { markUrgent() }
+        return (state.openBatch, position)
+    }
+
+    /// Call with `condition` locked.
+    private func markUrgent() {
+        guard !state.isUrgent else { return }
+        state.isUrgent = true
+        condition.signal()
+    }
+
+    /// Call with `condition` locked.
+    private func takeEnqueueFailure() -> AuditError? {
+        guard let failure = state.enqueueFailure else { return nil }
+        let lost = state.lostEnqueuedCount
+        state.enqueueFailure = nil
+        state.lostEnqueuedCount = 0
+        return AuditError.enqueuedRecordsLost(path: path, lostCount: lost, cause: failure)
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import HyperMeshExtensions
+
+/// `hypermesh ext resume ID`: lifts a suspension (an operator's act, written to the audit log).
+public struct ResumeExtension: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Lift the suspension of an extension (suspended by the security layer or an operator).",
+        discussion: "A suspension outlives the host process: the extension stays suspended, and its calls are refused with security.suspended, until this command. The violation window is cleared; the audit log records the resume.")
+
+    @OptionGroup public var host: HostOptions
+    @Argument(help: "The extension id.") public var id: String
+    @Flag(help: "Print JSON.") public var json = false
+
+    public init() {}
+
+    public func run() async throws {
+        var session: HostSession?
+        do {
+            let opened = try await HostSession.open(host)
+            session = opened
+            try await opened.requireUsable(id)
+            try await opened.registry.resume(id)
+            await opened.registry.shutdown()
+        } catch {
+            await session?.registry.shutdown()
+            throw CommandFailure.report(error, json: json)
+        }
+        if json {
+            Console.current.out(JSONOutput.string(["id": id, "state": "resumed"]))
+        } else {
+            Console.current.out("\(id): resumed")
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import CHyperMeshABI
+import Foundation
+import HyperMeshManifest
+import HyperMeshSecurity
+import HyperMeshState
+
+/// The bodies of the host functions that do more than one step: quota checks against the
+/// caller's ``SecurityContext`` and the mapping of each refusal to a violation. Called by
+/// ``HostAPIBroker`` after it admitted the call (capability and rate).
+enum HostFunctions {
+    static func storageGet(_ host: HostContext, _ key: UnsafePointer<CChar>?, _ keyLength: Int,
+                           _ output: UnsafeMutablePointer<hypermesh_bytes>?) throws {
+        let key = try HostArguments.requireString(key, keyLength, "key")
+        guard let value = try host.storage.get(key) else {
+            throw HostCallFailure(HYPERMESH_ERR_NOT_FOUND, "no value stored under '\(key)'")
+        }
+        try HostArguments.fill(output, with: value)
+    }
+
+    /// Applies storage writes within the storage quota (key-value bytes plus file bytes): all of
+    /// them or, past the quota, none, as a `storage_quota` violation.
+    static func storageApply(_ host: HostContext, _ writes: [StorageWrite]) throws {
+        let limit = host.security.quotas.storageBytes.map { StorageLimit(bytes: $0, otherBytes: host.files.usedBytes()) }
+        do throws(StateError) {
+            try host.storage.apply(writes, limit: limit)
+        } catch {
+            guard error.code == .quotaExceeded else { throw error }
+            throw host.security.violation(.storageQuota, status: HYPERMESH_ERR_QUOTA_EXCEEDED, error.message,
+                                          details: ["quota_bytes": "\(limit?.bytes ?? 0)"])
+        }
+    }
+
+    /// Runs a file operation; maps an attempt to leave the data folder to a `path_escape`
+    /// violation and the other refusals to their statuses.
+    static func files<Result>(_ host: HostContext, _ body: (ConfinedFiles) throws(ConfinedFileError) -> Result) throws -> Result {
+        do throws(ConfinedFileError) {
+            return try body(host.files)
+        } catch {
+            switch error {
+            case .escape(let message):
+                throw host.security.violation(.pathEscape, status: HYPERMESH_ERR_PERMISSION_DENIED, message)
+            case .quota(let message):
+                throw host.security.violation(.storageQuota, status: HYPERMESH_ERR_QUOTA_EXCEEDED, message)
+            case .invalid(let message): throw HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, message)
+            case .notFound(let message): throw HostCallFailure(HYPERMESH_ERR_NOT_FOUND, message)
+            case .io(let message): throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, message)
+            }
+        }
+    }
+
+    static func fileWrite(_ host: HostContext, _ path: String, _ bytes: [UInt8]) throws {
+        let quota = host.security.quotas.storageBytes
+        let keyValueBytes = quota == nil ? 0 : UInt64(try host.storage.usedBytes())
+        try files(host) { files throws(ConfinedFileError) in
+            try files.write(path, bytes, limit: quota, otherBytes: keyValueBytes)
+        }
+    }
+
+    /// One HTTP request: the host must be on the manifest's allowlist, and the bytes sent and
+    /// received fit in the network quota (checked as they flow).
+    static func httpRequest(_ host: HostContext, _ requestBytes: [UInt8]) throws -> [UInt8] {
+        let request = try HTTPRequestSpec.decode(requestBytes)
+        let security = host.security
+        let plainHost = request.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard NetworkHostRules.allows(security.networkHosts, host: request.host, port: request.port)
+            || NetworkHostRules.allows(security.networkHosts, host: plainHost, port: request.port) else {
+            throw security.violation(.networkHostDenied, status: HYPERMESH_ERR_PERMISSION_DENIED,
+                                     "\(security.extensionID) may not reach \(request.host):\(request.port); the manifest's networkHosts allow "
+                                        + (security.networkHosts.isEmpty ? "no host" : security.networkHosts.joined(separator: ", ")),
+                                     details: ["host": "\(request.host):\(request.port)"])
+        }
+        let response: HTTPClient.Response
+        do throws(HTTPClient.Failure) {
+            response = try HTTPClient.send(request) { security.reserveNetworkBytes(UInt64($0)) }
+        } catch {
+            switch error {
+            case .budgetExceeded(let used):
+                throw security.violation(.networkQuota, status: HYPERMESH_ERR_QUOTA_EXCEEDED,
+                                         "the request to \(request.host):\(request.port) would pass the network quota of \(security.quotas.networkBytes ?? 0) bytes (\(security.networkBytesUsed) used); it was cut off after \(used) bytes",
+                                         details: ["quota_bytes": "\(security.quotas.networkBytes ?? 0)"])
+            case .connection(let message): throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, message)
+            case .malformed(let message): throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "malformed response: \(message)")
+            }
+        }
+        var object: [String: Any] = [
+            "status": response.status,
+            "headers": Dictionary(response.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { "\($0), \($1)" }),
+        ]
+        if let text = String(validating: response.body, as: UTF8.self) {
+            object["body"] = text
+        } else {
+            object["bodyBase64"] = Data(response.body).base64EncodedString()
+        }
+        return HostArguments.json(object)
+    }
+}
+
+extension HostFunctions {
+    /// Submits an operation for consensus and writes the decision to the audit log.
+    static func consensusSubmit(_ host: HostContext, kind: String, payload: [UInt8]) throws -> [UInt8] {
+        guard let consensus = host.consensus else {
+            throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "this host runs no consensus service")
+        }
+        let outcome = consensus.decide(kind: kind, submitter: host.extensionID, payload: payload)
+        host.security.audit.record(.consensus, host.extensionID,
+                                   "operation '\(kind)' \(outcome.accepted ? "accepted" : "rejected") by consensus",
+                                   details: outcome.verdicts.merging(["kind": kind], uniquingKeysWith: { $1 }))
+        return HostArguments.json(["accepted": outcome.accepted, "verdicts": outcome.verdicts] as [String: Any])
+    }
+}
