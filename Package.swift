@@ -120,6 +120,7 @@ let package = Package(
             name: "HyperMeshExtensionsTests",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshTestSupport", "HyperMeshTrust",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # HyperMesh extensions, end to end: build the host CLI and the Catalog extension, stage Catalog
-# as a package, sign it with a fresh development CA and trust that CA, verify it, list it, add
-# and search assets through `hypermesh ext call`, show the assets persist across separate host
-# runs, install and update a package, show a tampered package refused, inspect, and unload.
+# as a package, sign it with a fresh development CA and trust that CA, verify it, grant it its
+# capabilities, list it, add and search assets through `hypermesh ext call`, show the assets
+# persist across separate host runs, install (with consensus) and update a package, show a
+# tampered package and an ungranted capability refused, inspect, and show the audit trail.
 #
 # Usage: ./demo_extension_loading.sh            (work folder: ./demo-work, recreated each run)
 #        DEMO_DIR=/tmp/x ./demo_extension_loading.sh
@@ -48,7 +49,15 @@ step "Pack it into one .hmx archive for transport, and verify the archive"
 "$HM" ext pack "$DEMO_DIR/extensions/catalog" --out "$DEMO_DIR/catalog.hmx"
 "$HM" ext verify "$DEMO_DIR/catalog.hmx"
 
-step "List the extensions the host finds (TRUST: who signed each)"
+step "Nothing is granted by default: Catalog declares capabilities the operator has not decided"
+"$HM" ext list
+if "$HM" ext call org.hypermesh.catalog list '{}'; then
+    echo "expected the ungranted extension to wait for a grant" >&2; exit 1
+fi
+
+step "Grant Catalog what it declares, except consensusAccess for now (policy.json + audit log)"
+"$HM" ext grant org.hypermesh.catalog storage events assetManagement
+"$HM" ext deny org.hypermesh.catalog consensusAccess
 "$HM" ext list
 
 step "Add assets (each command is a separate host run: load, activate, call, deactivate, unload)"
@@ -61,7 +70,14 @@ step "Search: the assets persisted across host runs (SQLite under $HYPERMESH_STA
 "$HM" ext call org.hypermesh.catalog search '{"query":"wel"}'
 "$HM" ext call org.hypermesh.catalog search '{"tag":"ops"}'
 
-step "Install a package, update it atomically, roll it back"
+step "A package install needs consensus, and consensusAccess is refused: denied and audited"
+if "$HM" ext call org.hypermesh.catalog install \
+    '{"name":"starter-kit","version":"1.0.0","assets":[{"type":"document","name":"readme","version":"1.0.0","content":"v1"}]}'; then
+    echo "expected the install to be denied" >&2; exit 1
+fi
+
+step "Grant consensusAccess; install (proved and checked by the node: space, stake, work, time), update, roll back"
+"$HM" ext grant org.hypermesh.catalog consensusAccess
 "$HM" ext call org.hypermesh.catalog install \
     '{"name":"starter-kit","version":"1.0.0","assets":[{"type":"document","name":"readme","version":"1.0.0","content":"v1"}]}'
 "$HM" ext call org.hypermesh.catalog update \
@@ -82,11 +98,13 @@ if "$HM" ext verify "$DEMO_DIR/tampered-catalog"; then
 fi
 rm -rf "$DEMO_DIR/tampered-catalog"
 
-step "Inspect Catalog while active: state, capabilities, quotas and what enforces them, health"
+step "Inspect Catalog while active: grant, quotas and what enforces each, security counters, health"
 "$HM" ext inspect org.hypermesh.catalog --activate
 
-step "The lifecycle trail of one call (load -> activate -> call -> deactivate -> unload)"
-"$HM" ext call org.hypermesh.catalog list '{}' --log-level info
+step "The audit trail: verification, grants, the denial, consensus decisions, lifecycle, host calls"
+"$HM" audit list --extension org.hypermesh.catalog
+"$HM" audit list --kind denial --kind grant --kind consensus --json | head -40
+"$HM" audit verify
 
 echo
 echo "Demo finished. State: $HYPERMESH_STATE_DIR  Packages: $HYPERMESH_EXTENSION_PATH"

@@ -39,6 +39,7 @@ extension AuditWriteQueue {
             if remaining <= .zero { break }
             _ = condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(remaining)))
         }
+        gatherAppenders()
         let entries = state.pending
         let batch = state.openBatch
         state.pending = []
@@ -47,7 +48,26 @@ extension AuditWriteQueue {
         state.inFlightBatch = batch
         state.isUrgent = false
         state.oldestPendingSince = nil
+        state.lastBatchAwaitedCount = state.pendingAwaitedCount
+        state.pendingAwaitedCount = 0
         return (entries, batch)
+    }
+
+    /// Waits at most ``gatherWindow`` for as many appenders as the previous batch held.
+    ///
+    /// The callers woken by the previous batch usually append again at once, but they need a CPU
+    /// to do it; committing before they have would turn one large batch into many small ones.
+    /// Call with `condition` locked.
+    private func gatherAppenders() {
+        guard state.phase == .running, state.pendingAwaitedCount < state.lastBatchAwaitedCount else { return }
+        state.gatherTarget = state.lastBatchAwaitedCount
+        defer { state.gatherTarget = 0 }
+        let deadline = ContinuousClock.now + Self.gatherWindow
+        while state.phase == .running && state.pendingAwaitedCount < state.gatherTarget {
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero { return }
+            _ = condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(remaining)))
+        }
     }
 
     private func finish(

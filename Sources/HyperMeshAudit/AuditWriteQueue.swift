@@ -24,7 +24,16 @@ final class AuditWriteQueue: @unchecked Sendable {
         /// The last failure of a batch that held enqueued entries, not yet reported.
         var enqueueFailure: AuditError?
         var lostEnqueuedCount = 0
+        /// `append` entries in `pending`, and in the batch taken last.
+        var pendingAwaitedCount = 0
+        var lastBatchAwaitedCount = 0
+        /// While the writer gathers appenders: the `pendingAwaitedCount` it waits for, else 0.
+        var gatherTarget = 0
     }
+
+    /// The longest the writer waits for the callers of the previous batch to append again
+    /// before committing a smaller batch. An `append` can take this much longer than its commit.
+    static let gatherWindow: Duration = .microseconds(500)
 
     let condition = NSCondition()
     var state = State()
@@ -87,7 +96,11 @@ final class AuditWriteQueue: @unchecked Sendable {
             state.oldestPendingSince = .now
             if !isAwaited { condition.signal() }
         }
-        if isAwaited { markUrgent() }
+        if isAwaited {
+            state.pendingAwaitedCount += 1
+            markUrgent()
+            if state.gatherTarget > 0 && state.pendingAwaitedCount >= state.gatherTarget { condition.signal() }
+        }
         return (state.openBatch, position)
     }
 

@@ -30,6 +30,12 @@ public enum ExtensionBuilder {
         repositoryRoot.appendingPathComponent("Tests/Fixtures/c/fixture_extension.c")
     }
 
+    /// `Tests/Fixtures/c/hostile_extension.c`: an extension that tries what it should not (the
+    /// security tests' subject). Configured with `HOSTILE_ID` and `HOSTILE_VERSION`.
+    public static var hostileSource: URL {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures/c/hostile_extension.c")
+    }
+
     /// The shared-library file extension of this platform: `so` on Linux, `dylib` on macOS.
     public static var libraryFileExtension: String {
         #if os(macOS)

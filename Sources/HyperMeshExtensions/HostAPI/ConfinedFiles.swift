@@ -155,7 +155,8 @@ final class ConfinedFiles: Sendable {
                 throw error
             }
             let next = openat(current, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            let error = next < 0 ? Self.openError(path) : nil
+            // With O_DIRECTORY, Linux reports a link as "not a folder": tell the two apart.
+            let error = next < 0 ? (Self.isLink(name, in: current) ? .escape(Self.linkMessage(path)) : Self.openError(path)) : nil
             close(current)
             if let error { throw error }
             current = next
@@ -163,9 +164,18 @@ final class ConfinedFiles: Sendable {
         return current
     }
 
+    private static func isLink(_ name: String, in folder: Int32) -> Bool {
+        var status = stat()
+        return fstatat(folder, name, &status, Int32(AT_SYMLINK_NOFOLLOW)) == 0 && (status.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    private static func linkMessage(_ path: String) -> String {
+        "'\(path)' goes through a symbolic link; links are not followed in the data folder"
+    }
+
     private static func openError(_ path: String) -> ConfinedFileError {
         switch errno {
-        case ELOOP: return .escape("'\(path)' goes through a symbolic link; links are not followed in the data folder")
+        case ELOOP: return .escape(linkMessage(path))
         case ENOENT: return .notFound("'\(path)' does not exist")
         case ENOTDIR: return .invalid("a component of '\(path)' is not a folder")
         default: return .io("cannot open '\(path)': \(errnoText())")

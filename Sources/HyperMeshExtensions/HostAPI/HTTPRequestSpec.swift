@@ -44,7 +44,7 @@ struct HTTPRequestSpec: Sendable, Equatable {
         if let given = object["headers"] {
             guard let map = given as? [String: String] else { throw HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "'headers' must map names to strings") }
             for (name, value) in map.sorted(by: { $0.key < $1.key }) {
-                guard Self.isToken(name), !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                guard Self.isToken(name), !value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) else {
                     throw HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "header '\(name)' is not a valid header")
                 }
                 guard !["host", "content-length", "connection", "transfer-encoding"].contains(name.lowercased()) else {

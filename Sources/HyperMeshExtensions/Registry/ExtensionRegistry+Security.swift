@@ -65,3 +65,33 @@ extension ExtensionRegistry {
         fail(id, cause: cause)
     }
 }
+
+extension ExtensionRegistry {
+    /// Replaces the registered version of an extension with `package` (a newer package of the same
+    /// id; an unregistered id is simply registered). Refused with `security.grant_pending`, and the
+    /// running version left as it is, while the new version declares capabilities the policy has
+    /// not decided. Otherwise the old version is deactivated and unloaded, the new one registered,
+    /// and activated if the old one was active.
+    ///
+    /// Not a hot swap: calls fail with `call.not_active` between the two. Refused while active
+    /// extensions depend on the old version.
+    public func update(to package: DiscoveredPackage) throws(ExtensionError) {
+        let id = package.manifest.id
+        guard let current = entries[id] else {
+            try register(package)
+            return
+        }
+        let grant = policy.grant(for: package.manifest, signer: package.verification.signer?.fingerprint)
+        guard grant.isSettled else {
+            let names = grant.pending.map(\.rawValue).sorted()
+            audit.record(.grant, id, "update to \(package.manifest.version) waits for a grant of \(names.joined(separator: ", ")); \(current.manifest.version) keeps running",
+                         details: ["pending": names.joined(separator: ","), "version": package.manifest.version.description])
+            throw ExtensionError(.grantPending, extensionID: id,
+                                 "version \(package.manifest.version) declares capabilities the operator has not granted: \(names.joined(separator: ", ")); version \(current.manifest.version) keeps running. Grant them with `hypermesh ext grant \(id) \(names.joined(separator: " "))`")
+        }
+        let wasActive = current.lifecycle.state == .active
+        try unregister(id)
+        try register(package)
+        if wasActive { try activate(id) }
+    }
+}

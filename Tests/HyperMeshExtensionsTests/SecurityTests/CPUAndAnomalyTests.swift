@@ -1,0 +1,58 @@
+import HyperMeshAudit
+import HyperMeshExtensions
+import HyperMeshManifest
+import HyperMeshSecurity
+import HyperMeshTestSupport
+import Testing
+
+/// CPU per call is measured with the thread CPU clock: over the quota is a violation after the
+/// call; a total quota refuses calls once spent; a spike past the baseline triggers the policy's
+/// anomaly action.
+@Suite struct CPUAndAnomalyTests {
+    @Test func aCallOverItsCPUQuotaIsAViolationAfterTheFact() async throws {
+        let host = SecurityHost()
+        try host.stageHostile(manifest: ["quotas": ["cpuMillisecondsPerCall": 5]])
+        let registry = try await host.start()
+        try await registry.activate(SecurityHost.hostileID)
+        #expect(try await registry.callText(SecurityHost.hostileID, "spin", "40") == "{}")
+        let violation = try #require(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.violation]).first)
+        #expect(violation.details["violation"] == "cpu_per_call")
+        #expect(Int(violation.details["cpu_ms"] ?? "") ?? 0 >= 40)
+        #expect(try await registry.info(SecurityHost.hostileID).security?.cpuMillisecondsUsed ?? 0 >= 40)
+        await registry.shutdown()
+    }
+
+    @Test func aSpentTotalCPUQuotaRefusesFurtherCalls() async throws {
+        let host = SecurityHost()
+        try host.stageHostile(manifest: ["quotas": ["cpuMillisecondsTotal": 20]])
+        let registry = try await host.start()
+        try await registry.activate(SecurityHost.hostileID)
+        _ = try await registry.callText(SecurityHost.hostileID, "spin", "30")
+        let error = try #require(await registry.failure(SecurityHost.hostileID, "echo", "x"))
+        #expect(error.code == .quotaExceeded, "\(error)")
+        #expect(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.violation]).contains { $0.details["violation"] == "cpu_total" })
+        await registry.shutdown()
+    }
+
+    @Test func aCPUSpikeTriggersTheAnomalyActionOfThePolicy() async throws {
+        let host = SecurityHost()
+        try host.stageHostile()
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.extensions[SecurityHost.hostileID] = PolicyRule(
+            anomaly: AnomalySettings(deviations: 4, warmupSamples: 8, minimumCPUMicroseconds: 1_000, action: .suspend))
+        let registry = try await host.start(policy: policy)
+        try await registry.activate(SecurityHost.hostileID)
+        var events = registry.events.subscribe().makeAsyncIterator()
+        for _ in 0..<10 { _ = try await registry.callText(SecurityHost.hostileID, "spin", "2") }
+        #expect(try await registry.info(SecurityHost.hostileID).security?.lastAnomaly == nil)
+        _ = try await registry.callText(SecurityHost.hostileID, "spin", "80")
+
+        #expect(await registry.waitUntil(SecurityHost.hostileID) { $0.isSuspended })
+        let anomaly = try #require(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.anomaly]).first)
+        #expect(anomaly.message.contains("cpu_per_call spike"))
+        #expect(anomaly.details["action"] == "suspend")
+        let event = await events.next()
+        #expect(event?.topic == "hypermesh.security.anomaly")
+        await registry.shutdown()
+    }
+}
