@@ -127,7 +127,10 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshCLITests",
-            dependencies: ["HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit"],
+            dependencies: [
+                "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSwift),
         .testTarget(
             name: "CatalogExtensionTests",

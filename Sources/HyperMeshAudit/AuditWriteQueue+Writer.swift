@@ -8,6 +8,9 @@ extension AuditWriteQueue {
         var writer = AuditBatchWriter(path: path)
         while let (entries, batch) = nextBatch() {
             let result: Result<[AuditRecord], AuditError>
+            tempBatches.withLock { $0 += 1 }; tempRecords.withLock { $0 += entries.count }
+            let tempStart = ContinuousClock.now
+            defer { tempBusy.withLock { $0 += ContinuousClock.now - tempStart } }
             do {
                 result = .success(try writer.write(entries, to: pool))
             } catch {
@@ -15,6 +18,7 @@ extension AuditWriteQueue {
             }
             finish(batch, entries: entries, result: result)
         }
+        if ProcessInfo.processInfo.environment["AUDIT_STATS"] != nil { print("TEMPSTATS batches=\(tempBatches.withLock { $0 }) records=\(tempRecords.withLock { $0 }) busy=\(tempBusy.withLock { $0 })") }
         writerFinished.finish(.success([]))
     }
 

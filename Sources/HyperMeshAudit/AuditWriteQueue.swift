@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The group-commit queue between callers and the single writer thread.
 ///
@@ -40,6 +41,9 @@ final class AuditWriteQueue: @unchecked Sendable {
     let path: String
     let flushInterval: Duration
     let writerFinished = AuditBatchCompletion()
+    let tempBatches = Mutex(0)
+    let tempRecords = Mutex(0)
+    let tempBusy = Mutex(Duration.zero)
 
     init(path: String, flushInterval: Duration) {
         self.path = path

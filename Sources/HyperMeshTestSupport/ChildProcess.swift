@@ -5,8 +5,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Starts a program with `posix_spawn`, its stdout and stderr appended to a file, stdin from
-/// /dev/null, and waits for it (retrying `waitpid` on EINTR). Thread-safe: nothing is shared
+/// Starts a program with `posix_spawn`, its stdout and stderr written to a file, stdin from
+/// /dev/null, and waits for it (or lets the caller wait, e.g. to kill it first) (retrying `waitpid` on EINTR). Thread-safe: nothing is shared
 /// between calls.
 public enum ChildProcess {
     public struct SpawnError: Error, CustomStringConvertible {
@@ -16,6 +16,12 @@ public enum ChildProcess {
     /// Runs `command` (an absolute executable path and its arguments); returns the raw wait status.
     /// Standard error goes to `errorPath`, or to `outputPath` when it is nil.
     public static func run(_ command: [String], outputPath: String, errorPath: String? = nil) throws(SpawnError) -> Int32 {
+        try wait(start(command, outputPath: outputPath, errorPath: errorPath))
+    }
+
+    /// Starts `command` as ``run(_:outputPath:errorPath:)`` does and returns its process id at once;
+    /// the caller must ``wait(_:)`` for it.
+    public static func start(_ command: [String], outputPath: String, errorPath: String? = nil) throws(SpawnError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -33,6 +39,11 @@ public enum ChildProcess {
         guard spawned == 0 else {
             throw SpawnError(description: "posix_spawn \(command[0]): \(String(cString: strerror(spawned)))")
         }
+        return pid
+    }
+
+    /// Waits for `pid` to end; returns the raw wait status.
+    public static func wait(_ pid: pid_t) throws(SpawnError) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
             guard errno == EINTR else {

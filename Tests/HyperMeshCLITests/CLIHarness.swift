@@ -90,3 +90,35 @@ extension String {
         try JSONSerialization.jsonObject(with: Data(utf8)) as? [String: Any] ?? [:]
     }
 }
+
+extension CLIHarness {
+    /// Stages the hostile test extension (`Tests/Fixtures/c/hostile_extension.c`) as `id`, signed,
+    /// declaring `capabilities`, and grants it `granted` in the harness's policy file (with
+    /// `policyRule` merged into its rule).
+    @discardableResult
+    func stageHostile(id: String, capabilities: [String], granted: Set<Capability>, policyRule: PolicyRule = PolicyRule()) throws -> URL {
+        let library = root.appendingPathComponent("build/\(id).so")
+        try FileManager.default.createDirectory(at: library.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try ExtensionBuilder.buildC(source: ExtensionBuilder.hostileSource, defines: ["HOSTILE_ID": ExtensionBuilder.cString(id)], output: library)
+        let manifest: [String: Any] = [
+            "id": id, "name": "Hostile", "version": "1.0.0", "kind": "native", "entry": "libhostile.so",
+            "abi": ["min": 1, "max": 1], "category": "testing", "capabilities": capabilities,
+        ]
+        let package = try PackageStager.stage(manifest: manifest, payload: library, entryName: "libhostile.so",
+                                              into: extensions.appendingPathComponent(id))
+        let ca = try Self.developmentCA.get()
+        try ca.sign(packageAt: package)
+        try TrustStore.addRoot(ca.root, to: trustStore)
+        var policy = try PolicyFile.load(from: policyFile)
+        var rule = policyRule
+        rule.allow.formUnion(granted)
+        policy.extensions[id] = rule
+        try PolicyFile.save(policy, to: policyFile)
+        return package
+    }
+
+    /// The `hypermesh` executable built beside the test bundle.
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hypermesh")
+    }
+}

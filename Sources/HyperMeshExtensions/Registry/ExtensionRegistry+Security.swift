@@ -46,7 +46,16 @@ extension ExtensionRegistry {
             anomaly: policy.anomalySettings(extensionID: id, signer: signer),
             violations: policy.violationSettings(extensionID: id, signer: signer),
             audit: audit, events: events, logger: logger)
+        let suspensions = stateStore.suspensions
+        let logger = logger
         security.install(SecurityReactions(
+            persistSuspension: { reason in
+                do {
+                    try suspensions.suspend(id, reason: reason)
+                } catch {
+                    logger.error("the suspension of \(id) is not persisted: \(error)")
+                }
+            },
             suspend: { [weak self] reason in
                 guard let self else { return }
                 Task { try? await self.suspend(id, reason: reason) }

@@ -206,7 +206,9 @@ public final class SecurityContext: Sendable {
         guard !suspendedFlag.exchange(true, ordering: .acquiringAndReleasing) else { return }
         audit.record(.suspension, extensionID, "suspended: \(reason)", details: ["reason": reason])
         logger.error("suspended: \(reason)")
-        reactions.withLock { $0 }.suspend(reason)
+        let reactions = reactions.withLock { $0 }
+        reactions.persistSuspension(reason)
+        reactions.suspend(reason)
     }
 
     /// Marks the extension suspended without asking the registry (it is the one suspending).
