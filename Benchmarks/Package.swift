@@ -50,6 +50,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HyperMeshTrust", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/BenchmarkSupport",
@@ -59,5 +60,9 @@ let package = Package(
         benchmarkSuite("DependencyResolution"),
         benchmarkSuite("ManifestDecoding"),
         benchmarkSuite("PackageVerification", extraDependencies: [.product(name: "HyperMeshTrust", package: "HyperMeshExtensions")]),
+        benchmarkSuite("SecurityChecks", extraDependencies: [
+            .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
+            .product(name: "HyperMeshAudit", package: "HyperMeshExtensions"),
+        ]),
     ]
 )

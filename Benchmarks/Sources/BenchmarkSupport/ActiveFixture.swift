@@ -1,5 +1,7 @@
 import Foundation
 import HyperMeshExtensions
+import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshState
 import HyperMeshTestSupport
 
@@ -12,13 +14,21 @@ public struct ActiveFixture: Sendable {
     /// The staged library, for the floor (which opens it again with `dlopen`).
     public let libraryPath: String
 
+    /// Grants everything declared and lifts the call rate to its maximum (4.3 billion per second),
+    /// so that the benchmark measures the token bucket's cost without being refused by it.
+    static let unthrottled: SecurityPolicy = {
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.defaults.quotas = Quotas(operationsPerSecond: .max)
+        return policy
+    }()
+
     /// Builds and stages `org.bench.e000` under `root`, then discovers, registers and activates it.
     public static func start(under root: URL) async throws(BenchmarkSetupError) -> ActiveFixture {
         let packages = try FixturePackages.build(count: 1, under: root)
         let id = packages.ids[0]
         do {
             let store = try StateStore(directory: root.appendingPathComponent("state"))
-            let registry = ExtensionRegistry(stateStore: store, policy: TestPolicy.grantingEverythingDeclared, logger: QuietLogger.make())
+            let registry = ExtensionRegistry(stateStore: store, policy: Self.unthrottled, logger: QuietLogger.make())
             let problems = await registry.registerAll(
                 ExtensionDiscovery.discover(in: [packages.extensionsDirectory], verifier: TestTrust.allowingUnsigned))
             guard problems.isEmpty else {

@@ -39,7 +39,7 @@ public final class SecurityContext: Sendable {
     private let reactions = Mutex<SecurityReactions>(.none)
 
     /// The operations per second used when neither manifest nor policy sets one.
-    public static let defaultOperationsPerSecond: UInt32 = 10_000
+    public static let defaultOperationsPerSecond: UInt32 = 100_000
 
     init(extensionID: String, signer: String?, grant: CapabilityGrant, quotas: Quotas, networkHosts: [String],
          anomaly: AnomalySettings, violations: ViolationSettings, audit: SecurityAudit, events: EventBus, logger: Logger) {
