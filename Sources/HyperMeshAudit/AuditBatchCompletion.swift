@@ -3,7 +3,7 @@ import Foundation
 /// The outcome of one batch, which the callers whose entries are in it wait for.
 ///
 /// Each batch has its own condition, so finishing a batch wakes only the callers waiting for that
-/// batch. All mutable state is read and written with `condition` locked.
+/// batch. `outcome` is read and written only with `condition` locked.
 final class AuditBatchCompletion: @unchecked Sendable {
     private let condition = NSCondition()
     private var outcome: Result<[AuditRecord], AuditError>?

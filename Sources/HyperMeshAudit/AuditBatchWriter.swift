@@ -18,15 +18,20 @@ struct AuditBatchWriter {
     mutating func write(_ entries: [AuditPendingEntry], to pool: DatabasePool) throws(AuditError) -> [AuditRecord] {
         do {
             return try pool.writeWithoutTransaction { db in
-                var records: [AuditRecord] = []
-                try db.inTransaction(.immediate) {
-                    records = try chain(entries, in: db)
+                // Prepared once per connection, like every statement here: GRDB's own
+                // transaction helper would parse BEGIN and COMMIT again for every batch.
+                try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
+                do {
+                    let records = try chain(entries, in: db)
                     try AuditRecordInserter.insert(records, in: db)
                     try db.cachedStatement(sql: "UPDATE audit_head SET last_sequence = ?, last_hash = ? WHERE id = 1")
                         .execute(arguments: [records.last?.sequence, records.last?.hash])
-                    return .commit
+                    try db.cachedStatement(sql: "COMMIT").execute()
+                    return records
+                } catch {
+                    if db.isInsideTransaction { try? db.rollback() }
+                    throw error
                 }
-                return records
             }
         } catch let error as AuditError {
             throw error

@@ -19,12 +19,14 @@ struct AuditRecordHasher {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func lowercaseHex(_ digest: SHA256.Digest) -> String {
-        var characters: [UInt8] = []
-        characters.reserveCapacity(64)
-        for byte in digest {
-            characters.append(hexDigits[Int(byte >> 4)])
-            characters.append(hexDigits[Int(byte & 0x0F)])
+        digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { characters in
+                for (index, byte) in bytes.enumerated() {
+                    characters[2 * index] = hexDigits[Int(byte >> 4)]
+                    characters[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
+                }
+                return bytes.count * 2
+            }
         }
-        return String(decoding: characters, as: UTF8.self)
     }
 }

@@ -11,24 +11,28 @@ enum AuditRecordInserter {
         var start = records.startIndex
         while start < records.endIndex {
             let end = min(start + rowsPerStatement, records.endIndex)
-            let statement = try db.cachedStatement(sql: sql(rows: end - start))
-            var values: [DatabaseValue] = []
+            let statement = try db.cachedStatement(sql: statements[end - start])
+            // Existential values: GRDB converts them without the slower generic key-path route.
+            var values: [(any DatabaseValueConvertible)?] = []
             values.reserveCapacity((end - start) * columnsPerRow)
             for record in records[start..<end] {
-                values.append(record.sequence.databaseValue)
-                values.append(record.timeMilliseconds.databaseValue)
-                values.append(record.kind.rawValue.databaseValue)
-                values.append(AuditSQLText.argument(record.extensionID))
-                values.append(AuditSQLText.argument(record.message).databaseValue)
-                values.append(AuditDetailsJSON.encode(record.details).databaseValue)
-                values.append(record.previousHash.databaseValue)
-                values.append(record.hash.databaseValue)
+                values.append(record.sequence)
+                values.append(record.timeMilliseconds)
+                values.append(record.kind.rawValue)
+                values.append(record.extensionID.map(AuditSQLText.argument))
+                values.append(AuditSQLText.argument(record.message))
+                values.append(AuditDetailsJSON.encode(record.details))
+                values.append(record.previousHash)
+                values.append(record.hash)
             }
             statement.setUncheckedArguments(StatementArguments(values))
             try statement.execute()
             start = end
         }
     }
+
+    /// `statements[n]` inserts `n` rows.
+    private static let statements = (0...rowsPerStatement).map(sql(rows:))
 
     /// `INSERT` of `rows` rows; text that may contain NUL goes through `CAST(? AS TEXT)`
     /// (see ``AuditSQLText``).

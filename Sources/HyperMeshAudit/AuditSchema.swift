@@ -23,7 +23,6 @@ enum AuditSchema {
                     previous_hash TEXT NOT NULL,
                     hash TEXT NOT NULL
                 );
-                CREATE INDEX audit_record_by_extension ON audit_record(extension_id, sequence);
                 CREATE INDEX audit_record_by_time ON audit_record(time_ms);
                 CREATE TABLE audit_head (
                     id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),

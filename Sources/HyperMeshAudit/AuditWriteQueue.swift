@@ -34,7 +34,7 @@ final class AuditWriteQueue: @unchecked Sendable {
 
     /// The longest the writer waits for the callers of the previous batch to append again
     /// before committing a smaller batch. An `append` can take this much longer than its commit.
-    static let gatherWindow: Duration = .microseconds(500)
+    static let gatherWindow: Duration = .microseconds(Int(ProcessInfo.processInfo.environment["AUDIT_GATHER"] ?? "500")!)
 
     let condition = NSCondition()
     var state = State()

@@ -8,33 +8,38 @@ import Synchronization
 /// a request is admitted when the bucket's clock is no more than `burst` tokens ahead of now.
 /// A full bucket (the starting state) admits `burst` requests at once, then one per `1/rate`.
 ///
-/// The rate can be lowered and restored while the bucket is in use (``setRate(_:)``): that is how
-/// the anomaly policy's "throttle" action acts.
+/// The rate and burst can be lowered and restored while the bucket is in use
+/// (``setRate(_:burst:)``): that is how the anomaly policy's "throttle" action acts.
 ///
 /// Defaults: none; `rate` and `burst` must be at least 1 (a zero rate is refused at creation).
 /// Not guaranteed: fairness between threads (a refused thread is not queued), or precision below
 /// one nanosecond per token (rates above 10⁹ per second are clamped to it).
 public final class TokenBucket: Sendable {
-    /// The most tokens the bucket holds (the largest burst admitted at once).
-    public let burst: UInt64
     /// Nanoseconds one token costs.
     private let interval: Atomic<UInt64>
+    /// The most tokens the bucket holds.
+    private let capacity: Atomic<UInt64>
     /// The theoretical arrival time, in ``MonotonicTime`` nanoseconds; 0 means "full".
     private let arrival = Atomic<UInt64>(0)
 
     /// A bucket of `rate` tokens per second and a burst of `burst` (default: one second's worth).
     public init(rate: UInt64, burst: UInt64? = nil) {
         precondition(rate >= 1, "a token bucket needs a rate of at least 1 per second")
-        self.burst = max(1, burst ?? rate)
+        self.capacity = Atomic(max(1, burst ?? rate))
         self.interval = Atomic(Self.interval(forRate: rate))
     }
 
     /// Tokens per second now.
     public var rate: UInt64 { 1_000_000_000 / interval.load(ordering: .relaxed) }
 
-    /// Changes the rate (at least 1 per second); the burst stays.
-    public func setRate(_ rate: UInt64) {
-        interval.store(Self.interval(forRate: max(1, rate)), ordering: .relaxed)
+    /// The most tokens the bucket holds now (the largest burst admitted at once).
+    public var burst: UInt64 { capacity.load(ordering: .relaxed) }
+
+    /// Changes the rate (at least 1 per second) and the burst (default: one second's worth).
+    public func setRate(_ rate: UInt64, burst: UInt64? = nil) {
+        let rate = max(1, rate)
+        capacity.store(max(1, burst ?? rate), ordering: .relaxed)
+        interval.store(Self.interval(forRate: rate), ordering: .relaxed)
     }
 
     static func interval(forRate rate: UInt64) -> UInt64 { max(1, 1_000_000_000 / rate) }
@@ -49,6 +54,7 @@ public final class TokenBucket: Sendable {
     @inline(__always)
     public func tryAcquire(now: UInt64) -> Bool {
         let interval = interval.load(ordering: .relaxed)
+        let burst = capacity.load(ordering: .relaxed)
         let tolerance = (burst - 1) &* interval
         var current = arrival.load(ordering: .relaxed)
         while true {
@@ -64,6 +70,7 @@ public final class TokenBucket: Sendable {
     /// Tokens available at `now`, rounded down (for inspection; racy by nature).
     public func available(now: UInt64 = MonotonicTime.nanoseconds()) -> UInt64 {
         let interval = interval.load(ordering: .relaxed)
+        let burst = capacity.load(ordering: .relaxed)
         let tolerance = (burst - 1) &* interval
         let current = arrival.load(ordering: .relaxed)
         guard current > now else { return burst }

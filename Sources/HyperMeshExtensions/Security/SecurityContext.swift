@@ -3,6 +3,7 @@ import HyperMeshAudit
 import HyperMeshManifest
 import HyperMeshSecurity
 import Logging
+import Metrics
 import Synchronization
 
 /// The one place that decides what an extension may do: its grant, its quotas and rate limits,
@@ -13,6 +14,9 @@ import Synchronization
 ///
 /// Created by the registry when the extension is loaded, from the manifest and the operator's
 /// policy; lives as long as the loaded instance (so across suspension and resumption).
+///
+/// Metrics (swift-metrics): `hypermesh_violations_total` (dimensions `extension`, `kind`) and
+/// `hypermesh_suspensions_total` (`extension`).
 ///
 /// Not guaranteed: anything an in-process extension does without the host API (it shares the
 /// host's process: its own syscalls, memory and threads are not seen here). See `docs/security.md`.
@@ -37,12 +41,15 @@ public final class SecurityContext: Sendable {
     private let droppedLogLines = Atomic<Int>(0)
     private let monitor: Mutex<SecurityMonitor>
     private let reactions = Mutex<SecurityReactions>(.none)
+    private let metricsFactory: any MetricsFactory
 
     /// The operations per second used when neither manifest nor policy sets one.
     public static let defaultOperationsPerSecond: UInt32 = 100_000
 
     init(extensionID: String, signer: String?, grant: CapabilityGrant, quotas: Quotas, networkHosts: [String],
-         anomaly: AnomalySettings, violations: ViolationSettings, audit: SecurityAudit, events: EventBus, logger: Logger) {
+         anomaly: AnomalySettings, violations: ViolationSettings, audit: SecurityAudit, events: EventBus, logger: Logger,
+         metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.metricsFactory = metricsFactory
         self.extensionID = extensionID
         self.signer = signer
         self.grant = grant
@@ -115,6 +122,8 @@ public final class SecurityContext: Sendable {
         audit.record(kind == .capabilityDenied || kind == .pathEscape || kind == .networkHostDenied ? .denial : .violation,
                      extensionID, message, details: details)
         logger.warning("security: \(message)", metadata: ["violation": "\(kind.rawValue)"])
+        Counter(label: "hypermesh_violations_total", dimensions: [("extension", extensionID), ("kind", kind.rawValue)],
+                factory: metricsFactory).increment()
         let verdict = monitor.withLock { $0.tracker.record(kind, at: Double(MonotonicTime.nanoseconds()) / 1e9) }
         if case .thresholdPassed(let count, let threshold) = verdict {
             let window = monitor.withLock { $0.tracker.settings.windowSeconds }
@@ -206,6 +215,7 @@ public final class SecurityContext: Sendable {
         guard !suspendedFlag.exchange(true, ordering: .acquiringAndReleasing) else { return }
         audit.record(.suspension, extensionID, "suspended: \(reason)", details: ["reason": reason])
         logger.error("suspended: \(reason)")
+        Counter(label: "hypermesh_suspensions_total", dimensions: [("extension", extensionID)], factory: metricsFactory).increment()
         let reactions = reactions.withLock { $0 }
         reactions.persistSuspension(reason)
         reactions.suspend(reason)

@@ -55,4 +55,52 @@ import Testing
         #expect(event?.topic == "hypermesh.security.anomaly")
         await registry.shutdown()
     }
+
+    /// Trains the baseline with short calls, then makes one long call: the spike.
+    func spike(_ registry: ExtensionRegistry) async throws {
+        for _ in 0..<10 { _ = try await registry.callText(SecurityHost.hostileID, "spin", "2") }
+        _ = try await registry.callText(SecurityHost.hostileID, "spin", "80")
+    }
+
+    func start(action: AnomalyAction, throttleRate: UInt32 = 10) async throws -> (SecurityHost, ExtensionRegistry) {
+        let host = SecurityHost()
+        try host.stageHostile()
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.extensions[SecurityHost.hostileID] = PolicyRule(
+            anomaly: AnomalySettings(deviations: 4, warmupSamples: 8, minimumCPUMicroseconds: 1_000, action: action, throttleRate: throttleRate))
+        let registry = try await host.start(policy: policy)
+        try await registry.activate(SecurityHost.hostileID)
+        return (host, registry)
+    }
+
+    @Test func theThrottleActionLowersTheCallRate() async throws {
+        let (host, registry) = try await start(action: .throttle, throttleRate: 1)
+        try await spike(registry)
+        var refused: ExtensionError?
+        for _ in 0..<5 {
+            if let error = await registry.failure(SecurityHost.hostileID, "echo", "x") { refused = error; break }
+        }
+        #expect(refused?.code == .rateLimited, "\(String(describing: refused))")
+        #expect(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.anomaly]).contains { $0.message.contains("throttled to 1") })
+        await registry.shutdown()
+    }
+
+    @Test func theTerminateActionUnloadsTheExtensionAsFailed() async throws {
+        let (_, registry) = try await start(action: .terminate)
+        try await spike(registry)
+        #expect(await registry.waitUntil(SecurityHost.hostileID) { state in
+            if case .failed(let cause) = state { return cause.contains("terminated by the anomaly policy") }
+            return false
+        })
+        await registry.shutdown()
+    }
+
+    @Test func theLogActionOnlyRecords() async throws {
+        let (host, registry) = try await start(action: .log)
+        try await spike(registry)
+        #expect(try await registry.state(of: SecurityHost.hostileID) == .active)
+        #expect(try await registry.callText(SecurityHost.hostileID, "echo", "x") == "x")
+        #expect(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.anomaly]).count == 1)
+        await registry.shutdown()
+    }
 }

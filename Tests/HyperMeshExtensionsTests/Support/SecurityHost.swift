@@ -87,7 +87,10 @@ extension ExtensionRegistry {
     }
 
     /// Waits (at most `seconds`) until `id` is in a state `matches` accepts; returns whether it did.
-    func waitUntil(_ id: String, seconds: Double = 10, _ matches: (LifecycleState) -> Bool) async -> Bool {
+    /// The security layer stops an extension at once (its calls and host functions are refused
+    /// from the deciding instant); the registry's lifecycle step follows on a task, which a busy
+    /// test machine may run seconds later: hence the generous default.
+    func waitUntil(_ id: String, seconds: Double = 90, _ matches: (LifecycleState) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if let state = try? state(of: id), matches(state) { return true }
