@@ -113,7 +113,10 @@ let package = Package(
             name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],
             swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshSecurityTests", dependencies: ["HyperMeshSecurity", "HyperMeshManifest"], swiftSettings: strictSwift),
-        .testTarget(name: "HyperMeshAuditTests", dependencies: ["HyperMeshAudit"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshAuditTests",
+            dependencies: ["HyperMeshAudit", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshConsensusTests", dependencies: ["HyperMeshConsensus"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(

@@ -44,7 +44,8 @@ struct AuditBatchWriter {
     private mutating func chain(_ entries: [AuditPendingEntry], in db: Database) throws -> [AuditRecord] {
         let head = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT last_sequence, last_hash FROM audit_head WHERE id = 1"))
-        guard let head, let lastSequence = AuditStoredRow.integer(head[0]), let lastHash = head[1] as String? else {
+        guard let head, let lastSequence = AuditStoredRow.integer(head[0]),
+              let lastHash = String.fromDatabaseValue(head[1]) else {
             throw AuditError.headMissing(path: path)
         }
         var sequence = lastSequence

@@ -7,8 +7,10 @@ extension AuditLog {
     /// Records in ascending sequence order. Filters combine with AND: `extensionID` (exact match;
     /// `nil` means any), `since` (records whose time is not earlier), `kinds` (`nil` means any; an
     /// empty set matches nothing), `limit` (the first `limit` matching records; `nil` means all,
-    /// zero or less returns nothing). Throws `audit.read_failed` when a stored record cannot be
-    /// decoded, e.g. after tampering; ``verify()`` then says more.
+    /// zero or less returns nothing). `since` uses an index; the other filters read every record
+    /// from the first one matching `since`, so their cost grows with the size of the log. Throws
+    /// `audit.read_failed` when a stored record cannot be decoded, e.g. after tampering;
+    /// ``verify()`` then says more.
     public func records(
         extensionID: String? = nil, since: Date? = nil, kinds: Set<AuditKind>? = nil, limit: Int? = nil
     ) throws(AuditError) -> [AuditRecord] {

@@ -11,7 +11,8 @@ import Synchronization
 ///   returns after the transaction holding its record has committed; ``enqueue(_:)`` does not
 ///   wait, and its record is committed with the next batch or at most `flushInterval` (default
 ///   50 ms) later. All methods may be called from any thread, concurrently, including from C
-///   callbacks. They block; do not call them where blocking a thread is not allowed.
+///   callbacks. They block; do not call them where blocking a thread is not allowed. An `append`
+///   may wait up to 0.5 ms longer than its commit, while the writer gathers a larger batch.
 /// - Several `AuditLog` instances (or processes) may use one file: the head of the chain is read
 ///   inside each write transaction, and reads always come from the database, never from a cache.
 /// - Durability: see ``AuditDurability`` (default ``AuditDurability/processCrash``).
@@ -24,7 +25,7 @@ public final class AuditLog: Sendable {
     /// The SQLite file.
     public let file: URL
     public let durability: AuditDurability
-    /// The longest an enqueued entry waits before its batch is committed.
+    /// The longest an enqueued entry waits before its batch is committed (negative counts as zero).
     public let flushInterval: Duration
 
     let pool: DatabasePool
@@ -38,9 +39,9 @@ public final class AuditLog: Sendable {
     ) throws(AuditError) {
         self.file = file
         self.durability = durability
-        self.flushInterval = flushInterval
+        self.flushInterval = max(flushInterval, .zero)
         let pool = try AuditDatabase.open(file: file, durability: durability)
-        let queue = AuditWriteQueue(path: file.path, flushInterval: flushInterval)
+        let queue = AuditWriteQueue(path: file.path, flushInterval: self.flushInterval)
         self.pool = pool
         self.queue = queue
         let writer = Thread { queue.runWriter(pool: pool) }

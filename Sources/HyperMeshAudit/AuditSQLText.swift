@@ -13,12 +13,6 @@ enum AuditSQLText {
         text.utf8.contains(0) ? Data(text.utf8) : text
     }
 
-    /// The statement argument for an optional `text`, `NULL` when absent.
-    static func argument(_ text: String?) -> DatabaseValue {
-        guard let text else { return .null }
-        return argument(text).databaseValue
-    }
-
     /// Reads a column selected as `CAST(column AS BLOB)`; `nil` for `NULL`.
     /// Bytes that are not valid UTF-8 are replaced with U+FFFD.
     static func string(_ row: Row, _ index: Int) -> String? {

@@ -4,7 +4,11 @@ import GRDB
 ///
 /// - `audit_record`: one row per record. `sequence` is the primary key; `time_ms` is integer
 ///   milliseconds since 1970; `extension_id` is `NULL` when absent; `details` is the JSON text of
-///   ``AuditDetailsJSON``; `previous_hash` and `hash` are 64 lowercase hex characters.
+///   ``AuditDetailsJSON``; `previous_hash` and `hash` are 64 lowercase hex characters. The only
+///   secondary index is on `time_ms`, which grows with the sequence, so each batch touches one
+///   index page. An index on `extension_id` would touch one page per distinct extension in every
+///   batch, which costs more write throughput than it saves in reads, so filtering by extension
+///   (or kind) reads the whole table.
 /// - `audit_head`: exactly one row (`id = 1`) holding the sequence and hash of the newest record
 ///   (0 and 64 zeros for an empty log). It is updated in the same transaction as every batch, so
 ///   deleting the newest records leaves a head that no longer matches the table.

@@ -1,13 +1,14 @@
 import Foundation
-import Synchronization
 
 /// The group-commit queue between callers and the single writer thread.
 ///
 /// Callers add entries to `pending`. The writer takes everything pending at once and commits it as
 /// one batch (one transaction), while new entries collect for the next batch. `append` waits for
 /// the batch holding its entry; `enqueue` does not, and its entry is written with the next batch
-/// or at most `flushInterval` after it was queued. There is no bound on `pending`: if callers
-/// enqueue faster than the disk commits, memory grows.
+/// or at most `flushInterval` after it was queued. When the previous batch held more appenders
+/// than are waiting now, the writer first waits up to ``gatherWindow`` for them, so that a steady
+/// crowd of appenders keeps sharing commits. Entries get their time when queued, in queue order.
+/// There is no bound on `pending`: if callers enqueue faster than the disk commits, memory grows.
 ///
 /// Lock discipline: `state` is read and written only with `condition` locked. Only the writer
 /// thread waits on `condition`; callers wait on a batch's own ``AuditBatchCompletion``.
@@ -34,20 +35,18 @@ final class AuditWriteQueue: @unchecked Sendable {
 
     /// The longest the writer waits for the callers of the previous batch to append again
     /// before committing a smaller batch. An `append` can take this much longer than its commit.
-    static let gatherWindow: Duration = .microseconds(Int(ProcessInfo.processInfo.environment["AUDIT_GATHER"] ?? "500")!)
+    static let gatherWindow: Duration = .microseconds(500)
 
     let condition = NSCondition()
     var state = State()
     let path: String
     let flushInterval: Duration
+    /// Finished (with no records) when the writer thread returns.
     let writerFinished = AuditBatchCompletion()
-    let tempBatches = Mutex(0)
-    let tempRecords = Mutex(0)
-    let tempBusy = Mutex(Duration.zero)
 
     init(path: String, flushInterval: Duration) {
         self.path = path
-        self.flushInterval = max(flushInterval, .zero)
+        self.flushInterval = flushInterval
     }
 
     func append(_ entry: AuditEntry) throws(AuditError) -> AuditRecord {
