@@ -103,7 +103,7 @@ step "Inspect Catalog while active: grant, quotas and what enforces each, securi
 
 step "The audit trail: verification, grants, the denial, consensus decisions, lifecycle, host calls"
 "$HM" audit list --extension org.hypermesh.catalog
-"$HM" audit list --kind denial --kind grant --kind consensus --json | head -40
+"$HM" audit list --kind denial --kind consensus --json
 "$HM" audit verify
 
 echo

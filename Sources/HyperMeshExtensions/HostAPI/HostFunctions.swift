@@ -101,7 +101,8 @@ extension HostFunctions {
         guard let consensus = host.consensus else {
             throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "this host runs no consensus service")
         }
-        let outcome = consensus.decide(kind: kind, submitter: host.extensionID, payload: payload)
+        // Proving is the node's own work: left out of the extension's CPU accounting.
+        let outcome = HostWorkCPU.measure { consensus.decide(kind: kind, submitter: host.extensionID, payload: payload) }
         host.security.audit.record(.consensus, host.extensionID,
                                    "operation '\(kind)' \(outcome.accepted ? "accepted" : "rejected") by consensus",
                                    details: outcome.verdicts.merging(["kind": kind], uniquingKeysWith: { $1 }))

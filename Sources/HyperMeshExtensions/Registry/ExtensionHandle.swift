@@ -45,19 +45,22 @@ public final class ExtensionHandle: Sendable {
         try security.admitCall()
         let start = MonotonicClock.nanoseconds()
         let cpuStart = ThreadCPUClock.nanoseconds()
+        let hostWorkStart = HostWorkCPU.total()
         do {
             let result = try instance.call(method: method, input: input, body)
-            finish(security, start: start, cpuStart: cpuStart, failed: false)
+            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, failed: false)
             return result
         } catch {
-            finish(security, start: start, cpuStart: cpuStart, failed: true)
+            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, failed: true)
             throw error
         }
     }
 
     @inline(__always)
-    private func finish(_ security: SecurityContext, start: UInt64, cpuStart: UInt64, failed: Bool) {
-        let cpu = ThreadCPUClock.nanoseconds() &- cpuStart
+    private func finish(_ security: SecurityContext, start: UInt64, cpuStart: UInt64, hostWorkStart: UInt64, failed: Bool) {
+        let used = ThreadCPUClock.nanoseconds() &- cpuStart
+        let hostWork = HostWorkCPU.total() &- hostWorkStart
+        let cpu = used > hostWork ? used - hostWork : 0
         let end = MonotonicClock.nanoseconds()
         metrics.record(nanoseconds: end &- start, failed: failed)
         security.callFinished(cpuNanoseconds: cpu, now: end)

@@ -89,10 +89,11 @@ public final class SecurityContext: Sendable {
             return HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "\(extensionID) is suspended; an operator must resume it (hypermesh ext resume \(extensionID))")
         }
         if let capability, !grant.granted.contains(capability) {
-            let why = grant.refused.contains(capability) ? "refused by the operator's policy" : "not granted"
-            return violation(.capabilityDenied, status: HYPERMESH_ERR_PERMISSION_DENIED,
-                             "\(extensionID) was \(why) the '\(capability.rawValue)' capability"
-                                + (grant.declared.contains(capability) ? "" : "; declare it in extension.json and ask the operator to grant it"),
+            let message = grant.refused.contains(capability)
+                ? "the operator's policy refuses \(extensionID) the '\(capability.rawValue)' capability"
+                : "\(extensionID) was not granted the '\(capability.rawValue)' capability"
+                    + (grant.declared.contains(capability) ? "" : "; declare it in extension.json and ask the operator to grant it")
+            return violation(.capabilityDenied, status: HYPERMESH_ERR_PERMISSION_DENIED, message,
                              details: ["capability": capability.rawValue])
         }
         if !hostOperations.tryAcquire() {

@@ -23,7 +23,7 @@ import Testing
         let error = try #require(await registry.failure(SecurityHost.hostileID, "put", #"{"key":"k","value":"v"}"#))
         #expect(error.code == .methodFailed)
         #expect(error.message.hasSuffix("PERMISSION_DENIED"))
-        #expect(error.cause?.contains("refused by the operator's policy the 'storage' capability") == true, "\(error)")
+        #expect(error.cause?.contains("the operator's policy refuses org.tests.hostile the 'storage' capability") == true, "\(error)")
 
         let denials = try host.auditRecords(of: SecurityHost.hostileID, kinds: [.denial])
         #expect(denials.count == 1)
