@@ -3,7 +3,7 @@ import Synchronization
 
 /// The fast path into one active extension: admission (is it accepting calls? does its
 /// ``SecurityContext`` admit one more: not suspended, within its call rate and total CPU?), the
-/// call itself with the thread CPU clock read around it, and metrics, with no actor hop. What the
+/// call itself with its CPU time taken from the thread CPU clock (see ``CallCPUClock``), and metrics, with no actor hop. What the
 /// call used goes to the security context (per-call CPU quota, anomaly detection) after it returns:
 /// in-process code is never stopped mid-call. Obtain one from ``ExtensionRegistry/handle(for:)``; it stays
 /// valid until the extension is deactivated, after which every call fails with `call.not_active`.
@@ -42,9 +42,9 @@ public final class ExtensionHandle: Sendable {
         }
         defer { admission.wrappingSubtract(1, ordering: .releasing) }
         let security = instance.context.security
-        try security.admitCall()
         let start = MonotonicClock.nanoseconds()
-        let cpuStart = ThreadCPUClock.nanoseconds()
+        try security.admitCall(now: start)
+        let cpuStart = CallCPUClock.start(now: start)
         let hostWorkStart = HostWorkCPU.total()
         do {
             let result = try instance.call(method: method, input: input, body)
@@ -57,11 +57,11 @@ public final class ExtensionHandle: Sendable {
     }
 
     @inline(__always)
-    private func finish(_ security: SecurityContext, start: UInt64, cpuStart: UInt64, hostWorkStart: UInt64, failed: Bool) {
-        let used = ThreadCPUClock.nanoseconds() &- cpuStart
+    private func finish(_ security: SecurityContext, start: UInt64, cpuStart: CallCPUClock.Start, hostWorkStart: UInt64, failed: Bool) {
+        let end = MonotonicClock.nanoseconds()
+        let used = CallCPUClock.used(since: cpuStart, wall: end &- start, now: end)
         let hostWork = HostWorkCPU.total() &- hostWorkStart
         let cpu = used > hostWork ? used - hostWork : 0
-        let end = MonotonicClock.nanoseconds()
         metrics.record(nanoseconds: end &- start, failed: failed)
         security.callFinished(cpuNanoseconds: cpu, now: end)
     }

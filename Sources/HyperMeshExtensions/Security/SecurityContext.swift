@@ -151,7 +151,7 @@ public final class SecurityContext: Sendable {
     // MARK: Calls into the extension
 
     /// Admits one call into the extension, or says why not.
-    func admitCall() throws(ExtensionError) {
+    func admitCall(now: UInt64 = MonotonicTime.nanoseconds()) throws(ExtensionError) {
         if isSuspended {
             throw ExtensionError(.suspended, extensionID: extensionID, "the extension is suspended; an operator must resume it (hypermesh ext resume \(extensionID))")
         }
@@ -159,7 +159,7 @@ public final class SecurityContext: Sendable {
             throw ExtensionError(.quotaExceeded, extensionID: extensionID,
                                  "the extension has used its total CPU quota of \(total) ms; the operator can raise cpuMillisecondsTotal in the policy")
         }
-        if !callAdmission.tryAcquire() {
+        if !callAdmission.tryAcquire(now: now) {
             throw ExtensionError(.rateLimited, extensionID: extensionID,
                                  "more than \(callAdmission.rate) calls per second; retry later")
         }
