@@ -4,11 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// CPU time consumed by the calling thread (`CLOCK_THREAD_CPUTIME_ID`), in nanoseconds. Read
-/// before and after every call into an in-process extension: the difference is what the call
-/// used on that thread. Not counted: threads the extension starts itself.
+/// CPU time consumed by the calling thread (`CLOCK_THREAD_CPUTIME_ID`), in nanoseconds.
 ///
-/// Cost: a system call on Linux (this clock has no vDSO fast path), measured in `BENCHMARKS.md`.
+/// Cost: a system call on Linux (this clock has no vDSO fast path), about 0.85 µs on the benchmark
+/// VM (`BENCHMARKS.md`); ``CallCPUClock`` decides when the call path reads it.
 enum ThreadCPUClock {
     @inline(__always)
     static func nanoseconds() -> UInt64 {
