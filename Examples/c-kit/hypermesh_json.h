@@ -7,16 +7,28 @@
  *
  * Every function is `static`, so including this header in an extension adds no exported
  * symbols (extensions export only the three HyperMesh entry points).
- * Strings returned through `out` are malloc'ed; free them with free().
+ * Strings returned through `out` are malloc'ed; free them with free(). It also compiles freestanding,
+ * for WebAssembly guests built with Examples/wasm-kit (which provides malloc and the string functions).
  */
 #ifndef HYPERMESH_JSON_H
 #define HYPERMESH_JSON_H
 
 #include <stddef.h>
 #include <stdint.h>
+#if __STDC_HOSTED__
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#else
+/* Freestanding (a WebAssembly guest): Examples/wasm-kit/hypermesh_guest.c defines these. */
+void *malloc(size_t len);
+void free(void *ptr);
+void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+char *strchr(const char *s, int c);
+#endif
 
 /* ---- minimal JSON reading: a top-level string field of an object ---- */
 
@@ -206,7 +218,12 @@ static inline size_t json_escape(const char *s, size_t n, char *dst) {
         unsigned char ch = (unsigned char)s[i];
         char escaped[7] = {0};
         if (ch == '"' || ch == '\\') { escaped[0] = '\\'; escaped[1] = (char)ch; }
-        else if (ch < 0x20) snprintf(escaped, sizeof escaped, "\\u%04x", ch);
+        else if (ch < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            memcpy(escaped, "\\u00", 4);
+            escaped[4] = hex[ch >> 4];
+            escaped[5] = hex[ch & 15];
+        }
         else escaped[0] = (char)ch;
         size_t m = strlen(escaped);
         if (dst) memcpy(dst + k, escaped, m);
