@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "HyperMeshSecurity", targets: ["HyperMeshSecurity"]),
         .library(name: "HyperMeshAudit", targets: ["HyperMeshAudit"]),
         .library(name: "HyperMeshConsensus", targets: ["HyperMeshConsensus"]),
+        .library(name: "HyperMeshWasm", targets: ["HyperMeshWasm"]),
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
         .executable(name: "hypermesh", targets: ["hypermesh"]),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
     ],
     targets: [
         // The versioned C contract between host and extension. Header only (plus a version symbol).
@@ -63,6 +65,15 @@ let package = Package(
             name: "HyperMeshConsensus",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift),
+        // The WebAssembly runtime: module cache, guest ABI, fuel, memory limits, traps. The only
+        // target that imports WasmKit; it knows nothing of the host API beyond WasmHostBindings.
+        .target(
+            name: "HyperMeshWasm",
+            dependencies: [
+                "HyperMeshManifest",
+                .product(name: "WasmKit", package: "WasmKit"),
+            ],
+            swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
         .target(
             name: "HyperMeshState",
@@ -73,7 +84,7 @@ let package = Package(
             name: "HyperMeshExtensions",
             dependencies: [
                 "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshWasm",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

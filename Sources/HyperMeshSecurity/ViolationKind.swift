@@ -19,4 +19,7 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable, Co
     case cpuTotal = "cpu_total"
     /// The anomaly detector fired.
     case anomaly
+    /// A WebAssembly call trapped: out of fuel, memory or table limit, unreachable, an
+    /// out-of-bounds access or pointer, the deadline.
+    case wasmTrap = "wasm_trap"
 }

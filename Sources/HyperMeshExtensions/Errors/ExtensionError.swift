@@ -66,4 +66,16 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     case policyInvalid = "security.policy_invalid"
     /// A security record could not be written to the audit log, so the act was refused.
     case auditFailed = "audit.write_failed"
+    // WebAssembly (the codes of `WasmErrorCode`; docs/wasm-abi.md explains each)
+    case wasmOutOfFuel = "wasm.out_of_fuel"
+    case wasmDeadlineExceeded = "wasm.deadline_exceeded"
+    case wasmMemoryLimit = "wasm.memory_limit"
+    case wasmTableLimit = "wasm.table_limit"
+    case wasmUnreachable = "wasm.unreachable"
+    case wasmOutOfBounds = "wasm.out_of_bounds"
+    case wasmTrap = "wasm.trap"
+    case wasmMalformedModule = "wasm.malformed_module"
+    case wasmImportRefused = "wasm.import_refused"
+    case wasmMissingExport = "wasm.missing_export"
+    case wasmHostError = "wasm.host_error"
 }

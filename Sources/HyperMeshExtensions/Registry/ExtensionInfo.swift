@@ -29,6 +29,8 @@ public struct ExtensionInfo: Sendable {
     public let pinnedInMemory: Bool?
     /// What package verification found when the extension was discovered.
     public let verification: VerificationReport
+    /// Limits, imports and fuel use of a WebAssembly extension; nil for native ones.
+    public let wasm: WasmDetails?
 
     public var id: String { manifest.id }
 }

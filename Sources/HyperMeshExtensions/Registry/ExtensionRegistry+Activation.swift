@@ -90,17 +90,24 @@ extension ExtensionRegistry {
         try step(id, .loaded)
     }
 
-    private func openImage(_ id: String) throws(ExtensionError) -> NativeImage {
+    private func openImage(_ id: String) throws(ExtensionError) -> LoadedImage {
         let entry = try entry(id)
         let manifest = entry.manifest
-        guard manifest.kind == .native else {
-            throw ExtensionError(.unsupportedKind, extensionID: id,
-                                 "kind '\(manifest.kind.rawValue)' cannot be loaded by this host yet; only 'native' extensions are supported")
-        }
         guard manifest.abi.contains(hostABIVersion) else {
             throw ExtensionError(.abiMismatch, extensionID: id,
                                  "the manifest supports host ABI \(manifest.abi) but this host speaks ABI \(hostABIVersion)")
         }
+        switch manifest.kind {
+        case .wasm:
+            return .wasm(try WasmImage(package: entry.package))
+        case .native:
+            return .native(try openNativeImage(entry))
+        }
+    }
+
+    private func openNativeImage(_ entry: RegisteredExtension) throws(ExtensionError) -> NativeImage {
+        let id = entry.id
+        let manifest = entry.manifest
         let image = try NativeImage(path: entry.package.payload.path, extensionID: id)
         let metadata = image.metadata
         guard metadata.abiVersion == hostABIVersion else {
@@ -126,8 +133,15 @@ extension ExtensionRegistry {
             security: security, storage: stateStore.storage(for: id),
             filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
             events: events, assets: assets, consensus: consensus, logger: logger, metricsFactory: metricsFactory)
-        let concurrency = Int(security.quotas.concurrency ?? 1)
-        return try ExtensionInstance(image: image, context: context, concurrency: concurrency)
+        switch image {
+        case .native(let native):
+            let runtime = try NativeInstance(image: native, context: context)
+            return ExtensionInstance(runtime: runtime, context: context, concurrency: Int(security.quotas.concurrency ?? 1))
+        case .wasm(let wasm):
+            let limits = WasmLimitsPolicy.limits(for: security.quotas, rate: wasmFuelRate)
+            let runtime = try WasmInstance(image: wasm, context: context, limits: limits)
+            return ExtensionInstance(runtime: runtime, context: context, concurrency: 1)
+        }
     }
 
     /// Marks `id` failed with `cause` and releases whatever it held.

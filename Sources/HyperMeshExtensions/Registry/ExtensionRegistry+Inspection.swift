@@ -19,12 +19,13 @@ extension ExtensionRegistry {
     public func info(_ id: String) throws(ExtensionError) -> ExtensionInfo {
         let entry = try entry(id)
         let context = entry.instance?.context
+        let quotas = context?.security.quotas ?? policy.quotas(for: entry.manifest, signer: entry.signer)
         return ExtensionInfo(
             manifest: entry.manifest,
             directory: entry.package.directory.path,
             state: entry.lifecycle.state,
             grant: context?.security.grant ?? entry.grant(under: policy),
-            quotas: context?.security.quotas ?? policy.quotas(for: entry.manifest, signer: entry.signer),
+            quotas: quotas,
             security: context.map { SecuritySnapshot($0.security) },
             suspension: suspensionReason(of: entry),
             assetTypes: assets.assetTypes(of: id),
@@ -33,7 +34,8 @@ extension ExtensionRegistry {
             hostCalls: context?.counters.callCount ?? 0,
             hostDenials: context?.counters.denialCount ?? 0,
             pinnedInMemory: entry.image?.usesSwiftRuntime,
-            verification: entry.package.verification)
+            verification: entry.package.verification,
+            wasm: wasmDetails(of: entry, quotas: quotas))
     }
 
     private func suspensionReason(of entry: RegisteredExtension) -> String? {

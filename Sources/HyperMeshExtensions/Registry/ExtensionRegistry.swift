@@ -2,6 +2,7 @@ import CHyperMeshABI
 import HyperMeshManifest
 import HyperMeshState
 import HyperMeshSecurity
+import HyperMeshWasm
 import Logging
 import Metrics
 
@@ -42,18 +43,22 @@ public actor ExtensionRegistry {
     let logger: Logger
     let metricsFactory: any MetricsFactory
     let consensus: (any ConsensusGateway)?
+    private let wasmFuelRateOverride: WasmFuelRate?
     var entries: [String: RegisteredExtension] = [:]
 
     /// - Parameters:
     ///   - policy: the operator's policy; nothing is granted that it does not allow.
     ///   - audit: the audit log; default none (records go to the log only).
     ///   - consensus: the node's consensus service for `consensus_submit`; default none.
+    ///   - wasmFuelRate: fuel per millisecond for WebAssembly extensions' fuel budgets; default
+    ///     ``WasmFuelRate/measured`` (calibrated on this machine at the first wasm load).
     public init(
         stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
         assets: AssetManager = AssetManager(), consensus: (any ConsensusGateway)? = nil,
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil
     ) {
+        self.wasmFuelRateOverride = wasmFuelRate
         self.policy = policy
         self.audit = audit ?? .none(logger: logger)
         self.consensus = consensus
@@ -64,6 +69,9 @@ public actor ExtensionRegistry {
         self.logger = logger
         self.hostABIVersion = hostABIVersion
     }
+
+    /// The fuel rate WebAssembly budgets are computed with.
+    nonisolated var wasmFuelRate: WasmFuelRate { wasmFuelRateOverride ?? .measured }
 
     // MARK: Registration
 

@@ -7,7 +7,7 @@ import Metrics
 struct RegisteredExtension {
     let package: DiscoveredPackage
     var lifecycle: ExtensionLifecycle
-    var image: NativeImage?
+    var image: LoadedImage?
     var instance: ExtensionInstance?
     var handle: ExtensionHandle?
     let metrics: ExtensionMetrics

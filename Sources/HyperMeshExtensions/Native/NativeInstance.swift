@@ -4,16 +4,15 @@ import Foundation
 /// One live instance of a native extension: the `hypermesh_extension` that `create` returned,
 /// bound to its ``HostContext``. Calls are synchronous C calls on the calling thread.
 ///
-/// Concurrency: ``call(method:input:)`` passes through a ``CallGate`` sized by the manifest's
-/// `concurrency` quota (default 1, i.e. calls are serialized). `activate`, `deactivate` and
-/// `destroy` are serialized by the registry, never concurrent with each other.
+/// Concurrency: the owning ``ExtensionInstance`` admits calls through its ``CallGate``.
+/// `activate`, `deactivate` and `destroy` are serialized by the registry, never concurrent with
+/// each other.
 ///
 /// Not guaranteed: anything about an extension that misbehaves in-process (crashes, corrupts
 /// memory, never returns). In-process native code is trusted; isolation is a separate mode.
-public final class ExtensionInstance: @unchecked Sendable {
-    public let image: NativeImage
-    public let context: HostContext
-    let gate: CallGate
+final class NativeInstance: ExtensionRuntime, @unchecked Sendable {
+    let image: NativeImage
+    let context: HostContext
     private var extensionPointer: UnsafeMutablePointer<hypermesh_extension>?
     private let handleFunction: HandleFunction
 
@@ -23,7 +22,7 @@ public final class ExtensionInstance: @unchecked Sendable {
     ) -> hypermesh_status
 
     /// Calls the library's `create` with the shared host table and this extension's context.
-    init(image: NativeImage, context: HostContext, concurrency: Int) throws(ExtensionError) {
+    init(image: NativeImage, context: HostContext) throws(ExtensionError) {
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
         guard let created = image.create(HostAPIBroker.table, HostAPIBroker.handle(for: context), &error) else {
             let message = CBuffers.takeMessage(&error)
@@ -40,27 +39,19 @@ public final class ExtensionInstance: @unchecked Sendable {
         self.context = context
         self.extensionPointer = created
         self.handleFunction = handle
-        self.gate = CallGate(limit: concurrency)
     }
 
-    public var extensionID: String { context.extensionID }
-
-    /// Sends one request and returns a copy of the output. Output bytes and error messages are
-    /// released here (host-owned `free`).
-    public func call(method: String, input: [UInt8]) throws(ExtensionError) -> [UInt8] {
-        try call(method: method, input: input) { Array($0) }
-    }
+    var extensionID: String { context.extensionID }
 
     /// Sends one request and lends the output to `body` without copying it; the buffer is freed
-    /// when `body` returns, so `body` must not keep it.
-    public func call<Result>(
+    /// when `body` returns, so `body` must not keep it. Output bytes and error messages are
+    /// released here (host-owned `free`).
+    func call<Result>(
         method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
     ) throws(ExtensionError) -> Result {
         guard let pointer = extensionPointer else {
             throw ExtensionError(.notActive, extensionID: extensionID, "the instance was destroyed")
         }
-        gate.enter()
-        defer { gate.leave() }
         var output = hypermesh_bytes(data: nil, len: 0)
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
         let methodLength = method.utf8.count
@@ -94,8 +85,6 @@ public final class ExtensionInstance: @unchecked Sendable {
     func reportedHealth() -> [UInt8]? {
         guard let pointer = extensionPointer, let health = pointer.pointee.health,
               pointer.pointee.struct_size >= UInt32(MemoryLayout<hypermesh_extension>.size) else { return nil }
-        gate.enter()
-        defer { gate.leave() }
         var output = hypermesh_bytes(data: nil, len: 0)
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
         let status = health(pointer.pointee.instance, &output, &error)

@@ -1,0 +1,43 @@
+/// One live extension instance as the registry holds it: the runtime that runs it (native or
+/// wasm), its ``HostContext``, and the ``CallGate`` that admits at most the `concurrency` quota of
+/// calls at once (default 1: calls are serialized; wasm instances are always serialized).
+public final class ExtensionInstance: Sendable {
+    public let context: HostContext
+    let gate: CallGate
+    let runtime: any ExtensionRuntime
+
+    init(runtime: any ExtensionRuntime, context: HostContext, concurrency: Int) {
+        self.runtime = runtime
+        self.context = context
+        self.gate = CallGate(limit: concurrency)
+    }
+
+    public var extensionID: String { context.extensionID }
+
+    /// Sends one request and returns a copy of the output.
+    public func call(method: String, input: [UInt8]) throws(ExtensionError) -> [UInt8] {
+        try call(method: method, input: input) { Array($0) }
+    }
+
+    /// Sends one request and lends the output to `body` without copying it; `body` must not keep it.
+    public func call<Result>(
+        method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) throws(ExtensionError) -> Result {
+        gate.enter()
+        defer { gate.leave() }
+        return try runtime.call(method: method, input: input, body)
+    }
+
+    func activate() throws(ExtensionError) { try runtime.activate() }
+
+    func deactivate() throws(ExtensionError) { try runtime.deactivate() }
+
+    /// The extension's own health report (JSON), taken through the gate like a call.
+    func reportedHealth() -> [UInt8]? {
+        gate.enter()
+        defer { gate.leave() }
+        return runtime.reportedHealth()
+    }
+
+    func destroy() { runtime.destroy() }
+}

@@ -1,0 +1,18 @@
+/// What the registry mapped or parsed for a loaded extension: a native library or a WebAssembly
+/// module (from the process-wide module cache).
+enum LoadedImage: Sendable {
+    case native(NativeImage)
+    case wasm(WasmImage)
+
+    /// Releases the image: a native library is closed (unmapped unless it uses the Swift runtime);
+    /// a wasm module is left to the cache.
+    func close() {
+        if case .native(let image) = self { image.close() }
+    }
+
+    /// Whether the image stays mapped after close (native libraries that use the Swift runtime).
+    var usesSwiftRuntime: Bool {
+        if case .native(let image) = self { return image.usesSwiftRuntime }
+        return false
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import HyperMeshManifest
+import HyperMeshTrust
+import HyperMeshWasm
+
+/// A WebAssembly extension's module, loaded: read from the package, checked against the digest
+/// verification saw, parsed through the process-wide ``WasmModuleCache``, and its imports checked
+/// against the manifest's declared capabilities.
+final class WasmImage: Sendable {
+    let module: WasmModule
+    /// The host functions the module imports.
+    let imports: [WasmHostImport]
+
+    init(package: DiscoveredPackage, cache: WasmModuleCache = .shared) throws(ExtensionError) {
+        let manifest = package.manifest
+        let id = manifest.id
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: package.payload))
+        } catch {
+            throw ExtensionError(.libraryOpenFailed, extensionID: id, "cannot read the module \(package.payload.path)", cause: "\(error)")
+        }
+        let digest = FileDigest.sha256Hex(of: bytes)
+        if let listed = manifest.files[manifest.entry], listed.lowercased() != digest {
+            throw ExtensionError(.invalidPackage, extensionID: id,
+                                 "the module \(manifest.entry) changed after verification: its SHA-256 is \(digest), the manifest lists \(listed)")
+        }
+        do throws(WasmError) {
+            module = try cache.module(digest: digest) { bytes }
+            imports = try module.hostImports(declared: Set(manifest.capabilities))
+        } catch {
+            throw ExtensionError(wasm: error, extensionID: id)
+        }
+    }
+}
+
+extension ExtensionError {
+    /// The ``ExtensionError`` for a ``WasmError``: the same code (`wasm.…`), message and cause.
+    init(wasm error: WasmError, extensionID: String) {
+        self.init(ExtensionErrorCode(rawValue: error.code.rawValue) ?? .wasmTrap, extensionID: extensionID, error.message, cause: error.cause)
+    }
+}

@@ -1,0 +1,109 @@
+import CHyperMeshABI
+import Foundation
+import HyperMeshWasm
+import Synchronization
+
+/// A WebAssembly extension's instance: a ``WasmGuest`` bound to the extension's ``HostContext``
+/// through ``WasmBrokerBindings``.
+///
+/// A trap (out of fuel, memory limit, unreachable, out-of-bounds pointer, deadline…) fails the call
+/// with its `wasm.*` code, is recorded as a `wasm_trap` violation of the extension (audited, counted
+/// toward suspension), and leaves the guest to make a fresh instance for the next call. A non-zero
+/// status from the guest is its own answer: `call.method_failed`, not a violation.
+///
+/// Entries are serialized by a lock (a `Store` is confined to one thread at a time), whatever the
+/// concurrency quota says.
+final class WasmInstance: ExtensionRuntime, Sendable {
+    let context: HostContext
+    private let guest: Mutex<WasmGuest?>
+    /// Fuel used by every call so far, and by the last one.
+    private let fuel = Atomic<UInt64>(0)
+    private let lastFuel = Atomic<UInt64>(0)
+
+    init(image: WasmImage, context: HostContext, limits: WasmLimits) throws(ExtensionError) {
+        self.context = context
+        do throws(WasmError) {
+            let guest = try WasmGuest(module: image.module, imports: image.imports, limits: limits,
+                                      bindings: WasmBrokerBindings(context: context))
+            self.guest = Mutex(guest)
+        } catch {
+            throw ExtensionError(wasm: error, extensionID: context.extensionID)
+        }
+    }
+
+    var extensionID: String { context.extensionID }
+
+    /// Fuel used by all calls so far.
+    var fuelUsedTotal: UInt64 { fuel.load(ordering: .relaxed) }
+    /// Fuel used by the last entry.
+    var fuelUsedLast: UInt64 { lastFuel.load(ordering: .relaxed) }
+
+    func call<Result>(method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(ExtensionError) -> Result {
+        let outcome = try enter("call '\(method)'") { (guest) throws(WasmError) in try guest.call(method: method, input: input) }
+        guard outcome.status == HYPERMESH_OK else {
+            throw ExtensionError(.methodFailed, extensionID: extensionID,
+                                 "method '\(method)' failed with \(StatusName.of(outcome.status))", cause: outcome.errorMessage)
+        }
+        return outcome.output.withUnsafeBufferPointer(body)
+    }
+
+    func activate() throws(ExtensionError) {
+        let outcome = try enter("activate") { (guest) throws(WasmError) in try guest.activate() }
+        guard outcome.status == HYPERMESH_OK else {
+            throw ExtensionError(.activationFailed, extensionID: extensionID,
+                                 "hypermesh_activate failed with \(StatusName.of(outcome.status))", cause: outcome.errorMessage)
+        }
+    }
+
+    func deactivate() throws(ExtensionError) {
+        let outcome = try enter("deactivate") { (guest) throws(WasmError) in try guest.deactivate() }
+        guard outcome.status == HYPERMESH_OK else {
+            throw ExtensionError(.deactivationFailed, extensionID: extensionID,
+                                 "hypermesh_deactivate failed with \(StatusName.of(outcome.status))", cause: outcome.errorMessage)
+        }
+    }
+
+    func reportedHealth() -> [UInt8]? {
+        let outcome = try? enter("health") { (guest) throws(WasmError) -> WasmCallOutcome in
+            guard let outcome = try guest.health() else { throw WasmError(.missingExport, "no health export") }
+            return outcome
+        }
+        guard let outcome, outcome.status == HYPERMESH_OK else { return nil }
+        return outcome.output
+    }
+
+    func destroy() {
+        guest.withLock { $0 = nil }
+    }
+
+    /// The guest's limits and the fuel it has used, for `ext inspect`.
+    var limits: WasmLimits? { guest.withLock { $0?.limits } }
+
+    private func enter(_ what: String, _ body: (WasmGuest) throws(WasmError) -> WasmCallOutcome) throws(ExtensionError) -> WasmCallOutcome {
+        let result = guest.withLock { guest -> Result<WasmCallOutcome, WasmError>? in
+            guard let guest else { return nil }
+            defer {
+                lastFuel.store(guest.lastFuelUsed, ordering: .relaxed)
+                fuel.add(guest.lastFuelUsed, ordering: .relaxed)
+            }
+            do throws(WasmError) {
+                return .success(try body(guest))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case nil:
+            throw ExtensionError(.notActive, extensionID: extensionID, "the instance was destroyed")
+        case .success(let outcome):
+            return outcome
+        case .failure(let error):
+            if error.code.isTrap {
+                context.security.violation(.wasmTrap, status: HYPERMESH_ERR_INTERNAL,
+                                           "\(what) trapped: \(error.message)",
+                                           details: ["trap": error.code.rawValue, "cause": error.cause ?? ""])
+            }
+            throw ExtensionError(wasm: error, extensionID: extensionID)
+        }
+    }
+}
