@@ -128,6 +128,10 @@ let package = Package(
             name: "HyperMeshAuditTests",
             dependencies: ["HyperMeshAudit", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshWasmTests",
+            dependencies: ["HyperMeshWasm", "HyperMeshManifest", "HyperMeshTestSupport"],
+            swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshConsensusTests", dependencies: ["HyperMeshConsensus"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStateTests", dependencies: ["HyperMeshState"], swiftSettings: strictSwift),
         .testTarget(
