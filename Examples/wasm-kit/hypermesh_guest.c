@@ -256,6 +256,20 @@ int putchar(int c) {
     return c;
 }
 
+/* ---- host functions as ordinary C functions (for Embedded Swift) ---- */
+
+void hm_host_output(const void *ptr, size_t len) { hypermesh_output(ptr, len); }
+void hm_host_error_message(const void *ptr, size_t len) { hypermesh_error_message(ptr, len); }
+hm_status hm_host_last_error(uint8_t **out_ptr, size_t *out_len) { return hypermesh_last_error(out_ptr, out_len); }
+void hm_host_log(int32_t level, const void *ptr, size_t len) { hypermesh_log(level, ptr, len); }
+hm_status hm_host_storage_get(const void *key, size_t key_len, uint8_t **out_ptr, size_t *out_len) {
+    return hypermesh_storage_get(key, key_len, out_ptr, out_len);
+}
+hm_status hm_host_storage_put(const void *key, size_t key_len, const void *value, size_t value_len) {
+    return hypermesh_storage_put(key, key_len, value, value_len);
+}
+hm_status hm_host_storage_delete(const void *key, size_t key_len) { return hypermesh_storage_delete(key, key_len); }
+
 /* ---- export glue ---- */
 
 #ifndef HM_NO_HANDLE_EXPORT

@@ -153,6 +153,20 @@ size_t hm_u64_format(uint64_t value, char *out);
  * none, UINT64_MAX when it overflows. */
 uint64_t hm_u64_parse(const uint8_t *text, size_t len);
 
+/*
+ * ---- host functions as ordinary C functions ----
+ * Languages whose own calling convention adds hidden parameters on wasm32 (Embedded Swift's adds
+ * two) cannot declare the imports themselves: the import's signature would not match the ABI and
+ * the host refuses the module. They call these, which the kit defines with the C convention.
+ */
+void hm_host_output(const void *ptr, size_t len);
+void hm_host_error_message(const void *ptr, size_t len);
+hm_status hm_host_last_error(uint8_t **out_ptr, size_t *out_len);
+void hm_host_log(int32_t level, const void *ptr, size_t len);
+hm_status hm_host_storage_get(const void *key, size_t key_len, uint8_t **out_ptr, size_t *out_len);
+hm_status hm_host_storage_put(const void *key, size_t key_len, const void *value, size_t value_len);
+hm_status hm_host_storage_delete(const void *key, size_t key_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,7 @@ public struct InspectExtension: AsyncParsableCommand {
         var hostDenials: Int
         var pinnedInMemory: Bool?
         var verification: VerificationOutput
+        var wasm: WasmDetails?
     }
 
     public func run() async throws {
@@ -80,12 +81,12 @@ public struct InspectExtension: AsyncParsableCommand {
             pendingCapabilities: info.grant.pending.map(\.rawValue).sorted(),
             grantSource: "declared in the manifest ∩ the operator's policy",
             networkHosts: manifest.networkHosts, suspension: info.suspension, security: info.security,
-            quotas: QuotaEnforcement.report(for: manifest, quotas: info.quotas),
+            quotas: QuotaEnforcement.report(for: manifest, quotas: info.quotas, wasmFuelPerMillisecond: info.wasm?.fuelPerMillisecond),
             dependencies: manifest.dependencies.mapValues(\.description),
             files: manifest.files, filesVerified: true,
             assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
             hostCalls: info.hostCalls, hostDenials: info.hostDenials, pinnedInMemory: info.pinnedInMemory,
-            verification: VerificationOutput(info.verification))
+            verification: VerificationOutput(info.verification), wasm: info.wasm)
     }
 
     static func text(_ output: Output) -> String {
@@ -109,6 +110,7 @@ public struct InspectExtension: AsyncParsableCommand {
         }
         if !output.networkHosts.isEmpty { lines.append("  network:      \(output.networkHosts.joined(separator: ", "))") }
         lines.append("  dependencies: \(output.dependencies.isEmpty ? "none" : output.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+        if let wasm = output.wasm { lines.append(contentsOf: wasmText(wasm)) }
         lines.append("  quotas:")
         let rows = output.quotas.map { ["    \($0.quota)", $0.declared.map(String.init) ?? "default", $0.level.rawValue, $0.mechanism] }
         lines.append(TextTable.render(rows))
@@ -126,5 +128,17 @@ public struct InspectExtension: AsyncParsableCommand {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func wasmText(_ wasm: WasmDetails) -> [String] {
+        var lines = [
+            "  wasm limits:  \(wasm.fuelPerCall) fuel per call (\(wasm.fuelPerMillisecond) fuel/ms on this machine), deadline \(wasm.deadlineMilliseconds) ms, memory \(wasm.memoryLimitBytes) B, tables \(wasm.tableElementLimit) elements",
+        ]
+        if let imports = wasm.imports { lines.append("  wasm imports: \(imports.isEmpty ? "none" : imports.joined(separator: ", "))") }
+        if let problem = wasm.moduleProblem { lines.append("  wasm module:  cannot be read: \(problem)") }
+        if let total = wasm.fuelUsedTotal {
+            lines.append("  fuel used:    \(total) in all, \(wasm.fuelUsedLastCall ?? 0) by the last call")
+        }
+        return lines
     }
 }

@@ -25,11 +25,20 @@ public struct WasmLimits: Sendable, Hashable {
         self.deadlineNanoseconds = deadlineNanoseconds
     }
 
-    /// The limits for a CPU quota per call of `cpuMilliseconds` (both the fuel and the deadline
-    /// derive from it) and a memory quota, at `rate`.
+    /// The shortest wall-clock deadline ``forQuota(cpuMilliseconds:memoryBytes:rate:)`` gives: 1 s.
+    public static let minimumDeadlineMilliseconds: UInt64 = 1_000
+    /// How many times the CPU quota the wall-clock deadline allows: 10.
+    public static let deadlineFactor: UInt64 = 10
+
+    /// The limits for a CPU quota per call of `cpuMilliseconds` and a memory quota, at `rate`: fuel
+    /// for `cpuMilliseconds` of interpretation, and a wall-clock deadline of 10 × that, at least
+    /// 1 s. The deadline is wider than the CPU quota because wall time also holds what fuel does not
+    /// count (translating a function at its first call, host functions, waiting for a core on a busy
+    /// machine); it is what bounds a guest that spends its time in host calls.
     public static func forQuota(cpuMilliseconds: UInt64, memoryBytes: UInt64?, rate: WasmFuelRate) -> WasmLimits {
-        WasmLimits(fuelPerCall: rate.fuel(forMilliseconds: cpuMilliseconds),
-                   memoryBytes: memoryBytes ?? defaultMemoryBytes,
-                   deadlineNanoseconds: cpuMilliseconds &* 1_000_000)
+        let deadline = max(minimumDeadlineMilliseconds, cpuMilliseconds.multipliedReportingOverflow(by: deadlineFactor).partialValue)
+        return WasmLimits(fuelPerCall: rate.fuel(forMilliseconds: cpuMilliseconds),
+                          memoryBytes: memoryBytes ?? defaultMemoryBytes,
+                          deadlineNanoseconds: deadline.multipliedReportingOverflow(by: 1_000_000).overflow ? .max : deadline &* 1_000_000)
     }
 }

@@ -14,23 +14,27 @@
 // host functions are copied into Swift arrays and released with the C kit's `hm_free`.
 // A guest instance is single-threaded; nothing here is synchronized. The contract is docs/wasm-abi.md.
 
-// MARK: - Host functions (module "hypermesh") and the C kit
+// MARK: - Host functions (module "hypermesh", through the C kit) and the C kit
+//
+// Swift's calling convention adds hidden parameters on wasm32, so the imports cannot be declared
+// here with @_extern(wasm): their signatures would not match the ABI. The C kit's hm_host_*
+// functions forward to them with the C convention.
 
-@_extern(wasm, module: "hypermesh", name: "output")
+@_extern(c, "hm_host_output")
 func hypermeshOutput(_ pointer: UnsafeRawPointer?, _ length: Int)
-@_extern(wasm, module: "hypermesh", name: "error_message")
+@_extern(c, "hm_host_error_message")
 func hypermeshErrorMessage(_ pointer: UnsafeRawPointer?, _ length: Int)
-@_extern(wasm, module: "hypermesh", name: "last_error")
+@_extern(c, "hm_host_last_error")
 func hypermeshLastError(_ outPointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ outLength: UnsafeMutablePointer<Int>) -> Int32
-@_extern(wasm, module: "hypermesh", name: "log")
+@_extern(c, "hm_host_log")
 func hypermeshLog(_ level: Int32, _ pointer: UnsafeRawPointer?, _ length: Int)
-@_extern(wasm, module: "hypermesh", name: "storage_get")
+@_extern(c, "hm_host_storage_get")
 func hypermeshStorageGet(
     _ key: UnsafeRawPointer?, _ keyLength: Int,
     _ outPointer: UnsafeMutablePointer<UnsafeMutableRawPointer?>, _ outLength: UnsafeMutablePointer<Int>) -> Int32
-@_extern(wasm, module: "hypermesh", name: "storage_put")
+@_extern(c, "hm_host_storage_put")
 func hypermeshStoragePut(_ key: UnsafeRawPointer?, _ keyLength: Int, _ value: UnsafeRawPointer?, _ valueLength: Int) -> Int32
-@_extern(wasm, module: "hypermesh", name: "storage_delete")
+@_extern(c, "hm_host_storage_delete")
 func hypermeshStorageDelete(_ key: UnsafeRawPointer?, _ keyLength: Int) -> Int32
 
 @_extern(c, "hm_free")

@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshWasm
 
 /// What enforces each quota for an extension, as `ext inspect` reports it. The single source of
 /// truth for the table in `docs/security.md`: a quota is only worth what enforces it, and a quota
@@ -22,17 +23,15 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
     /// How, or why not.
     public let mechanism: String
 
-    /// The enforcement of every quota for an extension of `manifest`'s kind run in-process, with
-    /// `quotas` in force (the manifest's, with the policy's overrides).
-    public static func report(for manifest: Manifest, quotas: Quotas? = nil) -> [QuotaEnforcement] {
+    /// The enforcement of every quota for an extension of `manifest`'s kind (native in-process, or
+    /// WebAssembly at `wasmFuelPerMillisecond`, default ``WasmFuelRate/measured``), with `quotas` in
+    /// force (the manifest's, with the policy's overrides).
+    public static func report(for manifest: Manifest, quotas: Quotas? = nil, wasmFuelPerMillisecond: UInt64? = nil) -> [QuotaEnforcement] {
         let quotas = quotas ?? manifest.quotas
-        guard manifest.kind == .native else {
-            return Quotas.jsonKeys.map {
-                QuotaEnforcement(quota: $0, declared: nil, level: .notEnforced, mechanism: "wasm extensions cannot be loaded by this host yet")
-            }
+        if manifest.kind == .wasm {
+            return wasmReport(quotas: quotas, rate: wasmFuelPerMillisecond.map(WasmFuelRate.init(fuelPerMillisecond:)) ?? .measured)
         }
         let concurrency = UInt64(quotas.concurrency ?? 1)
-        let rate = UInt64(quotas.operationsPerSecond ?? SecurityContext.defaultOperationsPerSecond)
         return [
             QuotaEnforcement(quota: "cpuMillisecondsPerCall", declared: quotas.cpuMillisecondsPerCall, level: .measuredOnly,
                              mechanism: "thread CPU clock around every call; over the quota is a violation after the call (in-process code cannot be stopped mid-call)"),
@@ -41,16 +40,49 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
                              mechanism: "thread CPU clock summed over calls; once spent, further calls are refused at admission (the call that crosses it runs to its end)"),
             QuotaEnforcement(quota: "memoryBytes", declared: quotas.memoryBytes, level: .notEnforced,
                              mechanism: "not enforceable in-process: the extension shares the host's address space"),
-            QuotaEnforcement(quota: "storageBytes", declared: quotas.storageBytes, level: quotas.storageBytes == nil ? .measuredOnly : .enforced,
-                             mechanism: "host storage and file functions: a write that would pass the quota is refused whole"),
-            QuotaEnforcement(quota: "networkBytes", declared: quotas.networkBytes, level: quotas.networkBytes == nil ? .measuredOnly : .enforced,
-                             mechanism: "host HTTP function: bytes sent and received are counted as they flow, and the request is cut off at the quota; direct sockets are not seen in-process"),
+            storageRow(quotas),
+            networkRow(quotas, note: "; direct sockets are not seen in-process"),
             QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: .notEnforced,
                              mechanism: "not enforceable in-process: descriptors are shared with the host"),
-            QuotaEnforcement(quota: "operationsPerSecond", declared: rate, level: .enforced,
-                             mechanism: "token buckets of \(rate)/s on calls (refused: security.rate_limited) and on host API operations (refused and counted as violations)"),
+            rateRow(quotas),
             QuotaEnforcement(quota: "concurrency", declared: concurrency, level: .enforced,
                              mechanism: "call gate: at most \(concurrency) call(s) in flight, further callers wait"),
         ]
+    }
+
+    private static func wasmReport(quotas: Quotas, rate: WasmFuelRate) -> [QuotaEnforcement] {
+        let limits = WasmLimitsPolicy.limits(for: quotas, rate: rate)
+        let cpu = quotas.cpuMillisecondsPerCall ?? WasmLimitsPolicy.defaultCPUMillisecondsPerCall
+        return [
+            QuotaEnforcement(quota: "cpuMillisecondsPerCall", declared: cpu, level: .enforced,
+                             mechanism: "fuel: \(limits.fuelPerCall) per call (\(rate.fuelPerMillisecond) fuel/ms, calibrated on this machine); out of fuel ends the call (wasm.out_of_fuel); the same time as a wall-clock deadline, checked at every host call"),
+            QuotaEnforcement(quota: "cpuMillisecondsTotal", declared: quotas.cpuMillisecondsTotal,
+                             level: quotas.cpuMillisecondsTotal == nil ? .measuredOnly : .enforced,
+                             mechanism: "thread CPU clock summed over calls; once spent, further calls are refused at admission"),
+            QuotaEnforcement(quota: "memoryBytes", declared: limits.memoryBytes, level: .enforced,
+                             mechanism: "memory-growth limiter: growing linear memory past the limit ends the call (wasm.memory_limit); tables are limited to \(limits.tableElements) elements"),
+            storageRow(quotas), networkRow(quotas, note: ""),
+            QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: .enforced,
+                             mechanism: "a WebAssembly guest has no descriptors: it reaches files and the network only through host functions"),
+            rateRow(quotas),
+            QuotaEnforcement(quota: "concurrency", declared: 1, level: .enforced,
+                             mechanism: "one call at a time per wasm instance, whatever the quota asks"),
+        ]
+    }
+
+    private static func storageRow(_ quotas: Quotas) -> QuotaEnforcement {
+        QuotaEnforcement(quota: "storageBytes", declared: quotas.storageBytes, level: quotas.storageBytes == nil ? .measuredOnly : .enforced,
+                         mechanism: "host storage and file functions: a write that would pass the quota is refused whole")
+    }
+
+    private static func networkRow(_ quotas: Quotas, note: String) -> QuotaEnforcement {
+        QuotaEnforcement(quota: "networkBytes", declared: quotas.networkBytes, level: quotas.networkBytes == nil ? .measuredOnly : .enforced,
+                         mechanism: "host HTTP function: bytes sent and received are counted as they flow, and the request is cut off at the quota" + note)
+    }
+
+    private static func rateRow(_ quotas: Quotas) -> QuotaEnforcement {
+        let rate = UInt64(quotas.operationsPerSecond ?? SecurityContext.defaultOperationsPerSecond)
+        return QuotaEnforcement(quota: "operationsPerSecond", declared: rate, level: .enforced,
+                                mechanism: "token buckets of \(rate)/s on calls (refused: security.rate_limited) and on host API operations (refused and counted as violations)")
     }
 }
