@@ -111,6 +111,6 @@ import Testing
     @Test func anUnknownMethodListsTheKnownMethods() async throws {
         let host = try await CatalogHost.start()
         expectMethodFailure(await host.failure("delete", "{}"), status: "UNKNOWN_METHOD",
-                            mentions: ["'delete'", "add, get, install, list, packages, remove, rollback, search, uninstall, update"])
+                            mentions: ["'delete'", "add, execute, get, install, list, packages, remove, rollback, search, uninstall, update"])
     }
 }

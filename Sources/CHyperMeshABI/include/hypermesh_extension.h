@@ -102,6 +102,14 @@ typedef struct hypermesh_error {
     char *message;      /* UTF-8, NUL-terminated, may be NULL; free with host->free */
 } hypermesh_error;
 
+/** Limits for vm_execute. Zero in a field means the default. */
+typedef struct hypermesh_vm_budget {
+    uint32_t struct_size;       /* sizeof(hypermesh_vm_budget) as the caller saw it */
+    uint32_t reserved;          /* 0 */
+    uint64_t fuel;              /* fuel for the run, about one unit per WebAssembly instruction */
+    uint64_t memory_bytes;      /* limit of the module's linear memory */
+} hypermesh_vm_budget;
+
 /** Opaque per-extension handle that identifies the caller to the host. Never dereference it. */
 typedef struct hypermesh_context hypermesh_context;
 
@@ -184,7 +192,23 @@ typedef struct hypermesh_host_api {
     hypermesh_status (*consensus_submit)(hypermesh_context *ctx, const char *kind, size_t kind_len,
                                          const uint8_t *payload, size_t payload_len,
                                          hypermesh_bytes *out_decision_json, hypermesh_error *out_error);
+    /**
+     * Run one method of a WebAssembly module in the host's VM, capability vmExecution. The module
+     * follows the guest ABI of docs/wasm-abi.md (exports memory, hypermesh_alloc, hypermesh_handle)
+     * and may import only output, error_message, last_error and log: it gets no capability of its
+     * own. It runs on a fresh instance with `budget` (NULL, or 0 in a field, for the default: the
+     * caller's own CPU quota per call as fuel and its memory quota, or 64 MiB); a larger request
+     * is cut to that default. out_fuel_used (may be NULL) receives the fuel the run used.
+     * Errors: the module's own non-zero status with its message; QUOTA_EXCEEDED when it runs out
+     * of fuel, memory or time; INVALID_ARGUMENT for a malformed module, a refused import, a trap.
+     * The message starts with the wasm.* code (docs/wasm-abi.md).
+     */
+    hypermesh_status (*vm_execute)(hypermesh_context *ctx, const uint8_t *module, size_t module_len,
+                                   const char *method, size_t method_len, const uint8_t *input, size_t input_len,
+                                   const hypermesh_vm_budget *budget, hypermesh_bytes *out_output,
+                                   uint64_t *out_fuel_used, hypermesh_error *out_error);
 } hypermesh_host_api;
+
 
 /** Static description of the library. All strings are static, UTF-8, NUL-terminated. */
 typedef struct hypermesh_extension_metadata_t {

@@ -113,6 +113,18 @@ public enum HostAPIBroker {
                     let bytes = try HostArguments.requireBytes(payload, payloadLength, "payload")
                     try HostArguments.fill(output, with: try HostFunctions.consensusSubmit(host, kind: kind, payload: bytes))
                 }
+            },
+            vm_execute: { context, module, moduleLength, method, methodLength, input, inputLength, budget, output, fuelUsed, error in
+                HostAPIBroker.run(context, error, needs: .vmExecution) { host in
+                    let module = try HostArguments.requireBytes(module, moduleLength, "module")
+                    let method = try HostArguments.requireString(method, methodLength, "method")
+                    let input = try HostArguments.requireBytes(input, inputLength, "input")
+                    let fuel = budget.map { $0.pointee.struct_size >= 16 ? $0.pointee.fuel : 0 } ?? 0
+                    let memory = budget.map { $0.pointee.struct_size >= 24 ? $0.pointee.memory_bytes : 0 } ?? 0
+                    let outcome = try VMExecution.run(host, module: module, method: method, input: input, fuel: fuel, memoryBytes: memory)
+                    fuelUsed?.pointee = outcome.fuelUsed
+                    try HostArguments.fill(output, with: outcome.output)
+                }
             }
         ))
         return UnsafePointer(pointer)

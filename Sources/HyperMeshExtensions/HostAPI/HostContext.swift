@@ -1,6 +1,7 @@
 import Foundation
 import HyperMeshManifest
 import HyperMeshState
+import HyperMeshWasm
 import Logging
 import Metrics
 
@@ -22,6 +23,10 @@ public final class HostContext: Sendable {
     let consensus: ConsensusGateway?
     let logger: Logger
     let counters: HostCallCounters
+    private let wasmFuelRateOverride: WasmFuelRate?
+    /// Fuel per millisecond for modules this extension runs with `vm_execute` (calibrated at first
+    /// use unless the host gave one).
+    var wasmFuelRate: WasmFuelRate { wasmFuelRateOverride ?? .measured }
 
     /// Capabilities this extension may use. Default deny: anything not here is refused.
     public var grantedCapabilities: Set<Capability> { security.grant.granted }
@@ -29,8 +34,9 @@ public final class HostContext: Sendable {
     init(
         security: SecurityContext, storage: ExtensionStorage, filesDirectory: URL,
         events: EventBus, assets: AssetManager, consensus: ConsensusGateway?, logger: Logger,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil
     ) {
+        self.wasmFuelRateOverride = wasmFuelRate
         self.extensionID = security.extensionID
         self.security = security
         self.storage = storage

@@ -132,7 +132,8 @@ extension ExtensionRegistry {
         let context = HostContext(
             security: security, storage: stateStore.storage(for: id),
             filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
-            events: events, assets: assets, consensus: consensus, logger: logger, metricsFactory: metricsFactory)
+            events: events, assets: assets, consensus: consensus, logger: logger, metricsFactory: metricsFactory,
+            wasmFuelRate: wasmFuelRateOverride)
         switch image {
         case .native(let native):
             let runtime = try NativeInstance(image: native, context: context)

@@ -43,7 +43,7 @@ public actor ExtensionRegistry {
     let logger: Logger
     let metricsFactory: any MetricsFactory
     let consensus: (any ConsensusGateway)?
-    private let wasmFuelRateOverride: WasmFuelRate?
+    let wasmFuelRateOverride: WasmFuelRate?
     var entries: [String: RegisteredExtension] = [:]
 
     /// - Parameters:

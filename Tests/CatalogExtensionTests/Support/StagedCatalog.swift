@@ -13,7 +13,7 @@ enum StagedCatalog {
     /// The Catalog's extension id.
     static let id = "org.hypermesh.catalog"
     /// The capabilities the template declares.
-    static let declaredCapabilities = ["assetManagement", "consensusAccess", "events", "storage"]
+    static let declaredCapabilities = ["assetManagement", "consensusAccess", "events", "storage", "vmExecution"]
 
     private static let root = ExtensionBuilder.temporaryDirectory()
     private static let searchPaths = Mutex<[String: URL]>([:])
