@@ -2,8 +2,9 @@
 # HyperMesh extensions, end to end: build the host CLI and the Catalog extension, stage Catalog
 # as a package, sign it with a fresh development CA and trust that CA, verify it, grant it its
 # capabilities, list it, add and search assets through `hypermesh ext call`, show the assets
-# persist across separate host runs, install (with consensus) and update a package, show a
-# tampered package and an ungranted capability refused, inspect, and show the audit trail.
+# persist across separate host runs, install (with consensus) and update a package, run a
+# WebAssembly asset through the Catalog and a WebAssembly extension of its own, show a tampered
+# package and an ungranted capability refused, inspect, and show the audit trail.
 #
 # Usage: ./demo_extension_loading.sh            (work folder: ./demo-work, recreated each run)
 #        DEMO_DIR=/tmp/x ./demo_extension_loading.sh
@@ -56,7 +57,7 @@ if "$HM" ext call org.hypermesh.catalog list '{}'; then
 fi
 
 step "Grant Catalog what it declares, except consensusAccess for now (policy.json + audit log)"
-"$HM" ext grant org.hypermesh.catalog storage events assetManagement
+"$HM" ext grant org.hypermesh.catalog storage events assetManagement vmExecution
 "$HM" ext deny org.hypermesh.catalog consensusAccess
 "$HM" ext list
 
@@ -84,6 +85,24 @@ step "Grant consensusAccess; install (proved and checked by the node: space, sta
     '{"name":"starter-kit","version":"1.1.0","assets":[{"type":"document","name":"readme","version":"1.1.0","content":"v1.1"}]}'
 "$HM" ext call org.hypermesh.catalog rollback '{"name":"starter-kit"}'
 "$HM" ext call org.hypermesh.catalog packages
+
+step "WebAssembly: build the wasm examples from source (clang --target=wasm32, Embedded Swift)"
+sh Examples/wasm-build.sh "$DEMO_DIR/wasm"
+
+step "Store the word-count module in the Catalog and run it with execute: the host's VM, its own fuel and memory budget, no capability"
+"$HM" ext call org.hypermesh.catalog add \
+    "{\"type\":\"wasm-module\",\"name\":\"word-count\",\"version\":\"1.0.0\",\"encoding\":\"base64\",\"content\":\"$(base64 -w0 "$DEMO_DIR/wasm/wasm-word-count/wordcount.wasm")\"}" >/dev/null
+"$HM" ext call org.hypermesh.catalog execute '{"name":"word-count","method":"count","input":"one two three\nfour five"}'
+
+step "A WebAssembly extension of its own (Embedded Swift): sign, grant storage, call; inspect shows fuel, memory limit and imports"
+"$HM" ext stage --manifest "$DEMO_DIR/wasm/wasm-hello-swift/extension.template.json" \
+    --payload "$DEMO_DIR/wasm/wasm-hello-swift/hello-swift.wasm" --out "$DEMO_DIR/extensions/hello-swift-wasm"
+"$HM" ext sign "$DEMO_DIR/extensions/hello-swift-wasm" \
+    --key "$DEMO_DIR/dev-ca/code-signing.key" --cert "$DEMO_DIR/dev-ca/code-signing.pem"
+"$HM" ext grant org.hypermesh.examples.hello.wasm-swift storage
+"$HM" ext call org.hypermesh.examples.hello.wasm-swift greet '{"name":"HyperMesh"}'
+"$HM" ext call org.hypermesh.examples.hello.wasm-swift count '{}'
+"$HM" ext inspect org.hypermesh.examples.hello.wasm-swift | grep -E "kind|wasm|fuel|memoryBytes"
 
 step "A refused call: a typed error, and the host exits cleanly with status 1"
 if "$HM" ext call org.hypermesh.catalog get '{"type":"document","name":"missing"}'; then

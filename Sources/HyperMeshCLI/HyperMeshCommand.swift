@@ -18,7 +18,7 @@ public struct HyperMeshCommand: AsyncParsableCommand {
             Examples:
               hypermesh trust init ./dev-ca && hypermesh trust add ./dev-ca/root-ca.pem
               hypermesh ext sign ./extensions/catalog --key ./dev-ca/code-signing.key --cert ./dev-ca/code-signing.pem
-              hypermesh ext grant org.hypermesh.catalog storage events assetManagement consensusAccess
+              hypermesh ext grant org.hypermesh.catalog storage events assetManagement consensusAccess vmExecution
               hypermesh ext list --path ./extensions
               hypermesh ext call org.hypermesh.catalog search '{"query":"logo"}'
               hypermesh ext inspect org.hypermesh.catalog --json

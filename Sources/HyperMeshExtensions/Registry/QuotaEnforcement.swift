@@ -55,7 +55,7 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
         let cpu = quotas.cpuMillisecondsPerCall ?? WasmLimitsPolicy.defaultCPUMillisecondsPerCall
         return [
             QuotaEnforcement(quota: "cpuMillisecondsPerCall", declared: cpu, level: .enforced,
-                             mechanism: "fuel: \(limits.fuelPerCall) per call (\(rate.fuelPerMillisecond) fuel/ms, calibrated on this machine); out of fuel ends the call (wasm.out_of_fuel); the same time as a wall-clock deadline, checked at every host call"),
+                             mechanism: "fuel: \(limits.fuelPerCall) per call (\(rate.fuelPerMillisecond) fuel/ms, calibrated on this machine); out of fuel ends the call (wasm.out_of_fuel); a wall-clock deadline of \(limits.deadlineNanoseconds / 1_000_000) ms, checked at every host call"),
             QuotaEnforcement(quota: "cpuMillisecondsTotal", declared: quotas.cpuMillisecondsTotal,
                              level: quotas.cpuMillisecondsTotal == nil ? .measuredOnly : .enforced,
                              mechanism: "thread CPU clock summed over calls; once spent, further calls are refused at admission"),
