@@ -89,11 +89,12 @@ import Testing
         #expect(error.code == .notActive)
     }
 
-    @Test func wasmKindIsRefusedWithAClearError() async throws {
+    @Test func aNativeLibraryDeclaredAsWasmIsRefusedAsAMalformedModule() async throws {
         let host = FixtureHost()
         try host.stageFixture(id: "org.tests.wasm", manifest: ["kind": "wasm"])
         let (registry, _) = try await host.registryWithStagedPackages()
         let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.activate("org.tests.wasm") })
-        #expect(error.code == .unsupportedKind)
+        #expect(error.code == .wasmMalformedModule)
+        #expect(error.message.contains("not a valid WebAssembly module"))
     }
 }
