@@ -68,6 +68,9 @@ public final class AuditLog: Sendable {
         queue.enqueue(entry)
     }
 
+    /// Entries waiting for the writer (appended or enqueued, not yet taken into a transaction).
+    public var backlog: Int { queue.backlog }
+
     /// Returns after everything appended or enqueued before the call is committed. Throws the
     /// failure of enqueued entries not reported yet, or `audit.closed`.
     public func flush() throws(AuditError) {

@@ -38,6 +38,13 @@ final class AuditWriteQueue: @unchecked Sendable {
     static let gatherWindow: Duration = .microseconds(500)
 
     let condition = NSCondition()
+
+    /// Entries not yet taken by the writer.
+    var backlog: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return state.pending.count
+    }
     var state = State()
     let path: String
     let flushInterval: Duration

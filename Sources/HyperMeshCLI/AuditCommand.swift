@@ -42,10 +42,21 @@ public struct AuditList: AsyncParsableCommand {
                 }
                 return kind
             }
-            let log = try host.openAudit()
-            defer { log.close() }
-            records = try log.records(extensionID: extensionID, since: try since.map(Self.parseTime),
-                                      kinds: kinds.isEmpty ? nil : Set(kinds), limit: limit)
+            let filter = ExtensionDocuments.AuditFilter(extensionID: extensionID, since: try since.map(Self.parseTime),
+                                                        kinds: kinds.isEmpty ? nil : Set(kinds), limit: limit)
+            if let node = try NodeConnection.client(for: host) {
+                var query: [URLQueryItem] = []
+                if let extensionID { query.append(URLQueryItem(name: "extension", value: extensionID)) }
+                if let since { query.append(URLQueryItem(name: "since", value: since)) }
+                query += kind.map { URLQueryItem(name: "kind", value: $0) }
+                if let limit { query.append(URLQueryItem(name: "limit", value: String(limit))) }
+                var components = URLComponents()
+                components.path = "/v1/audit"
+                components.queryItems = query.isEmpty ? nil : query
+                records = try node.document("GET", components.string ?? "/v1/audit", as: [AuditRecord].self)
+            } else {
+                records = try ExtensionDocuments.auditRecords(host, filter)
+            }
         } catch {
             throw CommandFailure.report(error, json: json)
         }
@@ -92,16 +103,16 @@ public struct AuditVerify: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let verification: AuditVerification
+        let output: Output
         do {
-            let log = try host.openAudit()
-            defer { log.close() }
-            verification = try log.verify()
+            if let node = try NodeConnection.client(for: host) {
+                output = try node.document("GET", "/v1/audit/verify", as: Output.self)
+            } else {
+                output = try ExtensionDocuments.auditVerification(host)
+            }
         } catch {
             throw CommandFailure.report(error, json: json)
         }
-        let output = Output(intact: verification.isIntact, records: verification.recordCount, headSequence: verification.headSequence,
-                            headHash: verification.headHash, problems: verification.problems.map(\.description))
         if json {
             Console.current.out(JSONOutput.string(output))
         } else if output.intact {

@@ -44,6 +44,13 @@ public struct CallExtension: AsyncParsableCommand {
         }
         var session: HostSession?
         do {
+            if let node = try NodeConnection.client(for: host) {
+                let response = try node.send("POST", NodeClient.path("v1", "extensions", id, "call", method), body: body,
+                                             contentType: "application/octet-stream")
+                try NodeClient.check(response)
+                console.out(ResponseFormatter.format(response.body, pretty: !json))
+                return
+            }
             let opened = try await HostSession.open(host)
             session = opened
             try await opened.requireUsable(id)

@@ -20,7 +20,7 @@ enum CommandFailure {
 }
 
 /// The JSON shape of an error: a stable code, the extension, a message and the cause.
-struct ErrorRecord: Codable, Equatable {
+struct ErrorRecord: Error, Codable, Equatable {
     var code: String
     var `extension`: String?
     var message: String
@@ -28,6 +28,8 @@ struct ErrorRecord: Codable, Equatable {
 
     init(_ error: any Error) {
         switch error {
+        case let error as ErrorRecord:
+            self = error
         case let error as ExtensionError:
             self.init(code: error.code.rawValue, extension: error.extensionID, message: error.message, cause: error.cause)
         case let error as StateError:

@@ -29,7 +29,7 @@ public struct GrantExtension: AsyncParsableCommand {
 
     public func run() async throws {
         do {
-            let result = try PolicyEdit.apply(host: host, id: id, names: capabilities, granting: true)
+            let result = try await PolicyEdit.decide(host: host, id: id, names: capabilities, granting: true)
             PolicyEdit.print(result, json: json)
         } catch {
             throw CommandFailure.report(error, json: json)
@@ -53,7 +53,7 @@ public struct DenyExtension: AsyncParsableCommand {
 
     public func run() async throws {
         do {
-            let result = try PolicyEdit.apply(host: host, id: id, names: capabilities, granting: false)
+            let result = try await PolicyEdit.decide(host: host, id: id, names: capabilities, granting: false)
             PolicyEdit.print(result, json: json)
         } catch {
             throw CommandFailure.report(error, json: json)
@@ -63,6 +63,16 @@ public struct DenyExtension: AsyncParsableCommand {
 
 /// The shared step of `grant` and `deny`.
 enum PolicyEdit {
+    /// Through the running node when there is one (it applies the decision to its extensions at
+    /// once), else on the policy file directly.
+    static func decide(host: HostOptions, id: String, names: [String], granting: Bool) async throws -> Result {
+        guard let node = try NodeConnection.client(for: host) else {
+            return try apply(host: host, id: id, names: names, granting: granting)
+        }
+        let body = try JSONEncoder().encode([granting ? "allow" : "deny": names])
+        return try node.document("POST", NodeClient.path("v1", "extensions", id, "grant"), body: Array(body), as: Result.self)
+    }
+
     struct Result: Codable {
         var id: String
         var allowed: [String]

@@ -32,6 +32,14 @@ public struct HostOptions: ParsableArguments {
         valueName: "file"))
     public var policy: String?
 
+    @Option(name: .customLong("node"), help: ArgumentHelp(
+        "Act on the node at this endpoint (HOST:PORT or a socket path). Default: the node on the state dir's socket, if one runs.",
+        valueName: "endpoint"))
+    public var node: String?
+
+    @Flag(name: .customLong("offline"), help: "Work on the state dir directly, even if a node runs.")
+    public var offline = false
+
     @Option(name: .customLong("log-level"), help: "Host log level on stderr: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "warning"
 

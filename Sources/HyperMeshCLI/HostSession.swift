@@ -2,6 +2,7 @@ import Foundation
 import HyperMeshExtensions
 import HyperMeshState
 import Logging
+import Metrics
 
 /// One command's view of the host: the state store, the discovery pass over the search paths
 /// (every package verified against the trust store), and a registry with every usable package registered (nothing loaded yet).
@@ -12,14 +13,14 @@ struct HostSession {
     /// Discovery problems plus packages that could not be registered.
     let problems: [DiscoveryProblem]
 
-    static func open(_ options: HostOptions) async throws -> HostSession {
+    static func open(_ options: HostOptions, metricsFactory: any MetricsFactory = MetricsSystem.factory) async throws -> HostSession {
         let stateDirectory = options.resolvedStateDirectory()
         let store = try StateStore(directory: stateDirectory)
         let logger = options.makeLogger()
         let audit = SecurityAudit(log: try options.openAudit(), logger: logger)
         let registry = ExtensionRegistry(
             stateStore: store, policy: try options.loadPolicy(), audit: audit,
-            consensus: LazyNodeConsensus(stateDirectory: stateDirectory), logger: logger)
+            consensus: LazyNodeConsensus(stateDirectory: stateDirectory), logger: logger, metricsFactory: metricsFactory)
         let verifier = try options.makeVerifier(logger: logger)
         let discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths), verifier: verifier)
         let problems = await registry.registerAll(discovery)

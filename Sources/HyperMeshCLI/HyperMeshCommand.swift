@@ -25,7 +25,7 @@ public struct HyperMeshCommand: AsyncParsableCommand {
               hypermesh audit list --extension org.hypermesh.catalog
               hypermesh audit verify
             """,
-        subcommands: [ExtensionCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self])
+        subcommands: [ExtensionCommand.self, ServeCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self])
 
     public init() {}
 }
@@ -39,6 +39,7 @@ public struct ExtensionCommand: AsyncParsableCommand {
             ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self,
             StageExtension.self, PackExtension.self, SignExtension.self, VerifyExtension.self,
             GrantExtension.self, DenyExtension.self, ResumeExtension.self,
+            ActivateExtension.self, DeactivateExtension.self, ReloadExtension.self,
         ])
 
     public init() {}

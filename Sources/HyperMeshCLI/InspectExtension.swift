@@ -49,14 +49,17 @@ public struct InspectExtension: AsyncParsableCommand {
         var session: HostSession?
         var output: Output
         do {
-            let opened = try await HostSession.open(host)
-            session = opened
-            try await opened.requireUsable(id)
-            if activate { try await opened.registry.activate(id) }
-            let info = try await opened.registry.info(id)
-            output = Self.output(for: info)
-            output.grantSource = "declared in the manifest ∩ the operator's policy (\(host.resolvedPolicyFile().path))"
-            await opened.registry.shutdown()
+            if let node = try NodeConnection.client(for: host) {
+                if activate {
+                    _ = try node.document("POST", NodeClient.path("v1", "extensions", id, "activate"), as: ExtensionDocuments.LifecycleResult.self)
+                }
+                output = try node.document("GET", NodeClient.path("v1", "extensions", id), as: Output.self)
+            } else {
+                let opened = try await HostSession.open(host)
+                session = opened
+                output = try await ExtensionDocuments.inspect(opened, id: id, activate: activate, policyFile: host.resolvedPolicyFile())
+                await opened.registry.shutdown()
+            }
         } catch {
             await session?.registry.shutdown()
             throw CommandFailure.report(error, json: json)

@@ -39,21 +39,11 @@ public struct ListExtensions: AsyncParsableCommand {
     public func run() async throws {
         let output: Output
         do {
-            let session = try await HostSession.open(host)
-            output = Output(
-                extensions: await session.registry.list().map { info in
-                    Output.Entry(
-                        id: info.id, name: info.manifest.name, version: info.manifest.version.description,
-                        kind: info.manifest.kind.rawValue, category: info.manifest.category, state: info.state.name,
-                        directory: info.directory, capabilities: info.manifest.capabilities.map(\.rawValue).sorted(),
-                        dependencies: info.manifest.dependencies.mapValues(\.description),
-                        verification: VerificationOutput(info.verification).outcome,
-                        signer: info.verification.signer?.subject,
-                        pendingCapabilities: info.grant.pending.map(\.rawValue).sorted(),
-                        suspension: info.suspension)
-                },
-                problems: session.problems.map { Output.Problem(directory: $0.directory.path, error: ErrorRecord($0.error)) },
-                searchPaths: session.discovery.searchedPaths.map(\.path))
+            if let node = try NodeConnection.client(for: host) {
+                output = try node.document("GET", "/v1/extensions", as: Output.self)
+            } else {
+                output = await ExtensionDocuments.list(try await HostSession.open(host))
+            }
         } catch {
             throw CommandFailure.report(error, json: json)
         }

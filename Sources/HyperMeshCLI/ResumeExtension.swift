@@ -17,11 +17,14 @@ public struct ResumeExtension: AsyncParsableCommand {
     public func run() async throws {
         var session: HostSession?
         do {
-            let opened = try await HostSession.open(host)
-            session = opened
-            try await opened.requireUsable(id)
-            try await opened.registry.resume(id)
-            await opened.registry.shutdown()
+            if let node = try NodeConnection.client(for: host) {
+                _ = try node.document("POST", NodeClient.path("v1", "extensions", id, "resume"), as: ExtensionDocuments.Resumed.self)
+            } else {
+                let opened = try await HostSession.open(host)
+                session = opened
+                _ = try await ExtensionDocuments.resume(opened, id: id)
+                await opened.registry.shutdown()
+            }
         } catch {
             await session?.registry.shutdown()
             throw CommandFailure.report(error, json: json)

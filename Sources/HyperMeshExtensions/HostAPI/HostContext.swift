@@ -23,6 +23,8 @@ public final class HostContext: Sendable {
     let consensus: ConsensusGateway?
     let logger: Logger
     let counters: HostCallCounters
+    /// Where this extension's metrics go.
+    let metricsFactory: any MetricsFactory
     private let wasmFuelRateOverride: WasmFuelRate?
     /// Fuel per millisecond for modules this extension runs with `vm_execute` (calibrated at first
     /// use unless the host gave one).
@@ -48,5 +50,6 @@ public final class HostContext: Sendable {
         logger[metadataKey: "extension"] = "\(security.extensionID)"
         self.logger = logger
         self.counters = HostCallCounters(extensionID: security.extensionID, factory: metricsFactory)
+        self.metricsFactory = metricsFactory
     }
 }

@@ -1,6 +1,7 @@
 import CHyperMeshABI
 import Foundation
 import HyperMeshWasm
+import Metrics
 import Synchronization
 
 /// A WebAssembly extension's instance: a ``WasmGuest`` bound to the extension's ``HostContext``
@@ -19,9 +20,12 @@ final class WasmInstance: ExtensionRuntime, Sendable {
     /// Fuel used by every call so far, and by the last one.
     private let fuel = Atomic<UInt64>(0)
     private let lastFuel = Atomic<UInt64>(0)
+    /// `hypermesh_wasm_fuel_total{extension}`: fuel burnt by the extension's calls.
+    private let fuelCounter: Counter
 
     init(image: WasmImage, context: HostContext, limits: WasmLimits) throws(ExtensionError) {
         self.context = context
+        self.fuelCounter = Counter(label: "hypermesh_wasm_fuel_total", dimensions: [("extension", context.extensionID)], factory: context.metricsFactory)
         do throws(WasmError) {
             let guest = try WasmGuest(module: image.module, imports: image.imports, limits: limits,
                                       bindings: WasmBrokerBindings(context: context))
@@ -85,6 +89,7 @@ final class WasmInstance: ExtensionRuntime, Sendable {
             defer {
                 lastFuel.store(guest.lastFuelUsed, ordering: .relaxed)
                 fuel.add(guest.lastFuelUsed, ordering: .relaxed)
+                fuelCounter.increment(by: Int64(clamping: guest.lastFuelUsed))
             }
             do throws(WasmError) {
                 return .success(try body(guest))

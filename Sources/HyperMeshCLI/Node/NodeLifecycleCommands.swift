@@ -1,0 +1,54 @@
+import ArgumentParser
+
+/// `hypermesh ext activate|deactivate|reload ID`: act on a running node (activation lasts only as
+/// long as a host runs, so these need one).
+enum NodeLifecycleCommand {
+    static func run(_ host: HostOptions, id: String, action: String, json: Bool) async throws {
+        do {
+            guard let node = try NodeConnection.client(for: host) else {
+                throw ErrorRecord(code: "node.unreachable", extension: id, message: "`ext \(action)` acts on a running node, and none answers",
+                                  cause: "start one with `hypermesh serve` (offline, every command loads and unloads its extensions itself)")
+            }
+            let result = try node.document("POST", NodeClient.path("v1", "extensions", id, action), as: ExtensionDocuments.LifecycleResult.self)
+            if json {
+                Console.current.out(JSONOutput.string(result))
+            } else {
+                Console.current.out("\(result.id): \(result.action) (\(result.changed.isEmpty ? "nothing changed" : "changed: " + result.changed.joined(separator: ", "))); now \(result.state)")
+            }
+        } catch {
+            throw CommandFailure.report(error, json: json)
+        }
+    }
+}
+
+public struct ActivateExtension: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "activate", abstract: "Activate an extension and its dependencies on the running node.")
+    @OptionGroup public var host: HostOptions
+    @Argument(help: "The extension id.") public var id: String
+    @Flag(help: "Print JSON.") public var json = false
+    public init() {}
+    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "activate", json: json) }
+}
+
+public struct DeactivateExtension: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "deactivate", abstract: "Deactivate an extension on the running node (refused while active extensions depend on it).")
+    @OptionGroup public var host: HostOptions
+    @Argument(help: "The extension id.") public var id: String
+    @Flag(help: "Print JSON.") public var json = false
+    public init() {}
+    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "deactivate", json: json) }
+}
+
+public struct ReloadExtension: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "reload",
+        abstract: "Verify the extension's package again and replace the running version with it, on the running node.",
+        discussion: "Not a hot swap yet: calls fail with call.not_active between the old version's deactivation and the new one's activation. A package that fails verification, or declares capabilities the policy has not decided, leaves the running version in place.")
+    @OptionGroup public var host: HostOptions
+    @Argument(help: "The extension id.") public var id: String
+    @Flag(help: "Print JSON.") public var json = false
+    public init() {}
+    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "reload", json: json) }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Hummingbird
+
+/// JSON responses of the admin API: documents encoded like the CLI's `--json` output, and errors
+/// as `{"error": {"code", "extension", "message", "cause"}}`.
+enum NodeResponses {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func error(_ error: any Error) -> Response {
+        let record = ErrorRecord(error)
+        return json(["error": record], status: NodeHTTPStatus.of(record))
+    }
+
+    static func error(code: String, _ message: String, extension id: String? = nil) -> Response {
+        error(ErrorRecord(code: code, extension: id, message: message, cause: nil))
+    }
+
+    static func bytes(_ bytes: [UInt8], contentType: String) -> Response {
+        Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

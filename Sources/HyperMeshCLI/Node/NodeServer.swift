@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import HyperMeshExtensions
+import Logging
+import ServiceLifecycle
+
+/// Runs a node: the admin API on its endpoint, the extensions active, until SIGTERM or SIGINT.
+///
+/// Shutdown, in order: stop taking calls (new calls get `node.shutting_down`) and stop accepting
+/// connections; let requests in flight finish, for at most `drainTimeout`; deactivate every
+/// extension in reverse dependency order and unload it; flush and close the audit log. A second
+/// signal during shutdown exits at once (status 130): what was durable stays durable (security
+/// records are committed before the act they record), queued lifecycle records may be lost.
+struct NodeServer {
+    let runtime: NodeRuntime
+    let endpoint: NodeEndpoint
+    let token: String?
+    let metrics: NodeMetrics
+    let drainTimeout: Duration
+
+    func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+        let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(NodeAuthMiddleware(token: token))
+        NodeRoutes.register(on: router, node: runtime, metrics: metrics)
+        let address: BindAddress = switch endpoint {
+        case .unixSocket(let path): .unixDomainSocket(path: path)
+        case .tcp(let host, let port): .hostname(host, port: port)
+        }
+        if case .unixSocket(let path) = endpoint { try Self.prepareSocketPath(path) }
+        let logger = runtime.logger
+        let app = Application(
+            router: router, configuration: ApplicationConfiguration(address: address, serverName: "hypermesh"),
+            onServerRunning: { _ in
+                if case .unixSocket(let path) = endpoint { chmod(path, 0o600) }
+                onReady()
+            },
+            logger: logger)
+        let extensions = NodeExtensionsService(runtime: runtime)
+        var configuration = ServiceGroupConfiguration(services: [
+            .init(service: extensions), .init(service: app),
+        ], logger: logger)
+        configuration.maximumGracefulShutdownDuration = drainTimeout
+        configuration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
+        let signals = NodeSignals(logger: logger) {
+            runtime.markStopping()
+            await group.triggerGracefulShutdown()
+        }
+        signals.install()
+        defer { signals.remove() }
+        try await group.run()
+        if case .unixSocket(let path) = endpoint { unlink(path) }
+    }
+
+    /// Removes a stale socket file (from a node that did not stop cleanly); refuses if another node
+    /// answers on it.
+    static func prepareSocketPath(_ path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        if NodeClient(endpoint: .unixSocket(path: path), token: nil).isReachable() {
+            throw NodeServerError(message: "another node is already listening on \(path)")
+        }
+        unlink(path)
+    }
+}
+
+struct NodeServerError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Keeps the extensions for the life of the node: waits for the graceful shutdown, then (after the
+/// HTTP server, which the service group stops first, has drained) deactivates and unloads them and
+/// flushes the audit log.
+struct NodeExtensionsService: Service {
+    let runtime: NodeRuntime
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await runtime.stop()
+        runtime.session.registry.audit.log?.close()
+    }
+}

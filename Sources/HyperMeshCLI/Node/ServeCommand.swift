@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HyperMeshExtensions
+import HyperMeshState
+import Logging
+
+/// `hypermesh serve`: a long-lived node that keeps its extensions active and serves the admin API.
+public struct ServeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a node: keep the extensions active and serve the admin API until SIGTERM or SIGINT.",
+        discussion: """
+            Discovers and verifies the extensions on the search paths, activates every one the policy
+            settles (in dependency order; one that fails is reported and the others go on), and serves
+            the admin API (docs/node-api.yaml) on a Unix socket in the state dir (node.sock, mode 0600),
+            or with --listen on HOST:PORT. Over TCP every request needs the token in the state dir's
+            node.token (created with mode 0600 at the first start): Authorization: Bearer <token>.
+            Binding an address that is not loopback also needs --allow-remote.
+
+            While a node runs, `hypermesh ext ...` and `hypermesh audit ...` act on it (through the
+            default socket, or --node), with the same output as offline.
+
+            SIGTERM or SIGINT: stop taking calls, let the requests in flight finish (at most
+            --drain-timeout seconds), deactivate every extension in reverse dependency order, flush and
+            close the audit log, exit 0. A second signal exits at once (status 130).
+
+            Metrics: GET /metrics (Prometheus text format). docs/node.md has more, and a systemd unit.
+            """)
+
+    @OptionGroup public var host: HostOptions
+    @Option(help: ArgumentHelp("Serve on HOST:PORT over TCP instead of the state dir's Unix socket.", valueName: "host:port"))
+    public var listen: String?
+    @Flag(name: .customLong("allow-remote"), help: "Allow --listen on an address that is not loopback (the token is required either way over TCP).")
+    public var allowRemote = false
+    @Option(name: .customLong("drain-timeout"), help: "Seconds to let requests in flight finish at shutdown (default 10).")
+    public var drainTimeout: Int = 10
+
+    public init() {}
+
+    public func validate() throws {
+        guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be 0 or more seconds") }
+        if let listen {
+            let endpoint: NodeEndpoint
+            do { endpoint = try NodeEndpoint(parsing: listen) } catch { throw ValidationError(error.description) }
+            if !endpoint.isLocalOnly && !allowRemote {
+                throw ValidationError("\(listen) is reachable from other machines: add --allow-remote to confirm (clients need the token in node.token)")
+            }
+        }
+    }
+
+    public func run() async throws {
+        do {
+            let state = host.resolvedStateDirectory()
+            let endpoint = try listen.map { try NodeEndpoint(parsing: $0) } ?? .defaultSocket(stateDirectory: state)
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            let token = try NodeToken.loadOrCreate(stateDirectory: state)
+            let metrics = NodeMetrics()
+            let session = try await HostSession.open(host, metricsFactory: metrics.factory)
+            let runtime = NodeRuntime(session: session, options: host)
+            for problem in session.problems {
+                session.logger.warning("package not usable: \(problem.error.description)", metadata: ["directory": "\(problem.directory.path)"])
+            }
+            let active = await runtime.activateAll()
+            session.logger.notice("node ready on \(endpoint): \(active.count) extension(s) active", metadata: ["active": "\(active.joined(separator: ","))"])
+            Console.current.out("hypermesh node on \(endpoint) — \(active.count) active: \(active.isEmpty ? "none" : active.joined(separator: ", "))")
+            let server = NodeServer(runtime: runtime, endpoint: endpoint, token: endpoint.isUnixSocket ? nil : token,
+                                    metrics: metrics, drainTimeout: .seconds(drainTimeout))
+            try await server.run()
+            Console.current.out("hypermesh node stopped")
+        } catch {
+            throw CommandFailure.report(error, json: false)
+        }
+    }
+}
+
+extension NodeEndpoint {
+    var isUnixSocket: Bool {
+        if case .unixSocket = self { return true }
+        return false
+    }
+}
