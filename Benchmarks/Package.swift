@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
     ],
     targets: [
         // Fixtures and floors shared by the suites: staged fixture packages, the raw C call,
@@ -52,6 +53,8 @@ let package = Package(
                 .product(name: "HyperMeshTrust", package: "HyperMeshExtensions"),
                 .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HyperMeshWasm", package: "HyperMeshExtensions"),
+                .product(name: "WasmKit", package: "WasmKit"),
             ],
             path: "Sources/BenchmarkSupport",
             swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -63,6 +66,11 @@ let package = Package(
         benchmarkSuite("SecurityChecks", extraDependencies: [
             .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
             .product(name: "HyperMeshAudit", package: "HyperMeshExtensions"),
+        ]),
+        // Our wasm layers against bare WasmKit (the floors) on the same guest module.
+        benchmarkSuite("WasmCalls", extraDependencies: [
+            .product(name: "HyperMeshWasm", package: "HyperMeshExtensions"),
+            .product(name: "WasmKit", package: "WasmKit"),
         ]),
     ]
 )
