@@ -140,7 +140,8 @@ public struct InspectExtension: AsyncParsableCommand {
         if let imports = wasm.imports { lines.append("  wasm imports: \(imports.isEmpty ? "none" : imports.joined(separator: ", "))") }
         if let problem = wasm.moduleProblem { lines.append("  wasm module:  cannot be read: \(problem)") }
         if let total = wasm.fuelUsedTotal {
-            lines.append("  fuel used:    \(total) in all, \(wasm.fuelUsedLastCall ?? 0) by the last call")
+            lines.append("  fuel used:    \(total) in all, \(wasm.fuelUsedLastCall ?? 0) by the last call"
+                         + (wasm.memoryBytesInUse.map { "; linear memory now \($0) B" } ?? ""))
         }
         return lines
     }

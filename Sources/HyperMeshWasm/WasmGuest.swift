@@ -47,6 +47,9 @@ public final class WasmGuest {
 
     deinit { discard() }
 
+    /// The size of the live instance's linear memory in bytes (nil while no instance is live).
+    public var memoryByteCount: Int? { live?.memory.byteCount }
+
     /// Whether an instance is live (false after a trap, until the next entry).
     public var hasLiveInstance: Bool { live != nil }
 

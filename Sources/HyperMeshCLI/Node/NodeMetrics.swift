@@ -29,6 +29,12 @@ final class NodeMetrics: Sendable {
         registry.makeGauge(name: "hypermesh_extensions_loaded").set(Double(loaded))
         registry.makeGauge(name: "hypermesh_extensions_active").set(Double(list.filter { $0.state == .active }.count))
         registry.makeGauge(name: "hypermesh_audit_backlog").set(Double(node.registry.audit.log?.backlog ?? 0))
+        // Memory is known for wasm extensions only (native ones share the host's address space).
+        for info in list {
+            if let bytes = info.wasm?.memoryBytesInUse {
+                registry.makeGauge(name: "hypermesh_wasm_memory_bytes", labels: [("extension", info.id)]).set(Double(bytes))
+            }
+        }
         return registry.emitToString()
     }
 }

@@ -25,6 +25,8 @@ public struct WasmDetails: Sendable, Codable, Hashable {
     /// Fuel used by every call so far, and by the last one (while loaded).
     public var fuelUsedTotal: UInt64?
     public var fuelUsedLastCall: UInt64?
+    /// The size of the guest's linear memory now, in bytes (while loaded).
+    public var memoryBytesInUse: Int?
 
     init(limits: WasmLimits, rate: WasmFuelRate) {
         fuelPerCall = limits.fuelPerCall
@@ -61,6 +63,7 @@ extension ExtensionRegistry {
         if let instance = entry.instance?.runtime as? WasmInstance {
             details.fuelUsedTotal = instance.fuelUsedTotal
             details.fuelUsedLastCall = instance.fuelUsedLast
+            details.memoryBytesInUse = instance.memoryByteCount
         }
         return details
     }

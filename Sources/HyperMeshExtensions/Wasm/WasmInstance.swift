@@ -80,6 +80,9 @@ final class WasmInstance: ExtensionRuntime, Sendable {
         guest.withLock { $0 = nil }
     }
 
+    /// The size of the guest's linear memory now, in bytes (nil between a trap and the next call).
+    var memoryByteCount: Int? { guest.withLock { $0?.memoryByteCount } }
+
     /// The guest's limits and the fuel it has used, for `ext inspect`.
     var limits: WasmLimits? { guest.withLock { $0?.limits } }
 
