@@ -52,6 +52,12 @@ public struct GuestMemory {
         }
     }
 
+    /// Copies `bytes` to `offset`, which the caller has checked (``check(_:_:_:)``) for `bytes.count`.
+    func copyChecked(_ bytes: UnsafeRawBufferPointer, to offset: UInt32) {
+        guard !bytes.isEmpty else { return }
+        memory.withUnsafeMutableBufferPointer(offset: UInt(offset), count: bytes.count) { $0.copyMemory(from: bytes) }
+    }
+
     /// Copies `bytes` to `offset`.
     public func write(_ bytes: [UInt8], at offset: UInt32, _ what: String) throws(WasmError) {
         guard bytes.count <= Int(UInt32.max) else {

@@ -55,13 +55,15 @@ public final class WasmGuest {
 
     /// Calls `hypermesh_handle(method, input)`.
     public func call(method: String, input: [UInt8]) throws(WasmError) -> WasmCallOutcome {
-        try enter("the call to '\(method)'") { (live) throws(WasmError) -> UInt32 in
-            let methodBytes = Array(method.utf8)
-            let request = try self.requestBuffer(live, count: methodBytes.count + input.count)
-            try live.memory.write(methodBytes, at: request, "the method name")
-            let inputOffset = request + UInt32(methodBytes.count)
+        try enter { (live) throws(WasmError) -> UInt32 in
+            var method = method
+            let methodLength = method.utf8.count
+            let request = try self.requestBuffer(live, count: methodLength + input.count)
+            try live.memory.check(request, UInt32(methodLength), "the method name")
+            method.withUTF8 { live.memory.copyChecked(UnsafeRawBufferPointer($0), to: request) }
+            let inputOffset = request + UInt32(methodLength)
             try live.memory.write(input, at: inputOffset, "the input")
-            return try self.invokeStatus(live.handle, [.i32(request), .i32(UInt32(methodBytes.count)),
+            return try self.invokeStatus(live.handle, [.i32(request), .i32(UInt32(methodLength)),
                                                       .i32(inputOffset), .i32(UInt32(input.count))])
         }
     }
@@ -69,7 +71,7 @@ public final class WasmGuest {
     /// Calls `hypermesh_activate` if the module exports it; remembers that the guest is active, so
     /// that a fresh instance after a trap is activated too.
     public func activate() throws(WasmError) -> WasmCallOutcome {
-        let outcome = try enter("hypermesh_activate") { (live) throws(WasmError) -> UInt32 in
+        let outcome = try enter { (live) throws(WasmError) -> UInt32 in
             guard let entry = live.activate else { return 0 }
             return try self.invokeStatus(entry, [])
         }
@@ -80,7 +82,7 @@ public final class WasmGuest {
     /// Calls `hypermesh_deactivate` if the module exports it.
     public func deactivate() throws(WasmError) -> WasmCallOutcome {
         activated = false
-        return try enter("hypermesh_deactivate") { (live) throws(WasmError) -> UInt32 in
+        return try enter { (live) throws(WasmError) -> UInt32 in
             guard let entry = live.deactivate else { return 0 }
             return try self.invokeStatus(entry, [])
         }
@@ -89,7 +91,7 @@ public final class WasmGuest {
     /// Calls `hypermesh_health` if the module exports it; `nil` if it does not.
     public func health() throws(WasmError) -> WasmCallOutcome? {
         guard live?.health != nil || (live == nil && module.exportNames.contains(WasmGuestExports.health)) else { return nil }
-        return try enter("hypermesh_health") { (live) throws(WasmError) -> UInt32 in
+        return try enter { (live) throws(WasmError) -> UInt32 in
             guard let entry = live.health else { return 0 }
             return try self.invokeStatus(entry, [])
         }
@@ -103,7 +105,7 @@ public final class WasmGuest {
 
     // MARK: - Entries
 
-    private func enter(_ what: String, _ body: (LiveInstance) throws(WasmError) -> UInt32) throws(WasmError) -> WasmCallOutcome {
+    private func enter(_ body: (LiveInstance) throws(WasmError) -> UInt32) throws(WasmError) -> WasmCallOutcome {
         state.begin(deadlineNanoseconds: limits.deadlineNanoseconds)
         let store: Store
         let status: UInt32

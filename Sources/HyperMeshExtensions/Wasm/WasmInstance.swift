@@ -86,7 +86,7 @@ final class WasmInstance: ExtensionRuntime, Sendable {
     /// The guest's limits and the fuel it has used, for `ext inspect`.
     var limits: WasmLimits? { guest.withLock { $0?.limits } }
 
-    private func enter(_ what: String, _ body: (WasmGuest) throws(WasmError) -> WasmCallOutcome) throws(ExtensionError) -> WasmCallOutcome {
+    private func enter(_ what: @autoclosure () -> String, _ body: (WasmGuest) throws(WasmError) -> WasmCallOutcome) throws(ExtensionError) -> WasmCallOutcome {
         let result = guest.withLock { guest -> Result<WasmCallOutcome, WasmError>? in
             guard let guest else { return nil }
             defer {
@@ -108,7 +108,7 @@ final class WasmInstance: ExtensionRuntime, Sendable {
         case .failure(let error):
             if error.code.isTrap {
                 context.security.violation(.wasmTrap, status: HYPERMESH_ERR_INTERNAL,
-                                           "\(what) trapped: \(error.message)",
+                                           "\(what()) trapped: \(error.message)",
                                            details: ["trap": error.code.rawValue, "cause": error.cause ?? ""])
             }
             throw ExtensionError(wasm: error, extensionID: extensionID)
