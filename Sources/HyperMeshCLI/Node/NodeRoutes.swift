@@ -110,10 +110,18 @@ enum NodeRoutes {
             }
             let id = try context.parameters.require("id")
             let method = try context.parameters.require("method")
-            let body = try await request.body.collect(upTo: maximumBodyBytes)
-            try await node.session.requireUsable(id)
-            if (try? await node.registry.state(of: id)) != .active { try await node.registry.activate(id) }
-            let output = try await node.registry.call(id, method: method, input: Array(buffer: body))
+            let input = Array(buffer: try await request.body.collect(upTo: maximumBodyBytes))
+            let output: [UInt8]
+            do {
+                output = try await node.registry.call(id, method: method, input: input)
+            } catch {
+                // Not active (a node activates on demand, as `ext call` does offline), or unknown:
+                // say which, with the package problem if there is one.
+                guard error.code == .notActive || error.code == .unknownExtension else { throw error }
+                try await node.session.requireUsable(id)
+                try await node.registry.activate(id)
+                output = try await node.registry.call(id, method: method, input: input)
+            }
             return NodeResponses.bytes(output, contentType: "application/octet-stream")
         } catch {
             return NodeResponses.error(error)
