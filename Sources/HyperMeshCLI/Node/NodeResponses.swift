@@ -14,6 +14,16 @@ enum NodeResponses {
     }
 
     static func error(_ error: any Error) -> Response {
+        if let http = error as? HTTPError {
+            let code = switch http.status {
+            case .notFound: "node.not_found"
+            case .contentTooLarge: "node.too_large"
+            case .methodNotAllowed: "node.method_not_allowed"
+            default: "node.bad_request"
+            }
+            let record = ErrorRecord(code: code, extension: nil, message: http.body ?? http.status.reasonPhrase, cause: nil)
+            return json(["error": record], status: http.status)
+        }
         let record = ErrorRecord(error)
         return json(["error": record], status: NodeHTTPStatus.of(record))
     }

@@ -42,11 +42,19 @@ enum NodeRoutes {
         router.post("/v1/extensions/:id/call/:method") { request, context in
             await call(node, request, context, metrics: metrics)
         }
+        // The node's own records (lifecycle changes, host call counts) are queued and committed in
+        // batches: commit them first, so that an answer includes what the node did before it.
         router.get("/v1/audit") { request, _ in
-            await answer { try ExtensionDocuments.auditRecords(node.options, try auditFilter(request.uri.queryParameters)) }
+            await answer {
+                node.registry.audit.flush()
+                return try ExtensionDocuments.auditRecords(node.options, try auditFilter(request.uri.queryParameters))
+            }
         }
         router.get("/v1/audit/verify") { _, _ in
-            await answer { try ExtensionDocuments.auditVerification(node.options) }
+            await answer {
+                node.registry.audit.flush()
+                return try ExtensionDocuments.auditVerification(node.options)
+            }
         }
         router.get("/metrics") { _, _ in
             NodeResponses.bytes(Array(await metrics.exposition(node).utf8), contentType: "text/plain; version=0.0.4")
@@ -115,12 +123,15 @@ enum NodeRoutes {
             do {
                 output = try await node.registry.call(id, method: method, input: input)
             } catch {
-                // Not active (a node activates on demand, as `ext call` does offline), or unknown:
-                // say which, with the package problem if there is one.
+                // A node does not activate on demand: an operator's `deactivate` stops the traffic.
+                // Say why the extension does not serve: unknown, a broken package, suspended, or
+                // not active.
                 guard error.code == .notActive || error.code == .unknownExtension else { throw error }
                 try await node.session.requireUsable(id)
-                try await node.registry.activate(id)
-                output = try await node.registry.call(id, method: method, input: input)
+                if case .suspended(let reason) = try await node.registry.state(of: id) {
+                    throw ExtensionError(.suspended, extensionID: id, "the extension is suspended (\(reason)); an operator must resume it: hypermesh ext resume \(id)")
+                }
+                throw ExtensionError(.notActive, extensionID: id, "the extension is not active on this node (\(try await node.registry.state(of: id).name)); activate it with `hypermesh ext activate \(id)`")
             }
             return NodeResponses.bytes(output, contentType: "application/octet-stream")
         } catch {

@@ -20,6 +20,7 @@ struct NodeServer {
 
     func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
         let router = Router(context: BasicRequestContext.self)
+        router.middlewares.add(NodeErrorMiddleware())
         router.middlewares.add(NodeAuthMiddleware(token: token))
         NodeRoutes.register(on: router, node: runtime, metrics: metrics)
         let address: BindAddress = switch endpoint {
@@ -40,7 +41,11 @@ struct NodeServer {
             .init(service: extensions), .init(service: app),
         ], logger: logger)
         configuration.maximumGracefulShutdownDuration = drainTimeout
-        configuration.maximumCancellationDuration = .seconds(5)
+        // No limit on cancellation: a native call still running after the drain timeout cannot be
+        // interrupted, and the extensions are deactivated (and the audit log flushed) once it returns.
+        // A limit would end the process with a fatal error (SIGILL) instead, losing queued audit
+        // records and leaving the socket file behind. A second signal still exits at once.
+        configuration.maximumCancellationDuration = nil
         let group = ServiceGroup(configuration: configuration)
         let signals = NodeSignals(logger: logger) {
             runtime.markStopping()

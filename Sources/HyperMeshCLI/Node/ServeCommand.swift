@@ -61,11 +61,15 @@ public struct ServeCommand: AsyncParsableCommand {
                 session.logger.warning("package not usable: \(problem.error.description)", metadata: ["directory": "\(problem.directory.path)"])
             }
             let active = await runtime.activateAll()
-            session.logger.notice("node ready on \(endpoint): \(active.count) extension(s) active", metadata: ["active": "\(active.joined(separator: ","))"])
-            Console.current.out("hypermesh node on \(endpoint) — \(active.count) active: \(active.isEmpty ? "none" : active.joined(separator: ", "))")
             let server = NodeServer(runtime: runtime, endpoint: endpoint, token: endpoint.isUnixSocket ? nil : token,
                                     metrics: metrics, drainTimeout: .seconds(drainTimeout))
-            try await server.run()
+            let logger = session.logger
+            try await server.run {
+                // Once the server listens: a supervisor that waits for this line can connect.
+                logger.notice("node ready on \(endpoint): \(active.count) extension(s) active", metadata: ["active": "\(active.joined(separator: ","))"])
+                Console.current.out("hypermesh node on \(endpoint) — \(active.count) active: \(active.isEmpty ? "none" : active.joined(separator: ", "))")
+                fflush(nil)
+            }
             Console.current.out("hypermesh node stopped")
         } catch {
             throw CommandFailure.report(error, json: false)
