@@ -28,11 +28,16 @@ struct NodeServer {
         case .tcp(let host, let port): .hostname(host, port: port)
         }
         if case .unixSocket(let path) = endpoint { try Self.prepareSocketPath(path) }
+        // bind creates the socket file with the process umask: make it 0600 from the start (a chmod
+        // afterwards leaves a moment in which others may connect, and keep that connection).
+        let previousUmask: mode_t? = if case .unixSocket = endpoint { umask(0o177) } else { nil }
+        defer { if let previousUmask { umask(previousUmask) } }
         let logger = runtime.logger
         let app = Application(
             router: router, configuration: ApplicationConfiguration(address: address, serverName: "hypermesh"),
             onServerRunning: { _ in
                 if case .unixSocket(let path) = endpoint { chmod(path, 0o600) }
+                if let previousUmask { umask(previousUmask) }
                 onReady()
             },
             logger: logger)
