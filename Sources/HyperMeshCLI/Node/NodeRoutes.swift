@@ -131,6 +131,11 @@ enum NodeRoutes {
                 if case .suspended(let reason) = try await node.registry.state(of: id) {
                     throw ExtensionError(.suspended, extensionID: id, "the extension is suspended (\(reason)); an operator must resume it: hypermesh ext resume \(id)")
                 }
+                let pending = try await node.registry.info(id).grant.pending.map(\.rawValue).sorted()
+                if !pending.isEmpty {
+                    throw ExtensionError(.grantPending, extensionID: id,
+                                         "the extension waits for the operator's decision on \(pending.joined(separator: ", ")): hypermesh ext grant \(id) \(pending.joined(separator: " ")), then hypermesh ext activate \(id)")
+                }
                 throw ExtensionError(.notActive, extensionID: id, "the extension is not active on this node (\(try await node.registry.state(of: id).name)); activate it with `hypermesh ext activate \(id)`")
             }
             return NodeResponses.bytes(output, contentType: "application/octet-stream")
