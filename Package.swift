@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
         .executable(name: "hypermesh", targets: ["hypermesh"]),
+        // Isolated native extensions: the host–worker protocol, confinement, the worker process.
+        .library(name: "HyperMeshSandbox", targets: ["HyperMeshSandbox"]),
         // Builds extensions from source and stages packages; used by the tests and the benchmarks.
         .library(name: "HyperMeshTestSupport", targets: ["HyperMeshTestSupport"]),
     ],
@@ -92,6 +94,10 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSwift),
+        // Isolated native extensions: the wire protocol between host and worker, the confinement a
+        // worker applies to itself (rlimits, no_new_privs, seccomp, cgroups), the worker's loop and
+        // the host's WorkerProcess. No Foundation: the worker stays small under its rlimits.
+        .target(name: "HyperMeshSandbox", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
         // What a Swift extension author imports. Must stay small and must not depend on the host.
         .target(name: "HyperMeshExtensionKit", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
         // CLI commands (unit-tested) and the tiny executable around them.
@@ -157,6 +163,10 @@ let package = Package(
                 "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshSandboxTests",
+            dependencies: ["HyperMeshSandbox", "HyperMeshTestSupport"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "CatalogExtensionTests",

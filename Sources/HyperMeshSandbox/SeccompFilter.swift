@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The worker's seccomp BPF program. It checks the architecture first (a foreign one, e.g. a
+/// 32-bit entry on x86_64, kills the process), then answers:
+///
+/// - `EPERM` for new sockets and network endpoints (`socket`, `socketpair`, `connect`, `bind`,
+///   `listen`, `accept`, `accept4`): the worker keeps its inherited socket, which needs none of them;
+/// - `EPERM` for new processes and programs (`fork`, `vfork`, `execve`, `execveat`) and for
+///   `clone` without `CLONE_THREAD` (threads keep working);
+/// - `ENOSYS` for `clone3` (its flags are in memory the filter cannot read), so libc falls back to `clone`;
+/// - `EPERM` for tracing and other processes' memory (`ptrace`, `process_vm_readv`, `process_vm_writev`),
+///   mounts (`mount`, `umount2`, the new mount API), `kexec_load`, `kexec_file_load`, and on
+///   x86_64 every x32 system call;
+/// - everything else is allowed.
+public enum SeccompFilter {
+    /// The audit architecture this filter accepts, or nil where no filter is defined.
+    public static var architecture: UInt32? {
+        #if arch(x86_64)
+        0xC000_003E  // AUDIT_ARCH_X86_64
+        #elseif arch(arm64)
+        0xC000_00B7  // AUDIT_ARCH_AARCH64
+        #else
+        nil
+        #endif
+    }
+
+    /// System call numbers refused with EPERM on this architecture.
+    static var refused: [(name: String, number: UInt32)] {
+        #if arch(x86_64)
+        [("socket", 41), ("socketpair", 53), ("connect", 42), ("bind", 49), ("listen", 50), ("accept", 43),
+         ("accept4", 288), ("fork", 57), ("vfork", 58), ("execve", 59), ("execveat", 322), ("ptrace", 101),
+         ("process_vm_readv", 310), ("process_vm_writev", 311), ("mount", 165), ("umount2", 166),
+         ("kexec_load", 246), ("kexec_file_load", 320), ("open_tree", 428), ("move_mount", 429),
+         ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442)]
+        #elseif arch(arm64)
+        [("socket", 198), ("socketpair", 199), ("bind", 200), ("listen", 201), ("accept", 202),
+         ("connect", 203), ("accept4", 242), ("execve", 221), ("execveat", 281), ("ptrace", 117),
+         ("process_vm_readv", 270), ("process_vm_writev", 271), ("mount", 40), ("umount2", 39),
+         ("kexec_load", 104), ("kexec_file_load", 294), ("open_tree", 428), ("move_mount", 429),
+         ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442)]
+        #else
+        []
+        #endif
+    }
+
+    #if arch(x86_64)
+    static let cloneNumber: UInt32 = 56
+    #else
+    static let cloneNumber: UInt32 = 220
+    #endif
+    static let clone3Number: UInt32 = 435
+    static let cloneThread: UInt32 = 0x0001_0000
+
+    // BPF opcodes and seccomp return values (linux/filter.h, linux/seccomp.h).
+    private static let loadWordAbsolute: UInt16 = 0x20  // BPF_LD | BPF_W | BPF_ABS
+    private static let jumpEqual: UInt16 = 0x15         // BPF_JMP | BPF_JEQ | BPF_K
+    private static let jumpGreaterEqual: UInt16 = 0x35  // BPF_JMP | BPF_JGE | BPF_K
+    private static let jumpSet: UInt16 = 0x45           // BPF_JMP | BPF_JSET | BPF_K
+    private static let returnConstant: UInt16 = 0x06    // BPF_RET | BPF_K
+    static let killProcess: UInt32 = 0x8000_0000
+    static let allow: UInt32 = 0x7FFF_0000
+    static func error(_ code: Int32) -> UInt32 { 0x0005_0000 | (UInt32(code) & 0xFFFF) }
+
+    /// One `struct sock_filter` packed as the kernel reads it: code (u16), jt (u8), jf (u8), k (u32).
+    struct Instruction: Equatable {
+        var code: UInt16
+        var jumpTrue: UInt8 = 0
+        var jumpFalse: UInt8 = 0
+        var constant: UInt32
+
+        var packed: UInt64 {
+            UInt64(code) | UInt64(jumpTrue) << 16 | UInt64(jumpFalse) << 24 | UInt64(constant) << 32
+        }
+    }
+
+    /// The program, or nil on an architecture without a filter.
+    static func program() -> [Instruction]? {
+        guard let architecture else { return nil }
+        var program: [Instruction] = [
+            Instruction(code: loadWordAbsolute, constant: 4),  // seccomp_data.arch
+            Instruction(code: jumpEqual, jumpTrue: 1, jumpFalse: 0, constant: architecture),
+            Instruction(code: returnConstant, constant: killProcess),
+            Instruction(code: loadWordAbsolute, constant: 0),  // seccomp_data.nr
+        ]
+        #if arch(x86_64)
+        // x32 system calls carry bit 30 in their number.
+        program += [Instruction(code: jumpGreaterEqual, jumpTrue: 0, jumpFalse: 1, constant: 0x4000_0000),
+                    Instruction(code: returnConstant, constant: error(EPERM))]
+        #endif
+        for (_, number) in refused {
+            program += [Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: number),
+                        Instruction(code: returnConstant, constant: error(EPERM))]
+        }
+        program += [
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: clone3Number),
+            Instruction(code: returnConstant, constant: error(ENOSYS)),
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 4, constant: cloneNumber),
+            Instruction(code: loadWordAbsolute, constant: 16),  // low 32 bits of args[0] (flags), little-endian
+            Instruction(code: jumpSet, jumpTrue: 0, jumpFalse: 1, constant: cloneThread),
+            Instruction(code: returnConstant, constant: allow),
+            Instruction(code: returnConstant, constant: error(EPERM)),
+            Instruction(code: returnConstant, constant: allow),
+        ]
+        return program
+    }
+
+    /// Installs the filter on the calling thread (and the threads it starts later) with
+    /// `prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)`. Needs no_new_privs or CAP_SYS_ADMIN.
+    static func install() -> ConfinementStep {
+        guard let program = program() else {
+            return ConfinementStep("seccomp", .unavailable(reason: "no filter for this architecture"))
+        }
+        let detail = "\(program.count) instructions; EPERM for \(refused.map(\.name).joined(separator: ", ")), clone without CLONE_THREAD; ENOSYS for clone3"
+        let instructions = UnsafeMutablePointer<UInt64>.allocate(capacity: program.count)
+        defer { instructions.deallocate() }
+        for (index, instruction) in program.enumerated() { instructions[index] = instruction.packed }
+        // struct sock_fprog { unsigned short len; struct sock_filter *filter; }: 16 bytes on 64-bit.
+        let fprog = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 8)
+        defer { fprog.deallocate() }
+        fprog.initializeMemory(as: UInt8.self, repeating: 0, count: 16)
+        fprog.storeBytes(of: UInt16(program.count), as: UInt16.self)
+        fprog.storeBytes(of: UInt(bitPattern: instructions), toByteOffset: 8, as: UInt.self)
+        let (result, code) = SystemCalls.prctl(SystemCalls.PR_SET_SECCOMP, SystemCalls.SECCOMP_MODE_FILTER, UInt(bitPattern: fprog))
+        if result == 0 { return ConfinementStep("seccomp", .applied, detail: detail) }
+        switch code {
+        case EINVAL, ENOSYS:
+            return ConfinementStep("seccomp", .unavailable(reason: "the kernel has no seccomp filter support: \(SystemCalls.describe(code))"), detail: detail)
+        case EACCES:
+            return ConfinementStep("seccomp", .unavailable(reason: "needs no_new_privs or CAP_SYS_ADMIN: \(SystemCalls.describe(code))"), detail: detail)
+        default:
+            return ConfinementStep("seccomp", .failed(reason: SystemCalls.describe(code)), detail: detail)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Testing
+@testable import HyperMeshSandbox
+
+/// What can be checked without confining the test process itself (confinement is irreversible:
+/// the worker tests apply it in real workers).
+@Suite struct ConfinementTests {
+    @Test func theSeccompProgramChecksTheArchitectureFirstAndEndsInAllow() throws {
+        let program = try #require(SeccompFilter.program())
+        #expect(program.count < 256)
+        #expect(program[0] == SeccompFilter.Instruction(code: 0x20, constant: 4))
+        #expect(program[1].constant == SeccompFilter.architecture)
+        #expect(program[2] == SeccompFilter.Instruction(code: 0x06, constant: SeccompFilter.killProcess))
+        #expect(program.last == SeccompFilter.Instruction(code: 0x06, constant: SeccompFilter.allow))
+        // Every jump lands inside the program.
+        for (index, instruction) in program.enumerated() where instruction.code & 0x07 == 0x05 {
+            #expect(index + 1 + Int(instruction.jumpTrue) < program.count)
+            #expect(index + 1 + Int(instruction.jumpFalse) < program.count)
+        }
+        let names = Set(SeccompFilter.refused.map(\.name))
+        for name in ["socket", "connect", "bind", "listen", "accept", "execve", "execveat", "ptrace",
+                     "process_vm_readv", "process_vm_writev", "mount", "kexec_load", "kexec_file_load"] {
+            #expect(names.contains(name), "\(name) is not refused")
+        }
+        #if arch(x86_64)
+        #expect(names.contains("fork") && names.contains("vfork"))
+        #endif
+    }
+
+    /// Runs the program the way the kernel would, on chosen system call data.
+    @Test func theProgramAnswersAsDocumented() throws {
+        let program = try #require(SeccompFilter.program())
+        let arch = try #require(SeccompFilter.architecture)
+        func run(nr: UInt32, arch: UInt32, flags: UInt32 = 0) -> UInt32 {
+            var accumulator: UInt32 = 0
+            var pc = 0
+            while pc < program.count {
+                let instruction = program[pc]
+                switch instruction.code {
+                case 0x20:
+                    switch instruction.constant {
+                    case 0: accumulator = nr
+                    case 4: accumulator = arch
+                    case 16: accumulator = flags
+                    default: Issue.record("unexpected load offset \(instruction.constant)"); return 0
+                    }
+                    pc += 1
+                case 0x15: pc += 1 + Int(accumulator == instruction.constant ? instruction.jumpTrue : instruction.jumpFalse)
+                case 0x35: pc += 1 + Int(accumulator >= instruction.constant ? instruction.jumpTrue : instruction.jumpFalse)
+                case 0x45: pc += 1 + Int(accumulator & instruction.constant != 0 ? instruction.jumpTrue : instruction.jumpFalse)
+                case 0x06: return instruction.constant
+                default: Issue.record("unexpected opcode \(instruction.code)"); return 0
+                }
+            }
+            Issue.record("ran off the end")
+            return 0
+        }
+        let eperm = SeccompFilter.error(1)
+        for (_, number) in SeccompFilter.refused { #expect(run(nr: number, arch: arch) == eperm) }
+        #expect(run(nr: SeccompFilter.clone3Number, arch: arch) == SeccompFilter.error(38))
+        #expect(run(nr: SeccompFilter.cloneNumber, arch: arch, flags: 0x11) == eperm)  // fork-like clone
+        #expect(run(nr: SeccompFilter.cloneNumber, arch: arch, flags: 0x3D0F00) == SeccompFilter.allow)  // pthread_create's flags
+        #expect(run(nr: 0, arch: arch) == SeccompFilter.allow)  // read / io_setup
+        #expect(run(nr: 1, arch: arch) == SeccompFilter.allow)
+        #expect(run(nr: 0, arch: 0x4000_0003) == SeccompFilter.killProcess)  // i386
+        #if arch(x86_64)
+        #expect(run(nr: 0x4000_0000 | 41, arch: arch) == eperm)  // x32 socket
+        #endif
+    }
+
+    @Test func cgroupDetectionReportsSomethingConcrete() {
+        let support = Cgroups.detect()
+        // Whatever this machine has, detection names it or says why not.
+        #expect(support.version != .none || support.problem != nil)
+        if support.version == .v2 { #expect(support.memoryFolder == support.cpuFolder) }
+        print("cgroup support here: \(support)")
+    }
+}
