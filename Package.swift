@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "hypermesh", targets: ["hypermesh"]),
         // Isolated native extensions: the host–worker protocol, confinement, the worker process.
         .library(name: "HyperMeshSandbox", targets: ["HyperMeshSandbox"]),
+        .executable(name: "hypermesh-sandbox", targets: ["hypermesh-sandbox"]),
         // Builds extensions from source and stages packages; used by the tests and the benchmarks.
         .library(name: "HyperMeshTestSupport", targets: ["HyperMeshTestSupport"]),
     ],
@@ -98,6 +99,8 @@ let package = Package(
         // worker applies to itself (rlimits, no_new_privs, seccomp, cgroups), the worker's loop and
         // the host's WorkerProcess. No Foundation: the worker stays small under its rlimits.
         .target(name: "HyperMeshSandbox", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
+        // The worker executable, started by the host with one socket.
+        .executableTarget(name: "hypermesh-sandbox", dependencies: ["HyperMeshSandbox"], swiftSettings: strictSwift),
         // What a Swift extension author imports. Must stay small and must not depend on the host.
         .target(name: "HyperMeshExtensionKit", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
         // CLI commands (unit-tested) and the tiny executable around them.

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why a frame could not be sent or received.
+enum ChannelError: Error, Equatable {
+    /// The peer closed the socket (end of file, reset or broken pipe).
+    case closed
+    /// No whole frame arrived before the deadline.
+    case timedOut
+    /// The bytes received are not a valid frame.
+    case frame(FrameError)
+    /// Any other system error.
+    case system(String)
+}
+
+/// Frames over one connected stream socket: blocking writes (`MSG_NOSIGNAL`, so a dead peer is
+/// an error, not SIGPIPE) and reads with an optional deadline (`poll`). Not thread-safe: the owner
+/// serializes use.
+final class FrameChannel: @unchecked Sendable {
+    let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    func send(_ message: SandboxMessage) throws(ChannelError) {
+        let frame: [UInt8]
+        do { frame = try FrameCodec.encode(message) } catch { throw .frame(error) }
+        var offset = 0
+        while offset < frame.count {
+            let sent = frame.withUnsafeBytes { bytes in
+                Glibc.send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if sent < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                if code == EPIPE || code == ECONNRESET { throw .closed }
+                throw .system("send: \(SystemCalls.describe(code))")
+            }
+            offset += sent
+        }
+    }
+
+    /// The next message; waits until `deadline` (forever when nil).
+    func receive(deadline: ContinuousClock.Instant? = nil) throws(ChannelError) -> SandboxMessage {
+        while true {
+            do {
+                if let (message, size) = try FrameCodec.decodeFirst(buffer[start...]) {
+                    start += size
+                    if start == buffer.count {
+                        buffer.removeAll(keepingCapacity: buffer.count <= 1 << 20)
+                        start = 0
+                    }
+                    return message
+                }
+            } catch {
+                throw .frame(error)
+            }
+            try fill(deadline: deadline)
+        }
+    }
+
+    private func fill(deadline: ContinuousClock.Instant?) throws(ChannelError) {
+        if let deadline {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            while true {
+                let left = ContinuousClock.now.duration(to: deadline)
+                if left <= .zero { throw .timedOut }
+                let (seconds, attoseconds) = left.components
+                let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+                let ready = poll(&entry, 1, milliseconds)
+                if ready < 0 {
+                    if errno == EINTR { continue }
+                    throw .system("poll: \(SystemCalls.describe(errno))")
+                }
+                if ready > 0 { break }
+            }
+        }
+        if start > 0 && start >= buffer.count / 2 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                if code == ECONNRESET { throw .closed }
+                throw .system("recv: \(SystemCalls.describe(code))")
+            }
+            if count == 0 {
+                if buffer.count > start {
+                    let need = (try? FrameCodec.frameLength(header: buffer[start...])) ?? nil
+                    throw .frame(.truncatedFrame(have: buffer.count - start, need: need ?? SandboxProtocol.headerSize))
+                }
+                throw .closed
+            }
+            buffer += chunk[0..<count]
+            return
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import CHyperMeshABI
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// The worker side: what `hypermesh-sandbox` runs. It speaks the protocol over one inherited
+/// socket, confines itself as the load frame asks, maps the library, creates the extension with
+/// ``WorkerHostTable`` (every host function is forwarded to the host as a hostCall frame, so every
+/// check stays in the host's broker) and serves calls until shutdown or end of file.
+///
+/// Exit codes: 0 after shutdown or end of file, 1 when the load failed (after the loaded frame
+/// said why), 2 for bad arguments, 3 for a protocol error or a lost host.
+public enum SandboxWorker {
+    /// Parses `--fd N` (default 3) and runs; returns the exit code.
+    public static func main(arguments: [String]) -> Int32 {
+        var descriptor: Int32 = 3
+        var index = 1
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--fd" where index + 1 < arguments.count:
+                guard let value = Int32(arguments[index + 1]), value >= 0 else {
+                    report("--fd needs a file descriptor number")
+                    return 2
+                }
+                descriptor = value
+                index += 2
+            case "--version":
+                print("hypermesh-sandbox protocol \(SandboxProtocol.version), ABI \(HYPERMESH_ABI_VERSION)")
+                return 0
+            default:
+                report("usage: hypermesh-sandbox [--fd N]  (started by the HyperMesh host, not by hand)")
+                return 2
+            }
+        }
+        guard fcntl(descriptor, F_GETFD) >= 0 else {
+            report("file descriptor \(descriptor) is not open")
+            return 2
+        }
+        closeInheritedDescriptors(keeping: descriptor)
+        return serve(FrameChannel(descriptor: descriptor))
+    }
+
+    static func report(_ text: String) {
+        let line = "hypermesh-sandbox: \(text)\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+
+    /// Closes every descriptor but 0, 1, 2 and the socket: nothing the host had open leaks in.
+    static func closeInheritedDescriptors(keeping descriptor: Int32) {
+        var open: [Int32] = []
+        if let folder = opendir("/proc/self/fd") {
+            while let entry = readdir(folder) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if let fd = Int32(name) { open.append(fd) }
+            }
+            let own = dirfd(folder)
+            closedir(folder)
+            open.removeAll { $0 == own }
+        } else {
+            var limit = rlimit()
+            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+            open = Array(0..<Int32(clamping: min(limit.rlim_cur, 65536)))
+        }
+        for fd in open where fd > 2 && fd != descriptor { close(fd) }
+    }
+
+    private static func serve(_ channel: FrameChannel) -> Int32 {
+        do {
+            guard case .hello(let version, _) = try channel.receive() else {
+                report("the host did not start with hello")
+                return 3
+            }
+            try channel.send(.hello(protocolVersion: SandboxProtocol.version, abiVersion: HYPERMESH_ABI_VERSION))
+            guard version == SandboxProtocol.version else {
+                report("\(FrameError.versionMismatch(local: SandboxProtocol.version, remote: version))")
+                return 3
+            }
+            guard case .load(let path, let extensionID, let version, let limits) = try channel.receive() else {
+                report("the host did not send load after hello")
+                return 3
+            }
+            let confinement = Confinement.apply(limits)
+            WorkerHostTable.link.withLock { $0 = WorkerHostLink(channel: channel) }
+            let loaded: LoadedExtension
+            switch LoadedExtension.open(path: path, extensionID: extensionID, version: version) {
+            case .success(let value):
+                loaded = value
+            case .failure(let failure):
+                try channel.send(.loaded(status: failure.status, message: failure.message, metadata: nil, confinement: confinement))
+                return 1
+            }
+            try channel.send(.loaded(status: HYPERMESH_OK, message: nil, metadata: loaded.metadata, confinement: confinement))
+            while true {
+                let message: SandboxMessage
+                do {
+                    message = try channel.receive()
+                } catch .closed {
+                    return 0
+                }
+                switch message {
+                case .call(let requestID, let method, let input):
+                    let (status, output, text) = loaded.call(method: method, input: input)
+                    try channel.send(.result(requestID: requestID, status: status, output: output, message: text))
+                case .activate(let requestID):
+                    let (status, text) = loaded.lifecycle(\.activate)
+                    try channel.send(.activated(requestID: requestID, status: status, message: text))
+                case .deactivate(let requestID):
+                    let (status, text) = loaded.lifecycle(\.deactivate)
+                    try channel.send(.deactivated(requestID: requestID, status: status, message: text))
+                case .health(let requestID):
+                    try channel.send(.healthReport(requestID: requestID, report: loaded.health()))
+                case .shutdown:
+                    loaded.destroy()
+                    return 0
+                default:
+                    report("unexpected \(message.kind) from the host")
+                    return 3
+                }
+            }
+        } catch {
+            report("\(error)")
+            return 3
+        }
+    }
+}
+
+/// The extension as the worker holds it: the library handle, the created instance, its metadata.
+final class LoadedExtension {
+    struct Failure: Error {
+        var status: Int32
+        var message: String
+    }
+
+    let metadata: WorkerMetadata
+    private let destroyFunction: hypermesh_extension_destroy_fn
+    private var instance: UnsafeMutablePointer<hypermesh_extension>?
+
+    private init(metadata: WorkerMetadata, destroy: hypermesh_extension_destroy_fn, instance: UnsafeMutablePointer<hypermesh_extension>) {
+        self.metadata = metadata
+        self.destroyFunction = destroy
+        self.instance = instance
+    }
+
+    static func open(path: String, extensionID: String, version: String) -> Result<LoadedExtension, Failure> {
+        _ = dlerror()
+        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
+            return .failure(Failure(status: HYPERMESH_ERR_INVALID_ARGUMENT, message: "cannot load the library \(path): \(lastError())"))
+        }
+        func symbol(_ name: String) -> UnsafeMutableRawPointer? { dlsym(handle, name) }
+        guard let metadataSymbol = symbol(HYPERMESH_SYMBOL_METADATA), let createSymbol = symbol(HYPERMESH_SYMBOL_CREATE),
+              let destroySymbol = symbol(HYPERMESH_SYMBOL_DESTROY) else {
+            return .failure(Failure(status: HYPERMESH_ERR_INVALID_ARGUMENT,
+                                    message: "the library \(path) does not export the three hypermesh_extension_* entry points"))
+        }
+        let metadataFunction = unsafeBitCast(metadataSymbol, to: hypermesh_extension_metadata_fn.self)
+        let create = unsafeBitCast(createSymbol, to: hypermesh_extension_create_fn.self)
+        let destroy = unsafeBitCast(destroySymbol, to: hypermesh_extension_destroy_fn.self)
+        guard let raw = metadataFunction()?.pointee,
+              Int(raw.struct_size) >= MemoryLayout<hypermesh_extension_metadata_t>.offset(of: \.name)!,
+              let id = raw.id, let libraryVersion = raw.version else {
+            return .failure(Failure(status: HYPERMESH_ERR_INVALID_ARGUMENT, message: "hypermesh_extension_metadata() of \(path) is NULL, too small or without id/version"))
+        }
+        let hasName = Int(raw.struct_size) >= MemoryLayout<hypermesh_extension_metadata_t>.size
+        let metadata = WorkerMetadata(abiVersion: raw.abi_version, id: String(cString: id), version: String(cString: libraryVersion),
+                                      name: hasName ? raw.name.map { String(cString: $0) } : nil)
+        guard metadata.abiVersion == HYPERMESH_ABI_VERSION else {
+            return .failure(Failure(status: HYPERMESH_ERR_INVALID_ARGUMENT, message: "the library reports ABI \(metadata.abiVersion), the worker speaks \(HYPERMESH_ABI_VERSION)"))
+        }
+        guard metadata.id == extensionID, metadata.version == version else {
+            return .failure(Failure(status: HYPERMESH_ERR_INVALID_ARGUMENT,
+                                    message: "the library is \(metadata.id) \(metadata.version), the host expected \(extensionID) \(version)"))
+        }
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        guard let created = create(WorkerHostTable.table, WorkerHostTable.context, &error) else {
+            let text = takeMessage(&error) ?? "no message (status \(error.code))"
+            return .failure(Failure(status: error.code == HYPERMESH_OK ? HYPERMESH_ERR_INTERNAL : error.code,
+                                    message: "hypermesh_extension_create returned NULL: \(text)"))
+        }
+        guard created.pointee.struct_size >= UInt32(MemoryLayout<hypermesh_extension>.offset(of: \.activate)!),
+              created.pointee.handle != nil else {
+            destroy(created)
+            return .failure(Failure(status: HYPERMESH_ERR_INVALID_ARGUMENT, message: "hypermesh_extension_create returned an instance without a handle function"))
+        }
+        return .success(LoadedExtension(metadata: metadata, destroy: destroy, instance: created))
+    }
+
+    func call(method: String, input: [UInt8]) -> (Int32, [UInt8], String?) {
+        guard let instance, let handle = instance.pointee.handle else {
+            return (HYPERMESH_ERR_UNAVAILABLE, [], "the instance was destroyed")
+        }
+        var output = hypermesh_bytes(data: nil, len: 0)
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        let length = method.utf8.count
+        let status = method.withCString { name in
+            input.withUnsafeBufferPointer { bytes in
+                handle(instance.pointee.instance, name, length, bytes.baseAddress, bytes.count, &output, &error)
+            }
+        }
+        let bytes = takeBytes(&output)
+        let text = takeMessage(&error)
+        return (status, status == HYPERMESH_OK ? bytes : [], text)
+    }
+
+    func lifecycle(_ entry: KeyPath<hypermesh_extension, (@convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<hypermesh_error>?) -> hypermesh_status)?>) -> (Int32, String?) {
+        guard let instance else { return (HYPERMESH_ERR_UNAVAILABLE, "the instance was destroyed") }
+        guard instance.pointee.struct_size >= UInt32(MemoryLayout<hypermesh_extension>.offset(of: \.health)!),
+              let function = instance.pointee[keyPath: entry] else { return (HYPERMESH_OK, nil) }
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        let status = function(instance.pointee.instance, &error)
+        return (status, takeMessage(&error))
+    }
+
+    func health() -> [UInt8]? {
+        guard let instance, instance.pointee.struct_size >= UInt32(MemoryLayout<hypermesh_extension>.size),
+              let health = instance.pointee.health else { return nil }
+        var output = hypermesh_bytes(data: nil, len: 0)
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        let status = health(instance.pointee.instance, &output, &error)
+        _ = takeMessage(&error)
+        let bytes = takeBytes(&output)
+        return status == HYPERMESH_OK ? bytes : nil
+    }
+
+    func destroy() {
+        guard let instance else { return }
+        self.instance = nil
+        destroyFunction(instance)
+    }
+
+    private static func lastError() -> String {
+        dlerror().map { String(cString: $0) } ?? "unknown dynamic loader error"
+    }
+}
+
+/// Takes a callee-filled buffer (allocated with the table's alloc = malloc) and frees it.
+func takeBytes(_ bytes: inout hypermesh_bytes) -> [UInt8] {
+    defer {
+        free(bytes.data)
+        bytes = hypermesh_bytes(data: nil, len: 0)
+    }
+    guard let data = bytes.data, bytes.len > 0 else { return [] }
+    return Array(UnsafeBufferPointer(start: data, count: bytes.len))
+}
+
+/// Takes a callee-filled error message and frees it.
+func takeMessage(_ error: inout hypermesh_error) -> String? {
+    defer {
+        free(error.message)
+        error.message = nil
+    }
+    return error.message.map { String(cString: $0) }
+}
