@@ -45,7 +45,7 @@ public struct ReloadExtension: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "reload",
         abstract: "Verify the extension's package again and replace the running version with it, on the running node.",
-        discussion: "Not a hot swap yet: calls fail with call.not_active between the old version's deactivation and the new one's activation. A package that fails verification, or declares capabilities the policy has not decided, leaves the running version in place.")
+        discussion: "The new version starts beside the running one (a shadow copy for a native library, a new instance for wasm), must pass a canary health check, then takes the calls; the old one drains and stops. No call fails. A package that fails verification, declares capabilities the policy has not decided, or fails its canary leaves the running version in place (lifecycle.reload_failed, with why).")
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String
     @Flag(help: "Print JSON.") public var json = false

@@ -1,11 +1,10 @@
 import HyperMeshExtensions
 
-/// `reload` on a node: discover the extension's package again (verified against the trust store),
-/// and replace the registered version with it; it is active again afterwards if it was active.
-///
-/// Not a hot swap (yet): between the old version's deactivation and the new one's activation calls
-/// fail with `call.not_active`. A package that fails verification, or declares capabilities the
-/// policy has not decided, leaves the running version in place.
+/// `reload` on a node: discover the extension's package again (verified against the trust store)
+/// and swap it in while the extension serves (``ExtensionRegistry/reload(to:)``: the new version
+/// starts beside the old, passes a canary health check, takes the call handle; the old one drains).
+/// A package that fails verification, declares capabilities the policy has not decided, or fails
+/// its canary leaves the running version in place.
 enum NodeReload {
     static func reload(_ node: NodeRuntime, id: String) async throws -> ExtensionDocuments.LifecycleResult {
         try await node.session.requireUsable(id)
@@ -15,7 +14,9 @@ enum NodeReload {
         guard let package = discovery.packages.first(where: { $0.manifest.id == id }) else {
             throw ExtensionError(.unknownExtension, extensionID: id, "the package is no longer on the search paths; the running version stays")
         }
-        try await node.registry.update(to: package)
+        let report = try await node.registry.reload(to: package)
+        node.logger.notice("reloaded \(report.fromVersion) -> \(report.toVersion)\(report.hot ? " while serving" : " (not active: replaced)")",
+                           metadata: ["extension": "\(id)", "canary": "\(report.canary)"])
         return .init(id: id, action: "reloaded", changed: [id], state: try await node.registry.state(of: id).name)
     }
 }

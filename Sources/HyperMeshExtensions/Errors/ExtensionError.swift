@@ -44,6 +44,8 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     case illegalTransition = "lifecycle.illegal_transition"
     case activationFailed = "lifecycle.activation_failed"
     case deactivationFailed = "lifecycle.deactivation_failed"
+    /// A hot reload was refused or its canary failed; the running version keeps serving.
+    case reloadFailed = "lifecycle.reload_failed"
     case dependencyResolution = "dependency.resolution_failed"
     case dependedUpon = "dependency.depended_upon"
     // Calls

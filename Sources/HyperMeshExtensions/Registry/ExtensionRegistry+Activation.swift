@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshWasm
 
 extension ExtensionRegistry {
     /// Activates `id` and everything it depends on, dependencies first. Returns the ids this call
@@ -106,9 +107,13 @@ extension ExtensionRegistry {
     }
 
     private func openNativeImage(_ entry: RegisteredExtension) throws(ExtensionError) -> NativeImage {
-        let id = entry.id
-        let manifest = entry.manifest
-        let image = try NativeImage(path: entry.package.payload.path, extensionID: id)
+        try Self.openNativeImage(manifest: entry.manifest, path: entry.package.payload.path, hostABIVersion: hostABIVersion)
+    }
+
+    /// Maps the library at `path` and checks its ABI and metadata against `manifest`.
+    nonisolated static func openNativeImage(manifest: Manifest, path: String, hostABIVersion: UInt32) throws(ExtensionError) -> NativeImage {
+        let id = manifest.id
+        let image = try NativeImage(path: path, extensionID: id)
         let metadata = image.metadata
         guard metadata.abiVersion == hostABIVersion else {
             image.close()
@@ -128,12 +133,24 @@ extension ExtensionRegistry {
         guard let image = entry.image else {
             throw ExtensionError(.createFailed, extensionID: id, "the image is not loaded")
         }
-        let security = makeSecurityContext(for: entry)
-        let context = HostContext(
-            security: security, storage: stateStore.storage(for: id),
+        return try Self.makeInstance(image: image, context: makeHostContext(for: entry), wasmFuelRate: wasmFuelRate)
+    }
+
+    /// A host context for `entry`: its security context (from the policy in force), storage, files,
+    /// events, assets and consensus.
+    func makeHostContext(for entry: RegisteredExtension) -> HostContext {
+        let id = entry.id
+        return HostContext(
+            security: makeSecurityContext(for: entry), storage: stateStore.storage(for: id),
             filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
             events: events, assets: assets, consensus: consensus, logger: logger, metricsFactory: metricsFactory,
             wasmFuelRate: wasmFuelRateOverride)
+    }
+
+    /// Creates the instance of `image` bound to `context` (calls the native `create`, or instantiates
+    /// the wasm module).
+    nonisolated static func makeInstance(image: LoadedImage, context: HostContext, wasmFuelRate: WasmFuelRate) throws(ExtensionError) -> ExtensionInstance {
+        let security = context.security
         switch image {
         case .native(let native):
             let runtime = try NativeInstance(image: native, context: context)

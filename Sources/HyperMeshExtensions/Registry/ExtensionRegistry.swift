@@ -45,6 +45,8 @@ public actor ExtensionRegistry {
     let consensus: (any ConsensusGateway)?
     let wasmFuelRateOverride: WasmFuelRate?
     var entries: [String: RegisteredExtension] = [:]
+    /// Extensions with a reload in progress (a second one is refused).
+    var reloading: Set<String> = []
 
     /// - Parameters:
     ///   - policy: the operator's policy; nothing is granted that it does not allow.
@@ -127,8 +129,17 @@ public actor ExtensionRegistry {
     }
 
     /// Calls `method` on an active extension. The call itself runs on the caller's thread.
+    ///
+    /// A call that took the handle of a version a reload just retired (closed before the call was
+    /// admitted) is retried once on the current handle, so a reload fails no call.
     public nonisolated func call(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
-        try await handle(for: id).call(method: method, input: input)
+        let handle = try await handle(for: id)
+        do {
+            return try handle.call(method: method, input: input)
+        } catch {
+            guard error.code == .notActive, !handle.isAccepting else { throw error }
+            return try await self.handle(for: id).call(method: method, input: input)
+        }
     }
 
     /// Routes a request for an asset type to the extension that handles it.

@@ -5,7 +5,7 @@ import Metrics
 /// The registry's record of one extension: its package, where it is in its lifecycle, and the
 /// live objects it holds while loaded.
 struct RegisteredExtension {
-    let package: DiscoveredPackage
+    var package: DiscoveredPackage
     var lifecycle: ExtensionLifecycle
     var image: LoadedImage?
     var instance: ExtensionInstance?

@@ -130,6 +130,7 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
     size_t a_len = 0, b_len = 0;
 #define IS(name) (method_len == sizeof(name) - 1 && memcmp(method, name, method_len) == 0)
     if (IS("echo")) return reply(self, out_output, out_error, input, input_len);
+    if (IS("version")) return reply(self, out_output, out_error, FIXTURE_VERSION, strlen(FIXTURE_VERSION));
     if (IS("fail")) return fail_with(self, out_error, HYPERMESH_ERR_INVALID_ARGUMENT, "fixture failure");
     if (IS("put")) {
         if ((status = required_field(self, input, input_len, "key", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
@@ -186,7 +187,7 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
         return reply(self, out_output, out_error, "{}", 2);
     }
 #undef IS
-    return fail_with(self, out_error, HYPERMESH_ERR_UNKNOWN_METHOD, "unknown method; the fixture knows echo, fail, put, get, delete, list, event, register, log");
+    return fail_with(self, out_error, HYPERMESH_ERR_UNKNOWN_METHOD, "unknown method; the fixture knows echo, version, fail, put, get, delete, list, event, register, log");
 }
 
 FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_activate(void *instance, hypermesh_error *out_error) {

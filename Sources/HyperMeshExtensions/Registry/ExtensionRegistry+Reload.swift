@@ -1,0 +1,172 @@
+import Foundation
+import HyperMeshManifest
+import HyperMeshWasm
+
+/// What a reload did.
+public struct ReloadReport: Sendable, Equatable {
+    public let extensionID: String
+    public let fromVersion: String
+    public let toVersion: String
+    /// Whether the new version was started beside the old one and swapped in while serving (false:
+    /// the extension was not active, and the new version simply replaced the registered one).
+    public let hot: Bool
+    /// How long the registry held the swap itself (the handle exchange), in nanoseconds.
+    public let swapNanoseconds: UInt64
+    /// What the canary saw: the new version's own health report, or that it has none.
+    public let canary: String
+}
+
+extension ExtensionRegistry {
+    /// Replaces a running extension with `package` (a verified package of the same id) while it
+    /// serves calls, without a failed call.
+    ///
+    /// 1. Checks: the policy settles the new version's capabilities, and its version satisfies the
+    ///    ranges of every active extension that depends on it.
+    /// 2. Off the actor: loads the new image beside the old one (a wasm module, or a native library
+    ///    from a shadow copy under the state dir, since the old path is already mapped), creates the
+    ///    instance with a fresh host context and activates it.
+    /// 3. Canary: the new version's health report must not be `unhealthy` (an extension without a
+    ///    health entry passes once it activated). A failure keeps the old version and throws
+    ///    `lifecycle.reload_failed` with the reason.
+    /// 4. On the actor: swaps the call handle (calls admitted from then on reach the new version; a
+    ///    call that took the old handle just before is retried on the new one by ``call(_:method:input:)``).
+    /// 5. Off the actor: drains the calls in flight on the old version, deactivates and destroys it,
+    ///    and releases its image (a Swift library stays mapped).
+    ///
+    /// State handover is whatever the two versions share through host storage; instance memory is
+    /// not carried over. An extension that is not active is replaced the cold way (``update(to:)``).
+    @discardableResult
+    public func reload(to package: DiscoveredPackage) async throws(ExtensionError) -> ReloadReport {
+        let id = package.manifest.id
+        let current = try entry(id)
+        let fromVersion = current.manifest.version.description
+        guard current.lifecycle.state == .active, let oldInstance = current.instance, let oldHandle = current.handle else {
+            try update(to: package)
+            return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: package.manifest.version.description,
+                                hot: false, swapNanoseconds: 0, canary: "not active: replaced without a canary")
+        }
+        guard reloading.insert(id).inserted else {
+            throw ExtensionError(.reloadFailed, extensionID: id, "a reload of this extension is already in progress")
+        }
+        defer { reloading.remove(id) }
+        try checkReloadable(current, to: package)
+
+        var staged = current
+        staged.package = package
+        let context = makeHostContext(for: staged)
+        let candidate: ExtensionInstance
+        let image: LoadedImage
+        do throws(ExtensionError) {
+            (image, candidate) = try await Self.startCandidate(package: package, context: context, stateDirectory: stateStore.directory,
+                                                               hostABIVersion: hostABIVersion, wasmFuelRate: wasmFuelRate)
+        } catch {
+            audit.record(.lifecycle, id, "reload to \(package.manifest.version) failed; \(fromVersion) keeps serving: \(error.message)",
+                         details: ["from": fromVersion, "to": package.manifest.version.description, "code": error.code.rawValue])
+            throw ExtensionError(.reloadFailed, extensionID: id, "the new version \(package.manifest.version) did not start; \(fromVersion) keeps serving: \(error.message)",
+                                 cause: error.cause ?? error.code.rawValue)
+        }
+        let canary = Self.canary(candidate)
+        guard canary.passed else {
+            await Self.retire(handle: nil, instance: candidate, image: image)
+            audit.record(.lifecycle, id, "reload to \(package.manifest.version) refused by its canary; \(fromVersion) keeps serving: \(canary.report)",
+                         details: ["from": fromVersion, "to": package.manifest.version.description])
+            throw ExtensionError(.reloadFailed, extensionID: id,
+                                 "the new version \(package.manifest.version) failed its canary health check; \(fromVersion) keeps serving", cause: canary.report)
+        }
+        // Still the same running version? (A deactivation or suspension may have run meanwhile.)
+        guard let now = entries[id], now.instance === oldInstance, now.lifecycle.state == .active else {
+            await Self.retire(handle: nil, instance: candidate, image: image)
+            throw ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the reload; nothing was swapped")
+        }
+        let oldImage = now.image
+        let swapStart = MonotonicClock.nanoseconds()
+        entries[id]?.package = package
+        entries[id]?.image = image
+        entries[id]?.instance = candidate
+        entries[id]?.handle = ExtensionHandle(instance: candidate, metrics: now.metrics)
+        let swapNanoseconds = MonotonicClock.nanoseconds() &- swapStart
+        audit.note(.lifecycle, id, "reloaded \(fromVersion) -> \(package.manifest.version) while serving (canary: \(canary.report))",
+                   details: ["from": fromVersion, "to": package.manifest.version.description, "event": "reloaded"])
+        logger.info("reloaded \(fromVersion) -> \(package.manifest.version)", metadata: ["extension": "\(id)"])
+        await Self.retire(handle: oldHandle, instance: oldInstance, image: oldImage)
+        return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: package.manifest.version.description,
+                            hot: true, swapNanoseconds: swapNanoseconds, canary: canary.report)
+    }
+
+    private func checkReloadable(_ current: RegisteredExtension, to package: DiscoveredPackage) throws(ExtensionError) {
+        let id = current.id
+        let grant = policy.grant(for: package.manifest, signer: package.verification.signer?.fingerprint)
+        guard grant.isSettled else {
+            let names = grant.pending.map(\.rawValue).sorted()
+            throw ExtensionError(.grantPending, extensionID: id,
+                                 "version \(package.manifest.version) declares capabilities the operator has not granted: \(names.joined(separator: ", ")); \(current.manifest.version) keeps serving")
+        }
+        for dependent in entries.values where dependent.lifecycle.state == .active {
+            if let range = dependent.manifest.dependencies[id], !range.contains(package.manifest.version) {
+                throw ExtensionError(.reloadFailed, extensionID: id,
+                                     "\(dependent.id) needs \(id) \(range), which \(package.manifest.version) does not satisfy; \(current.manifest.version) keeps serving")
+            }
+        }
+    }
+
+    /// Loads, creates and activates the new version, off the registry's actor.
+    nonisolated static func startCandidate(
+        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate
+    ) async throws(ExtensionError) -> (LoadedImage, ExtensionInstance) {
+        let manifest = package.manifest
+        guard manifest.abi.contains(hostABIVersion) else {
+            throw ExtensionError(.abiMismatch, extensionID: manifest.id, "the manifest supports host ABI \(manifest.abi) but this host speaks ABI \(hostABIVersion)")
+        }
+        let image: LoadedImage
+        switch manifest.kind {
+        case .wasm:
+            image = .wasm(try WasmImage(package: package))
+        case .native:
+            let copy = try ShadowCopy.make(of: package.payload, stateDirectory: stateDirectory, extensionID: manifest.id, version: manifest.version.description)
+            do throws(ExtensionError) {
+                image = .native(try openNativeImage(manifest: manifest, path: copy.path, hostABIVersion: hostABIVersion))
+            } catch {
+                ShadowCopy.remove(copy)
+                throw error
+            }
+        }
+        let instance: ExtensionInstance
+        do throws(ExtensionError) {
+            instance = try makeInstance(image: image, context: context, wasmFuelRate: wasmFuelRate)
+        } catch {
+            release(image)
+            throw error
+        }
+        do throws(ExtensionError) {
+            try instance.activate()
+        } catch {
+            instance.destroy()
+            release(image)
+            throw error
+        }
+        return (image, instance)
+    }
+
+    /// The canary: the new version's own health report, which must not say `unhealthy`.
+    nonisolated static func canary(_ instance: ExtensionInstance) -> (passed: Bool, report: String) {
+        guard let report = instance.reportedHealth() else { return (true, "no health entry; activated") }
+        let text = String(decoding: report, as: UTF8.self)
+        let object = (try? JSONSerialization.jsonObject(with: Data(report))) as? [String: Any]
+        let status = object?["status"] as? String
+        return (status != "unhealthy" && status != nil, text)
+    }
+
+    /// Drains the calls in flight on a retired version, deactivates and destroys it, and releases
+    /// its image. Off the actor: draining waits for calls to return.
+    nonisolated static func retire(handle: ExtensionHandle?, instance: ExtensionInstance, image: LoadedImage?) async {
+        handle?.closeAndDrain()
+        try? instance.deactivate()
+        instance.destroy()
+        if let image { release(image) }
+    }
+
+    nonisolated static func release(_ image: LoadedImage) {
+        image.close()
+        if case .native(let native) = image { ShadowCopy.remove(URL(fileURLWithPath: native.path)) }
+    }
+}

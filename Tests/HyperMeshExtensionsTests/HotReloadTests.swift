@@ -1,0 +1,122 @@
+import Foundation
+import HyperMeshExtensions
+import HyperMeshTestSupport
+import Synchronization
+import Testing
+
+/// Hot reload: the new version starts beside the old one, passes a canary, takes the calls; no call
+/// fails, every answer comes from one version or the other, and a broken new version never
+/// replaces a working one.
+@Suite struct HotReloadTests {
+    static let id = "org.tests.reload"
+
+    /// Stages version `version` of the fixture (its `version` method answers it) and returns the
+    /// package as discovery sees it.
+    static func stage(_ host: FixtureHost, version: String, defines: [String: String] = [:]) async throws -> DiscoveredPackage {
+        try host.stageFixture(id: id, version: version, defines: defines)
+        let discovery = await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
+        return try #require(discovery.packages.first { $0.manifest.id == id })
+    }
+
+    @Test func aReloadUnderThousandsOfCallsFailsNoneAndMixesNothing() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+
+        let tally = Tally()
+        let callers = (0..<4).map { _ in
+            Task.detached {
+                while !tally.stop.load(ordering: .relaxed) {
+                    do {
+                        let answer = try await registry.callText(Self.id, "version")
+                        tally.answers.withLock { $0[answer, default: 0] += 1 }
+                    } catch {
+                        tally.failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let report = try await registry.reload(to: try await Self.stage(host, version: "2.0.0"))
+        try await Task.sleep(for: .milliseconds(200))
+        tally.stop.store(true, ordering: .relaxed)
+        for caller in callers { await caller.value }
+
+        #expect(report.hot)
+        #expect(report.fromVersion == "1.0.0" && report.toVersion == "2.0.0")
+        let failures = tally.failures.withLock { $0 }
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        let seen = tally.answers.withLock { $0 }
+        #expect(Set(seen.keys).isSubset(of: ["1.0.0", "2.0.0"]), "\(seen)")
+        #expect((seen["1.0.0"] ?? 0) > 0 && (seen["2.0.0"] ?? 0) > 0, "\(seen)")
+        #expect(seen.values.reduce(0, +) > 1_000, "\(seen)")
+        #expect(try await registry.callText(Self.id, "version") == "2.0.0")
+        #expect(try await registry.info(Self.id).manifest.version.description == "2.0.0")
+        await registry.shutdown()
+    }
+
+    @Test func aNewVersionWhoseHealthCheckFailsNeverReplacesTheOldOne() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.id)
+        let broken = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_HEALTH_STATUS": "\"unhealthy\""])
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: broken) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.message.contains("canary"))
+        #expect(error.message.contains("1.0.0 keeps serving"))
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        #expect(try await registry.state(of: Self.id) == .active)
+        await registry.shutdown()
+    }
+
+    @Test func aNewVersionThatFailsToActivateNeverReplacesTheOldOne() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.id)
+        let broken = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_ACTIVATE_FAILS": ""])
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: broken) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.message.contains("did not start"))
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        // A good version afterwards goes in.
+        try await registry.reload(to: try await Self.stage(host, version: "3.0.0"))
+        #expect(try await registry.callText(Self.id, "version") == "3.0.0")
+        await registry.shutdown()
+    }
+
+    @Test func shadowCopiesAreRemovedWhenTheirVersionRetires() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.id)
+        try await registry.reload(to: try await Self.stage(host, version: "2.0.0"))
+        try await registry.reload(to: try await Self.stage(host, version: "3.0.0"))
+        let shadow = host.stateDirectory.appendingPathComponent("shadow").appendingPathComponent(Self.id)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: shadow.path)
+        #expect(folders.count == 1, "only the running version's copy remains: \(folders)")
+        #expect(folders.first?.hasPrefix("3.0.0-") == true)
+        await registry.shutdown()
+    }
+
+    @Test func anInactiveExtensionIsReplacedTheColdWay() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages()
+        let report = try await registry.reload(to: try await Self.stage(host, version: "2.0.0"))
+        #expect(!report.hot)
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "version") == "2.0.0")
+        await registry.shutdown()
+    }
+}
+
+/// What the callers of a reload test saw.
+private final class Tally: Sendable {
+    let answers = Mutex<[String: Int]>([:])
+    let failures = Mutex<[String]>([])
+    let stop = Atomic<Bool>(false)
+}
