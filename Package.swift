@@ -91,6 +91,8 @@ let package = Package(
             dependencies: [
                 "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshWasm",
+                // Isolated native extensions: the broker answers a worker's host calls (Isolated/).
+                "HyperMeshSandbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -154,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "HyperMeshExtensionsTests",
             dependencies: [
-                "HyperMeshExtensions", "HyperMeshTestSupport", "HyperMeshTrust",
+                "HyperMeshExtensions", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSandbox",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
