@@ -1,3 +1,4 @@
+import Foundation
 import HyperMeshExtensions
 
 /// `reload` on a node: discover the extension's package again (verified against the trust store)
@@ -18,5 +19,49 @@ enum NodeReload {
         node.logger.notice("reloaded \(report.fromVersion) -> \(report.toVersion)\(report.hot ? " while serving" : " (not active: replaced)")",
                            metadata: ["extension": "\(id)", "canary": "\(report.canary)"])
         return .init(id: id, action: "reloaded", changed: [id], state: try await node.registry.state(of: id).name)
+    }
+}
+
+extension NodeReload {
+    /// `serve --watch`: the package folders in `folders` changed. Each one that holds a registered
+    /// extension is reloaded (hot, with its canary); a new package is registered and activated; a
+    /// package that no longer verifies, or a folder that is gone, is logged and the running version
+    /// stays. Never throws: every outcome is logged (and a reload's is audited by the registry).
+    static func apply(changedFolders folders: [URL], on node: NodeRuntime) async {
+        let logger = node.logger
+        let discovery: DiscoveryResult
+        do {
+            let verifier = try node.options.makeVerifier(logger: logger)
+            discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: node.options.paths), verifier: verifier)
+        } catch {
+            logger.error("--watch: cannot verify the changed packages: \(error)")
+            return
+        }
+        let registered = Set(await node.registry.registeredIDs)
+        for folder in folders {
+            let path = folder.standardizedFileURL.path
+            if let problem = discovery.problems.first(where: { $0.directory.standardizedFileURL.path == path }) {
+                logger.warning("--watch: \(path) changed but cannot be used; the running version stays: \(problem.error.description)")
+                continue
+            }
+            guard let package = discovery.packages.first(where: { $0.directory.standardizedFileURL.path == path }) else {
+                logger.notice("--watch: \(path) holds no package now; a running version stays until `ext deactivate` or a restart")
+                continue
+            }
+            let id = package.manifest.id
+            do {
+                if registered.contains(id) {
+                    let report = try await node.registry.reload(to: package)
+                    logger.notice("--watch: reloaded \(report.fromVersion) -> \(report.toVersion)\(report.hot ? " while serving" : "")",
+                                  metadata: ["extension": "\(id)"])
+                } else {
+                    try await node.registry.register(package)
+                    try await node.registry.activate(id)
+                    logger.notice("--watch: new package registered and activated", metadata: ["extension": "\(id)"])
+                }
+            } catch {
+                logger.warning("--watch: \(ErrorRecord(error).text)", metadata: ["extension": "\(id)"])
+            }
+        }
     }
 }

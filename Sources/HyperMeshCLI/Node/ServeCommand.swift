@@ -24,6 +24,10 @@ public struct ServeCommand: AsyncParsableCommand {
             --drain-timeout seconds), deactivate every extension in reverse dependency order, flush and
             close the audit log, exit 0. A second signal exits at once (status 130).
 
+            --watch reloads an extension whose package folder changes (verified again, started beside
+            the running version, canary health check, swapped while serving) and registers new
+            packages; a package that fails verification or its canary leaves the running version.
+
             Metrics: GET /metrics (Prometheus text format). docs/node.md has more, and a systemd unit.
             """)
 
@@ -34,6 +38,8 @@ public struct ServeCommand: AsyncParsableCommand {
     public var allowRemote = false
     @Option(name: .customLong("drain-timeout"), help: "Seconds to let requests in flight finish at shutdown (default 10).")
     public var drainTimeout: Int = 10
+    @Flag(help: "Watch the search paths (inotify): reload an extension whose package changes, while it serves (with a canary), and register new packages.")
+    public var watch = false
 
     public init() {}
 
@@ -64,6 +70,16 @@ public struct ServeCommand: AsyncParsableCommand {
             let server = NodeServer(runtime: runtime, endpoint: endpoint, token: endpoint.isUnixSocket ? nil : token,
                                     metrics: metrics, drainTimeout: .seconds(drainTimeout))
             let logger = session.logger
+            var watcher: PackageWatcher?
+            if watch {
+                let searchPaths = SearchPaths.resolve(explicit: host.paths).filter { FileManager.default.fileExists(atPath: $0.path) }
+                watcher = try PackageWatcher(searchPaths: searchPaths, logger: logger) { folders in
+                    await NodeReload.apply(changedFolders: folders, on: runtime)
+                }
+                watcher?.start()
+                logger.notice("--watch: watching \(searchPaths.map(\.path).joined(separator: ", "))")
+            }
+            defer { watcher?.stop() }
             try await server.run {
                 // Once the server listens: a supervisor that waits for this line can connect.
                 logger.notice("node ready on \(endpoint): \(active.count) extension(s) active", metadata: ["active": "\(active.joined(separator: ","))"])

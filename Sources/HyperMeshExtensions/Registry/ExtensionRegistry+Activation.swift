@@ -176,7 +176,7 @@ extension ExtensionRegistry {
     }
 
     func releaseImage(_ id: String) {
-        entries[id]?.image?.close()
+        if let image = entries[id]?.image { Self.release(image) }
         entries[id]?.image = nil
     }
 }

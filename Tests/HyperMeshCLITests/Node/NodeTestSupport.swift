@@ -34,8 +34,8 @@ final class NodeProcess: Sendable {
 
     /// Starts `hypermesh serve` on `cli`'s extensions and state dir (`--listen` when given) and
     /// waits until it answers on its endpoint.
-    static func start(_ cli: CLIHarness, listen: String? = nil, drainTimeout: Int? = nil) async throws -> NodeProcess {
-        var arguments = [CLIHarness.executable.path, "serve", "--path", cli.extensions.path, "--state-dir", cli.state.path]
+    static func start(_ cli: CLIHarness, listen: String? = nil, drainTimeout: Int? = nil, extra: [String] = []) async throws -> NodeProcess {
+        var arguments = [CLIHarness.executable.path, "serve", "--path", cli.extensions.path, "--state-dir", cli.state.path] + extra
         if let listen { arguments += ["--listen", listen] }
         if let drainTimeout { arguments += ["--drain-timeout", String(drainTimeout)] }
         let log = cli.root.appendingPathComponent("node-\(UUID().uuidString.prefix(8)).log")

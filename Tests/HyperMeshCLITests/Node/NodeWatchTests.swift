@@ -1,0 +1,41 @@
+import Foundation
+@testable import HyperMeshCLI
+import HyperMeshTestSupport
+import Testing
+
+extension NodeTests {
+    /// `serve --watch`: a package rewritten in place is reloaded while it serves; a new version
+    /// whose health check fails never replaces the running one.
+    @Test func watchReloadsAChangedPackageWhileItServes() async throws {
+        let cli = CLIHarness()
+        let id = "org.tests.watched"
+        try cli.stageFixture(id: id, defines: ["FIXTURE_VERSION": "\"1.0.0\""], manifest: ["version": "1.0.0"])
+        let node = try await NodeProcess.start(cli, extra: ["--watch", "--log-level", "notice"])
+        defer { Task { _ = await node.stop() } }
+        let client = NodeClient(endpoint: node.endpoint, token: nil)
+        let path = "/v1/extensions/\(id)/call/version"
+        #expect(String(decoding: client.request("POST", path).body, as: UTF8.self) == "1.0.0")
+
+        try cli.stageFixture(id: id, defines: ["FIXTURE_VERSION": "\"2.0.0\""], manifest: ["version": "2.0.0"])
+        var answer = ""
+        var failures: [String] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let response = client.request("POST", path)
+            answer = String(decoding: response.body, as: UTF8.self)
+            if response.status != 200 { failures.append("\(response.status) \(answer)") }
+            if answer == "2.0.0" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(answer == "2.0.0", "the node did not pick up the new version:\n\(node.output)")
+        #expect(failures.isEmpty, "calls failed during the reload: \(failures.prefix(3))")
+
+        try cli.stageFixture(id: id, defines: ["FIXTURE_VERSION": "\"3.0.0\"", "FIXTURE_HEALTH_STATUS": "\"unhealthy\""], manifest: ["version": "3.0.0"])
+        let refusedBy = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < refusedBy, !node.output.contains("canary") {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(node.output.contains("failed its canary health check"), "\(node.output)")
+        #expect(String(decoding: client.request("POST", path).body, as: UTF8.self) == "2.0.0")
+    }
+}
