@@ -11,9 +11,10 @@ import Testing
     static let id = "org.tests.reload"
 
     /// Stages version `version` of the fixture (its `version` method answers it) and returns the
-    /// package as discovery sees it.
+    /// package as discovery sees it. The call rate is raised: the callers of these tests run in
+    /// tight loops, and the subject is the reload, not the rate limiter.
     static func stage(_ host: FixtureHost, version: String, defines: [String: String] = [:]) async throws -> DiscoveredPackage {
-        try host.stageFixture(id: id, version: version, defines: defines)
+        try host.stageFixture(id: id, version: version, defines: defines, manifest: ["quotas": ["operationsPerSecond": 100_000_000]])
         let discovery = await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
         return try #require(discovery.packages.first { $0.manifest.id == id })
     }
