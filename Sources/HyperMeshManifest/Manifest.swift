@@ -27,6 +27,9 @@ public struct Manifest: Sendable, Hashable, Codable {
     /// Hosts the extension may reach through the host's HTTP function: `host` (any port) or
     /// `host:port`, lower-case. Empty (the default): no host at all.
     public var networkHosts: [String]
+    /// Where a native extension runs (default in-process; ignored for wasm). The policy may force
+    /// `process`.
+    public var isolation: Isolation
     public var description: String?
     public var authors: [String]?
     public var license: String?
@@ -49,6 +52,7 @@ public struct Manifest: Sendable, Hashable, Codable {
         self.dependencies = dependencies
         self.files = files
         self.networkHosts = networkHosts
+        self.isolation = .inProcess
         self.description = description
         self.authors = authors
         self.license = license
@@ -60,7 +64,7 @@ public struct Manifest: Sendable, Hashable, Codable {
     /// The top-level JSON keys, required ones first, in the order the decoder checks them.
     public static let jsonKeys = [
         "id", "name", "version", "kind", "entry", "abi", "category",
-        "capabilities", "quotas", "dependencies", "files", "networkHosts", "description", "authors", "license",
+        "capabilities", "quotas", "dependencies", "files", "networkHosts", "isolation", "description", "authors", "license",
     ]
 
     /// The top-level JSON keys that must be present.

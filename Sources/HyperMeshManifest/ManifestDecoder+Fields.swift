@@ -77,6 +77,14 @@ extension ManifestDecoder {
 }
 
 extension ManifestDecoder {
+    static func decodeIsolation(_ field: JSONField) throws(ManifestError) -> Isolation {
+        let text = try field.value.expectString(at: field.path)
+        guard let isolation = Isolation(rawValue: text) else {
+            throw ManifestError(.badIsolation, "'\(text)' is not an isolation mode; use one of \(Isolation.allCases.map(\.rawValue).joined(separator: ", "))", at: field.path)
+        }
+        return isolation
+    }
+
     static func decodeNetworkHosts(_ field: JSONField) throws(ManifestError) -> [String] {
         let elements = try field.value.expectArray(at: field.path, expected: "an array of host or host:port strings")
         var hosts: [String] = []

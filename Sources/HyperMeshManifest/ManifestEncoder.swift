@@ -35,6 +35,9 @@ public enum ManifestEncoder {
         if !manifest.networkHosts.isEmpty {
             members.append(JSONMember(key: "networkHosts", value: .array(manifest.networkHosts.map { .string($0) })))
         }
+        if manifest.isolation != .inProcess {
+            members.append(JSONMember(key: "isolation", value: .string(manifest.isolation.rawValue)))
+        }
         if let description = manifest.description { members.append(JSONMember(key: "description", value: .string(description))) }
         if let authors = manifest.authors { members.append(JSONMember(key: "authors", value: .array(authors.map { .string($0) }))) }
         if let license = manifest.license { members.append(JSONMember(key: "license", value: .string(license))) }

@@ -51,6 +51,7 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
         case badQuota = "manifest.bad_quota"
         /// A `networkHosts` entry is not `host` or `host:port` (lower-case, no scheme, no path).
         case badNetworkHost = "manifest.bad_network_host"
+        case badIsolation = "manifest.bad_isolation"
         /// The extension lists itself in `dependencies`.
         case selfDependency = "manifest.self_dependency"
     }

@@ -12,14 +12,18 @@ public struct PolicyRule: Sendable, Hashable {
     public var quotas: Quotas
     public var anomaly: AnomalySettings?
     public var violations: ViolationSettings?
+    /// `process` forces native extensions under this rule into a worker process, whatever their
+    /// manifests say; `in-process` (or nil) leaves the manifest's choice.
+    public var isolation: Isolation?
 
     public init(allow: Set<Capability> = [], deny: Set<Capability> = [], quotas: Quotas = Quotas(),
-                anomaly: AnomalySettings? = nil, violations: ViolationSettings? = nil) {
+                anomaly: AnomalySettings? = nil, violations: ViolationSettings? = nil, isolation: Isolation? = nil) {
         self.allow = allow
         self.deny = deny
         self.quotas = quotas
         self.anomaly = anomaly
         self.violations = violations
+        self.isolation = isolation
     }
 }
 

@@ -2,7 +2,7 @@ import HyperMeshManifest
 
 /// Reads and writes one ``PolicyRule`` of the policy file (see ``PolicyFile`` for the format).
 enum PolicyRuleCoding {
-    static let keys = ["allow", "deny", "quotas", "anomaly", "violations"]
+    static let keys = ["allow", "deny", "quotas", "anomaly", "violations", "isolation"]
     static let anomalyKeys = ["deviations", "warmupSamples", "growthSamples", "minimumCPUMicroseconds", "action", "throttleRate"]
     static let violationKeys = ["windowSeconds", "threshold", "thresholds"]
 
@@ -15,6 +15,13 @@ enum PolicyRuleCoding {
         if let quotas = members["quotas"] { rule.quotas = try decodeQuotas(quotas, at: "\(path).quotas") }
         if let anomaly = members["anomaly"] { rule.anomaly = try decodeAnomaly(anomaly, at: "\(path).anomaly") }
         if let violations = members["violations"] { rule.violations = try decodeViolations(violations, at: "\(path).violations") }
+        if let isolation = members["isolation"] {
+            let text = try isolation.string(at: "\(path).isolation")
+            guard let mode = Isolation(rawValue: text) else {
+                throw PolicyError(.badValue, "unknown isolation '\(text)' (known: \(Isolation.allCases.map(\.rawValue).joined(separator: ", ")))", at: "\(path).isolation")
+            }
+            rule.isolation = mode
+        }
         return rule
     }
 
@@ -111,6 +118,7 @@ enum PolicyRuleCoding {
                 "thresholds": Dictionary(uniqueKeysWithValues: violations.thresholds.map { ($0.key.rawValue, $0.value) }),
             ] as [String: Any]
         }
+        if let isolation = rule.isolation { object["isolation"] = isolation.rawValue }
         return object
     }
 

@@ -45,6 +45,13 @@ public struct SecurityPolicy: Sendable, Hashable {
         rules(extensionID: extensionID, signer: signer).compactMap(\.anomaly).last ?? .standard
     }
 
+    /// Where `manifest`'s extension runs: `process` if the manifest asks for it or any rule for it
+    /// (defaults, its signer, its id) forces it; an extension never gets less isolation than asked.
+    public func isolation(for manifest: Manifest, signer: String?) -> Isolation {
+        if manifest.isolation == .process { return .process }
+        return rules(extensionID: manifest.id, signer: signer).contains { $0.isolation == .process } ? .process : .inProcess
+    }
+
     public func violationSettings(extensionID: String, signer: String?) -> ViolationSettings {
         rules(extensionID: extensionID, signer: signer).compactMap(\.violations).last ?? .standard
     }

@@ -68,6 +68,13 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     case policyInvalid = "security.policy_invalid"
     /// A security record could not be written to the audit log, so the act was refused.
     case auditFailed = "audit.write_failed"
+    // Isolated workers (docs/isolation.md)
+    /// The worker process died (a signal or an exit) or was not running.
+    case workerCrashed = "isolation.worker_crashed"
+    /// A call passed its deadline; the worker was killed.
+    case workerDeadlineExceeded = "isolation.deadline_exceeded"
+    /// The worker broke the protocol or a system call failed on the host side.
+    case workerFailed = "isolation.worker_failed"
     // WebAssembly (the codes of `WasmErrorCode`; docs/wasm-abi.md explains each)
     case wasmOutOfFuel = "wasm.out_of_fuel"
     case wasmDeadlineExceeded = "wasm.deadline_exceeded"

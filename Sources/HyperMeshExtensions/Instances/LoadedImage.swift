@@ -1,8 +1,10 @@
-/// What the registry mapped or parsed for a loaded extension: a native library or a WebAssembly
-/// module (from the process-wide module cache).
+/// What the registry mapped or parsed for a loaded extension: a native library, a WebAssembly
+/// module (from the process-wide module cache), or the path of a library an isolated worker maps.
 enum LoadedImage: Sendable {
     case native(NativeImage)
     case wasm(WasmImage)
+    /// A native library that a worker process maps (the host never does).
+    case isolated(libraryPath: String)
 
     /// Releases the image: a native library is closed (unmapped unless it uses the Swift runtime);
     /// a wasm module is left to the cache.

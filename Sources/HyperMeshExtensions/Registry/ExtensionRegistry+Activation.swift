@@ -102,6 +102,9 @@ extension ExtensionRegistry {
         case .wasm:
             return .wasm(try WasmImage(package: entry.package))
         case .native:
+            if policy.isolation(for: manifest, signer: entry.signer) == .process {
+                return .isolated(libraryPath: entry.package.payload.path)
+            }
             return .native(try openNativeImage(entry))
         }
     }
@@ -133,7 +136,24 @@ extension ExtensionRegistry {
         guard let image = entry.image else {
             throw ExtensionError(.createFailed, extensionID: id, "the image is not loaded")
         }
-        return try Self.makeInstance(image: image, context: makeHostContext(for: entry), wasmFuelRate: wasmFuelRate)
+        return try Self.makeInstance(image: image, context: makeHostContext(for: entry), wasmFuelRate: wasmFuelRate,
+                                     manifest: entry.manifest, onWorkerEnded: workerEndedHandler(id))
+    }
+
+    /// What an isolated instance calls when its worker dies or is killed: the extension is marked
+    /// `failed` with the cause (if that instance is still the one serving).
+    func workerEndedHandler(_ id: String) -> @Sendable (String) -> Void {
+        { [weak self] cause in
+            guard let self else { return }
+            Task { await self.workerEnded(id, cause: cause) }
+        }
+    }
+
+    func workerEnded(_ id: String, cause: String) {
+        guard let entry = entries[id], entry.lifecycle.state == .active || entry.lifecycle.state == .loaded else { return }
+        audit.record(.lifecycle, id, "isolated worker ended: \(cause)", details: ["event": "worker_ended"])
+        logger.error("isolated worker ended: \(cause)", metadata: ["extension": "\(id)"])
+        fail(id, cause: cause)
     }
 
     /// A host context for `entry`: its security context (from the policy in force), storage, files,
@@ -149,9 +169,16 @@ extension ExtensionRegistry {
 
     /// Creates the instance of `image` bound to `context` (calls the native `create`, or instantiates
     /// the wasm module).
-    nonisolated static func makeInstance(image: LoadedImage, context: HostContext, wasmFuelRate: WasmFuelRate) throws(ExtensionError) -> ExtensionInstance {
+    nonisolated static func makeInstance(
+        image: LoadedImage, context: HostContext, wasmFuelRate: WasmFuelRate, manifest: Manifest,
+        onWorkerEnded: @escaping @Sendable (String) -> Void
+    ) throws(ExtensionError) -> ExtensionInstance {
         let security = context.security
         switch image {
+        case .isolated(let libraryPath):
+            let runtime = try IsolatedInstance(libraryPath: libraryPath, manifest: manifest, context: context, quotas: security.quotas,
+                                               onWorkerEnded: onWorkerEnded)
+            return ExtensionInstance(runtime: runtime, context: context, concurrency: 1)
         case .native(let native):
             let runtime = try NativeInstance(image: native, context: context)
             return ExtensionInstance(runtime: runtime, context: context, concurrency: Int(security.quotas.concurrency ?? 1))

@@ -57,8 +57,10 @@ extension ExtensionRegistry {
         let candidate: ExtensionInstance
         let image: LoadedImage
         do throws(ExtensionError) {
+            let isolated = package.manifest.kind == .native && policy.isolation(for: package.manifest, signer: package.verification.signer?.fingerprint) == .process
             (image, candidate) = try await Self.startCandidate(package: package, context: context, stateDirectory: stateStore.directory,
-                                                               hostABIVersion: hostABIVersion, wasmFuelRate: wasmFuelRate)
+                                                               hostABIVersion: hostABIVersion, wasmFuelRate: wasmFuelRate,
+                                                               isolated: isolated, onWorkerEnded: workerEndedHandler(id))
         } catch {
             audit.record(.lifecycle, id, "reload to \(package.manifest.version) failed; \(fromVersion) keeps serving: \(error.message)",
                          details: ["from": fromVersion, "to": package.manifest.version.description, "code": error.code.rawValue])
@@ -111,7 +113,8 @@ extension ExtensionRegistry {
 
     /// Loads, creates and activates the new version, off the registry's actor.
     nonisolated static func startCandidate(
-        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate
+        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate,
+        isolated: Bool, onWorkerEnded: @escaping @Sendable (String) -> Void
     ) async throws(ExtensionError) -> (LoadedImage, ExtensionInstance) {
         let manifest = package.manifest
         guard manifest.abi.contains(hostABIVersion) else {
@@ -121,6 +124,9 @@ extension ExtensionRegistry {
         switch manifest.kind {
         case .wasm:
             image = .wasm(try WasmImage(package: package))
+        case .native where isolated:
+            // A new worker maps the library: no shadow copy is needed.
+            image = .isolated(libraryPath: package.payload.path)
         case .native:
             let copy = try ShadowCopy.make(of: package.payload, stateDirectory: stateDirectory, extensionID: manifest.id, version: manifest.version.description)
             do throws(ExtensionError) {
@@ -132,7 +138,7 @@ extension ExtensionRegistry {
         }
         let instance: ExtensionInstance
         do throws(ExtensionError) {
-            instance = try makeInstance(image: image, context: context, wasmFuelRate: wasmFuelRate)
+            instance = try makeInstance(image: image, context: context, wasmFuelRate: wasmFuelRate, manifest: manifest, onWorkerEnded: onWorkerEnded)
         } catch {
             release(image)
             throw error

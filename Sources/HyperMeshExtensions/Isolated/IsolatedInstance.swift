@@ -1,0 +1,102 @@
+import CHyperMeshABI
+import Foundation
+import HyperMeshManifest
+import HyperMeshSandbox
+
+/// A native extension running in its own `hypermesh-sandbox` worker process (``WorkerProcess``):
+/// the library is mapped there, after the worker confined itself; its host calls come back to
+/// ``BrokerHostCalls`` and the host's broker, with this extension's ``HostContext``.
+///
+/// A worker that dies (a signal, an exit) or passes a call's deadline (killed with SIGKILL) fails
+/// the call with `isolation.worker_crashed` or `isolation.deadline_exceeded`, naming the signal and
+/// the call; `onWorkerEnded` then tells the registry, which marks the extension `failed` with that
+/// cause. The host process is not touched.
+///
+/// Calls are serialized by the worker (one request at a time).
+final class IsolatedInstance: ExtensionRuntime, Sendable {
+    let context: HostContext
+    let worker: WorkerProcess
+    private let onWorkerEnded: @Sendable (String) -> Void
+
+    init(libraryPath: String, manifest: Manifest, context: HostContext, quotas: Quotas,
+         onWorkerEnded: @escaping @Sendable (String) -> Void) throws(ExtensionError) {
+        self.context = context
+        self.onWorkerEnded = onWorkerEnded
+        let configuration = WorkerConfiguration(
+            libraryPath: libraryPath, extensionID: manifest.id, version: manifest.version.description,
+            limits: Self.limits(for: quotas), callDeadline: Self.callDeadline(for: quotas))
+        do throws(WorkerError) {
+            worker = try WorkerProcess(configuration, hostCalls: BrokerHostCalls.handler(for: context))
+        } catch {
+            throw ExtensionError(.createFailed, extensionID: manifest.id, "the isolated worker did not start", cause: error.description)
+        }
+    }
+
+    /// What the worker applies to itself: the memory quota as its address space (and a cgroup
+    /// memory limit where one can be written), the total CPU quota as CPU seconds, the descriptor
+    /// quota as open files, no_new_privs and the seccomp filter always. No file size limit: the
+    /// extension writes files only through the host, and a limit would also hit its standard error
+    /// when that is a file.
+    static func limits(for quotas: Quotas) -> ConfinementLimits {
+        ConfinementLimits(
+            addressSpaceBytes: quotas.memoryBytes, cpuSeconds: quotas.cpuMillisecondsTotal.map { ($0 + 999) / 1_000 },
+            openFiles: quotas.fileDescriptors.map(UInt64.init), fileSizeBytes: nil,
+            cgroupMemoryBytes: quotas.memoryBytes, cgroupCPUPercent: nil, noNewPrivileges: true, seccomp: true)
+    }
+
+    /// 10 × the CPU quota per call (default 1,000 ms), at least 1 s, like a wasm call's deadline.
+    static func callDeadline(for quotas: Quotas) -> Duration {
+        .milliseconds(max(1_000, Int64(quotas.cpuMillisecondsPerCall ?? 1_000) * 10))
+    }
+
+    var extensionID: String { context.extensionID }
+
+    /// What the worker applied to itself, step by step (for `ext inspect`).
+    var confinement: ConfinementReport { worker.confinement }
+
+    func call<Result>(method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(ExtensionError) -> Result {
+        let reply = try answer("call \(method)") { () throws(WorkerError) in try worker.call(method: method, input: input) }
+        guard reply.status == HYPERMESH_OK else {
+            throw ExtensionError(.methodFailed, extensionID: extensionID, "method '\(method)' failed with \(StatusName.of(reply.status))", cause: reply.message)
+        }
+        return reply.output.withUnsafeBufferPointer(body)
+    }
+
+    func activate() throws(ExtensionError) {
+        let reply = try answer("activate") { () throws(WorkerError) in try worker.activate() }
+        guard reply.status == HYPERMESH_OK else {
+            throw ExtensionError(.activationFailed, extensionID: extensionID, "activate failed with \(StatusName.of(reply.status))", cause: reply.message)
+        }
+    }
+
+    func deactivate() throws(ExtensionError) {
+        let reply = try answer("deactivate") { () throws(WorkerError) in try worker.deactivate() }
+        guard reply.status == HYPERMESH_OK else {
+            throw ExtensionError(.deactivationFailed, extensionID: extensionID, "deactivate failed with \(StatusName.of(reply.status))", cause: reply.message)
+        }
+    }
+
+    func reportedHealth() -> [UInt8]? {
+        (try? worker.health()) ?? nil
+    }
+
+    func destroy() {
+        worker.shutdown()
+    }
+
+    private func answer<Reply>(_ what: String, _ body: () throws(WorkerError) -> Reply) throws(ExtensionError) -> Reply {
+        do throws(WorkerError) {
+            return try body()
+        } catch {
+            let code: ExtensionErrorCode
+            switch error {
+            case .deadlineExceeded: code = .workerDeadlineExceeded
+            case .crashed, .notRunning: code = .workerCrashed
+            default: code = .workerFailed
+            }
+            let failure = ExtensionError(code, extensionID: extensionID, "the isolated worker failed during \(what)", cause: error.description)
+            if case .notRunning = error {} else { onWorkerEnded(failure.description) }
+            throw failure
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import HyperMeshAudit
+import HyperMeshExtensions
+import HyperMeshSecurity
+import HyperMeshTestSupport
+import Testing
+
+/// Native extensions with `isolation: process` (manifest or policy) run in a worker process through
+/// the registry: their host calls reach the host's broker, a crash or a hang fails the extension
+/// with the cause, and the host goes on.
+@Suite struct IsolatedExtensionTests {
+    static let id = "org.hypermesh.tests.isolated"
+
+    static func stage(_ host: SecurityHost, manifest overrides: [String: Any] = [:]) throws {
+        let library = host.root.appendingPathComponent("build/isolated.so")
+        try FileManager.default.createDirectory(at: library.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try ExtensionBuilder.buildC(source: ExtensionBuilder.repositoryRoot.appendingPathComponent("Tests/Fixtures/c/isolated_extension.c"),
+                                    output: library, warningsAsErrors: false)
+        var manifest: [String: Any] = [
+            "id": id, "name": "Isolated", "version": "1.0.0", "kind": "native", "entry": "libisolated.so",
+            "abi": ["min": 1, "max": 1], "category": "testing", "capabilities": ["storage"], "isolation": "process",
+            "quotas": ["cpuMillisecondsPerCall": 100, "fileDescriptors": 32],
+        ]
+        for (key, value) in overrides { manifest[key] = value }
+        try PackageStager.stage(manifest: manifest, payload: library, entryName: "libisolated.so",
+                                into: host.extensionsDirectory.appendingPathComponent(id))
+    }
+
+    @Test func anIsolatedExtensionAnswersAndItsHostCallsGoThroughTheBroker() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "echo", "hello") == "hello")
+        #expect(try await registry.callText(Self.id, "put", "stored through the host") == "stored through the host")
+        #expect(try await registry.info(Self.id).hostCalls >= 2)
+        #expect(try await registry.callText(Self.id, "socket", "").contains("result=-1"), "seccomp refuses sockets")
+        await registry.shutdown()
+    }
+
+    @Test func aWorkerThatCrashesFailsTheExtensionWithTheSignalAndTheHostGoesOn() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        try host.stageBystander()
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        try await registry.activate(SecurityHost.bystanderID)
+        let error = try #require(await registry.failure(Self.id, "crash", ""))
+        #expect(error.code == .workerCrashed, "\(error)")
+        #expect(error.cause?.contains("SIGSEGV") == true || error.cause?.contains("signal 11") == true, "\(error)")
+        #expect(error.cause?.contains("crash") == true)
+        #expect(await registry.waitUntil(Self.id) { if case .failed = $0 { true } else { false } })
+        #expect(try host.auditRecords(of: Self.id).contains { $0.message.contains("isolated worker ended") })
+        #expect(try await registry.callText(SecurityHost.bystanderID, "put", #"{"key":"k","value":"v"}"#) == "{}")
+        // An operator (or a supervisor) activates it again: a new worker.
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "echo", "again") == "again")
+        await registry.shutdown()
+    }
+
+    @Test func aWorkerThatHangsIsKilledAtTheDeadline() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        let error = try #require(await registry.failure(Self.id, "spin", ""))
+        #expect(error.code == .workerDeadlineExceeded, "\(error)")
+        #expect(await registry.waitUntil(Self.id) { if case .failed = $0 { true } else { false } })
+        await registry.shutdown()
+    }
+
+    @Test func thePolicyCanForceIsolation() async throws {
+        let host = SecurityHost()
+        try Self.stage(host, manifest: ["isolation": "in-process"])
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.extensions[Self.id] = PolicyRule(allow: [.storage], isolation: .process)
+        let registry = try await host.start(policy: policy)
+        try await registry.activate(Self.id)
+        // In a worker, fork is refused by seccomp; in-process it would succeed.
+        #expect(try await registry.callText(Self.id, "fork", "").contains("result=-1"))
+        await registry.shutdown()
+    }
+}
