@@ -43,6 +43,8 @@ public struct InspectExtension: AsyncParsableCommand {
         var pinnedInMemory: Bool?
         var verification: VerificationOutput
         var wasm: WasmDetails?
+        var isolation: String?
+        var confinement: [String]?
     }
 
     public func run() async throws {
@@ -84,12 +86,14 @@ public struct InspectExtension: AsyncParsableCommand {
             pendingCapabilities: info.grant.pending.map(\.rawValue).sorted(),
             grantSource: "declared in the manifest ∩ the operator's policy",
             networkHosts: manifest.networkHosts, suspension: info.suspension, security: info.security,
-            quotas: QuotaEnforcement.report(for: manifest, quotas: info.quotas, wasmFuelPerMillisecond: info.wasm?.fuelPerMillisecond),
+            quotas: QuotaEnforcement.report(for: manifest, quotas: info.quotas, wasmFuelPerMillisecond: info.wasm?.fuelPerMillisecond,
+                                            isolation: info.isolation.flatMap(Isolation.init(rawValue:))),
             dependencies: manifest.dependencies.mapValues(\.description),
             files: manifest.files, filesVerified: true,
             assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
             hostCalls: info.hostCalls, hostDenials: info.hostDenials, pinnedInMemory: info.pinnedInMemory,
-            verification: VerificationOutput(info.verification), wasm: info.wasm)
+            verification: VerificationOutput(info.verification), wasm: info.wasm,
+            isolation: info.isolation, confinement: info.confinement)
     }
 
     static func text(_ output: Output) -> String {
@@ -114,6 +118,12 @@ public struct InspectExtension: AsyncParsableCommand {
         if !output.networkHosts.isEmpty { lines.append("  network:      \(output.networkHosts.joined(separator: ", "))") }
         lines.append("  dependencies: \(output.dependencies.isEmpty ? "none" : output.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
         if let wasm = output.wasm { lines.append(contentsOf: wasmText(wasm)) }
+        if let isolation = output.isolation {
+            lines.append("  isolation:    \(isolation == "process" ? "process (a hypermesh-sandbox worker)" : "in-process (trusted code: shares the host's memory and descriptors)")")
+        }
+        if let confinement = output.confinement {
+            lines.append("  confinement:  " + confinement.joined(separator: "\n                "))
+        }
         lines.append("  quotas:")
         let rows = output.quotas.map { ["    \($0.quota)", $0.declared.map(String.init) ?? "default", $0.level.rawValue, $0.mechanism] }
         lines.append(TextTable.render(rows))

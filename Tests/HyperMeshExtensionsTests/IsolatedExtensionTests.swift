@@ -81,3 +81,21 @@ import Testing
         await registry.shutdown()
     }
 }
+
+extension IsolatedExtensionTests {
+    @Test func inspectionShowsTheIsolationAndTheConfinementApplied() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        let registry = try await host.start()
+        #expect(try await registry.info(Self.id).isolation == "process")
+        try await registry.activate(Self.id)
+        let confinement = try #require(try await registry.info(Self.id).confinement)
+        #expect(confinement.contains { $0.hasPrefix("seccomp") })
+        #expect(confinement.contains { $0.hasPrefix("no_new_privs") || $0.contains("no_new_privs") })
+        // Every step says applied, unavailable (with why) or failed: nothing is skipped silently.
+        #expect(confinement.allSatisfy { $0.contains("applied") || $0.contains("unavailable") || $0.contains("failed") }, "\(confinement)")
+        let report = QuotaEnforcement.report(for: try await registry.info(Self.id).manifest, isolation: .process)
+        #expect(report.first { $0.quota == "fileDescriptors" }?.level == .enforced)
+        await registry.shutdown()
+    }
+}

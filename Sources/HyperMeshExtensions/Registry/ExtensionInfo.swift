@@ -31,6 +31,12 @@ public struct ExtensionInfo: Sendable {
     public let verification: VerificationReport
     /// Limits, imports and fuel use of a WebAssembly extension; nil for native ones.
     public let wasm: WasmDetails?
+    /// Where a native extension runs (`in-process` or `process`: the manifest's choice, or the
+    /// policy's when it forces `process`); nil for wasm.
+    public let isolation: String?
+    /// While an isolated extension's worker runs: what it applied to itself, step by step
+    /// (`seccomp: applied`, `cgroup: unavailable (...)`).
+    public let confinement: [String]?
 
     public var id: String { manifest.id }
 }

@@ -35,7 +35,9 @@ extension ExtensionRegistry {
             hostDenials: context?.counters.denialCount ?? 0,
             pinnedInMemory: entry.image?.usesSwiftRuntime,
             verification: entry.package.verification,
-            wasm: wasmDetails(of: entry, quotas: quotas))
+            wasm: wasmDetails(of: entry, quotas: quotas),
+            isolation: entry.manifest.kind == .native ? policy.isolation(for: entry.manifest, signer: entry.signer).rawValue : nil,
+            confinement: (entry.instance?.runtime as? IsolatedInstance)?.confinement.steps.map(\.description))
     }
 
     private func suspensionReason(of entry: RegisteredExtension) -> String? {

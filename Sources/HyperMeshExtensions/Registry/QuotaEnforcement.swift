@@ -26,10 +26,14 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
     /// The enforcement of every quota for an extension of `manifest`'s kind (native in-process, or
     /// WebAssembly at `wasmFuelPerMillisecond`, default ``WasmFuelRate/measured``), with `quotas` in
     /// force (the manifest's, with the policy's overrides).
-    public static func report(for manifest: Manifest, quotas: Quotas? = nil, wasmFuelPerMillisecond: UInt64? = nil) -> [QuotaEnforcement] {
+    public static func report(for manifest: Manifest, quotas: Quotas? = nil, wasmFuelPerMillisecond: UInt64? = nil,
+                              isolation: Isolation? = nil) -> [QuotaEnforcement] {
         let quotas = quotas ?? manifest.quotas
         if manifest.kind == .wasm {
             return wasmReport(quotas: quotas, rate: wasmFuelPerMillisecond.map(WasmFuelRate.init(fuelPerMillisecond:)) ?? .measured)
+        }
+        if (isolation ?? manifest.isolation) == .process {
+            return isolatedReport(quotas: quotas)
         }
         let concurrency = UInt64(quotas.concurrency ?? 1)
         return [
@@ -67,6 +71,23 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
             rateRow(quotas),
             QuotaEnforcement(quota: "concurrency", declared: 1, level: .enforced,
                              mechanism: "one call at a time per wasm instance, whatever the quota asks"),
+        ]
+    }
+
+    private static func isolatedReport(quotas: Quotas) -> [QuotaEnforcement] {
+        let deadline = max(1_000, (quotas.cpuMillisecondsPerCall ?? 1_000) * 10)
+        return [
+            QuotaEnforcement(quota: "cpuMillisecondsPerCall", declared: quotas.cpuMillisecondsPerCall, level: .enforced,
+                             mechanism: "worker process: a call that passes its deadline of \(deadline) ms (10 × the quota, at least 1 s) gets the worker killed (SIGKILL)"),
+            QuotaEnforcement(quota: "cpuMillisecondsTotal", declared: quotas.cpuMillisecondsTotal, level: quotas.cpuMillisecondsTotal == nil ? .measuredOnly : .enforced,
+                             mechanism: "RLIMIT_CPU of the worker (whole seconds), and refused at admission once spent"),
+            QuotaEnforcement(quota: "memoryBytes", declared: quotas.memoryBytes, level: quotas.memoryBytes == nil ? .notEnforced : .enforced,
+                             mechanism: "RLIMIT_AS of the worker, and a cgroup memory limit where this host may write one (ext inspect shows the confinement applied)"),
+            storageRow(quotas), networkRow(quotas, note: "; the worker cannot open sockets (seccomp)"),
+            QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: quotas.fileDescriptors == nil ? .notEnforced : .enforced,
+                             mechanism: "RLIMIT_NOFILE of the worker"),
+            rateRow(quotas),
+            QuotaEnforcement(quota: "concurrency", declared: 1, level: .enforced, mechanism: "one call at a time per worker"),
         ]
     }
 
