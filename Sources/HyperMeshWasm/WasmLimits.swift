@@ -36,9 +36,14 @@ public struct WasmLimits: Sendable, Hashable {
     /// count (translating a function at its first call, host functions, waiting for a core on a busy
     /// machine); it is what bounds a guest that spends its time in host calls.
     public static func forQuota(cpuMilliseconds: UInt64, memoryBytes: UInt64?, rate: WasmFuelRate) -> WasmLimits {
-        let deadline = max(minimumDeadlineMilliseconds, cpuMilliseconds.multipliedReportingOverflow(by: deadlineFactor).partialValue)
+        let deadline = max(minimumDeadlineMilliseconds, saturatingProduct(cpuMilliseconds, deadlineFactor))
         return WasmLimits(fuelPerCall: rate.fuel(forMilliseconds: cpuMilliseconds),
                           memoryBytes: memoryBytes ?? defaultMemoryBytes,
-                          deadlineNanoseconds: deadline.multipliedReportingOverflow(by: 1_000_000).overflow ? .max : deadline &* 1_000_000)
+                          deadlineNanoseconds: saturatingProduct(deadline, 1_000_000))
+    }
+
+    private static func saturatingProduct(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : product
     }
 }

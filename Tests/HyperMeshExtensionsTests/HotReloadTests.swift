@@ -121,3 +121,20 @@ private final class Tally: Sendable {
     let failures = Mutex<[String]>([])
     let stop = Atomic<Bool>(false)
 }
+
+extension HotReloadTests {
+    @Test func aVersionThatAnActiveDependentDoesNotAcceptIsRefused() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        try host.stageFixture(id: "org.tests.dependent", manifest: ["dependencies": [Self.id: "^1.0.0"]])
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate("org.tests.dependent")
+        let next = try await Self.stage(host, version: "2.0.0")
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: next) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.extensionID == Self.id)
+        #expect(error.message.contains("org.tests.dependent needs"))
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        await registry.shutdown()
+    }
+}

@@ -99,3 +99,16 @@ extension IsolatedExtensionTests {
         await registry.shutdown()
     }
 }
+
+extension IsolatedExtensionTests {
+    @Test func quotasNear2To64GiveSaturatedLimitsNotACrash() async throws {
+        let host = SecurityHost()
+        try Self.stage(host, manifest: ["quotas": ["cpuMillisecondsPerCall": UInt64.max, "cpuMillisecondsTotal": UInt64.max]])
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "echo", "still here") == "still here")
+        let report = QuotaEnforcement.report(for: try await registry.info(Self.id).manifest, isolation: .process)
+        #expect(report.first { $0.quota == "cpuMillisecondsPerCall" }?.mechanism.contains("\(UInt64.max) ms") == true)
+        await registry.shutdown()
+    }
+}

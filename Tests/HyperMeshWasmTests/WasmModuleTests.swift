@@ -72,3 +72,16 @@ import Testing
         #expect(WasmFuelRate(fuelPerMillisecond: .max).fuel(forMilliseconds: 2) == .max)
     }
 }
+
+/// Limits derived from quotas saturate instead of overflowing.
+@Suite struct WasmLimitsTests {
+    @Test func theDeadlineIsTenTimesTheQuotaAtLeastOneSecondAndSaturates() {
+        let rate = WasmFuelRate(fuelPerMillisecond: 1_000)
+        #expect(WasmLimits.forQuota(cpuMilliseconds: 20, memoryBytes: nil, rate: rate).deadlineNanoseconds == 1_000_000_000)
+        #expect(WasmLimits.forQuota(cpuMilliseconds: 500, memoryBytes: nil, rate: rate).deadlineNanoseconds == 5_000_000_000)
+        let huge = WasmLimits.forQuota(cpuMilliseconds: .max, memoryBytes: nil, rate: rate)
+        #expect(huge.deadlineNanoseconds == .max)
+        #expect(huge.fuelPerCall == .max)
+        #expect(huge.memoryBytes == WasmLimits.defaultMemoryBytes)
+    }
+}

@@ -39,14 +39,20 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     /// when that is a file.
     static func limits(for quotas: Quotas) -> ConfinementLimits {
         ConfinementLimits(
-            addressSpaceBytes: quotas.memoryBytes, cpuSeconds: quotas.cpuMillisecondsTotal.map { ($0 + 999) / 1_000 },
+            addressSpaceBytes: quotas.memoryBytes, cpuSeconds: quotas.cpuMillisecondsTotal.map { $0 / 1_000 + ($0 % 1_000 == 0 ? 0 : 1) },
             openFiles: quotas.fileDescriptors.map(UInt64.init), fileSizeBytes: nil,
             cgroupMemoryBytes: quotas.memoryBytes, cgroupCPUPercent: nil, noNewPrivileges: true, seccomp: true)
     }
 
     /// 10 × the CPU quota per call (default 1,000 ms), at least 1 s, like a wasm call's deadline.
     static func callDeadline(for quotas: Quotas) -> Duration {
-        .milliseconds(max(1_000, Int64(quotas.cpuMillisecondsPerCall ?? 1_000) * 10))
+        .milliseconds(Int64(clamping: callDeadlineMilliseconds(for: quotas)))
+    }
+
+    /// The deadline in milliseconds, saturating (a quota near 2^64 means "practically none").
+    static func callDeadlineMilliseconds(for quotas: Quotas) -> UInt64 {
+        let (tenfold, overflow) = (quotas.cpuMillisecondsPerCall ?? 1_000).multipliedReportingOverflow(by: 10)
+        return max(1_000, overflow ? .max : tenfold)
     }
 
     var extensionID: String { context.extensionID }

@@ -75,7 +75,7 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
     }
 
     private static func isolatedReport(quotas: Quotas) -> [QuotaEnforcement] {
-        let deadline = max(1_000, (quotas.cpuMillisecondsPerCall ?? 1_000) * 10)
+        let deadline = IsolatedInstance.callDeadlineMilliseconds(for: quotas)
         return [
             QuotaEnforcement(quota: "cpuMillisecondsPerCall", declared: quotas.cpuMillisecondsPerCall, level: .enforced,
                              mechanism: "worker process: a call that passes its deadline of \(deadline) ms (10 × the quota, at least 1 s) gets the worker killed (SIGKILL)"),
