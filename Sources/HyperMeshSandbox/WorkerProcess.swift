@@ -6,7 +6,8 @@ import Synchronization
 
 /// How to start one worker.
 public struct WorkerConfiguration: Sendable {
-    /// The `hypermesh-sandbox` executable; nil: the one next to the current executable.
+    /// The `hypermesh-sandbox` executable; nil: `HYPERMESH_SANDBOX_EXECUTABLE`, else the one next
+    /// to the current executable (see ``WorkerProcess/locateExecutable(_:)``).
     public var executablePath: String?
     /// The extension library the worker maps (after confining itself).
     public var libraryPath: String
@@ -234,11 +235,17 @@ public final class WorkerProcess: Sendable {
 
     // MARK: - Process
 
-    /// `path` if given, else `hypermesh-sandbox` in the folder of the current executable.
+    /// The environment variable that names the worker executable when the configuration does not.
+    public static let executableEnvironmentKey = "HYPERMESH_SANDBOX_EXECUTABLE"
+
+    /// `path` if given; else the path in `HYPERMESH_SANDBOX_EXECUTABLE` if set and not empty; else
+    /// `hypermesh-sandbox` in the folder of the current executable.
     public static func locateExecutable(_ path: String? = nil) throws(WorkerError) -> String {
         let candidate: String
         if let path {
             candidate = path
+        } else if let fromEnvironment = getenv(executableEnvironmentKey).map({ String(cString: $0) }), !fromEnvironment.isEmpty {
+            candidate = fromEnvironment
         } else {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
