@@ -45,6 +45,9 @@ public struct InspectExtension: AsyncParsableCommand {
         var wasm: WasmDetails?
         var isolation: String?
         var confinement: [String]?
+        /// Isolated extensions: restarts made and worker failures inside the supervisor's window.
+        var workerRestarts: Int?
+        var recentWorkerFailures: Int?
     }
 
     public func run() async throws {
@@ -93,7 +96,9 @@ public struct InspectExtension: AsyncParsableCommand {
             assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
             hostCalls: info.hostCalls, hostDenials: info.hostDenials, pinnedInMemory: info.pinnedInMemory,
             verification: VerificationOutput(info.verification), wasm: info.wasm,
-            isolation: info.isolation, confinement: info.confinement)
+            isolation: info.isolation, confinement: info.confinement,
+            workerRestarts: info.isolation == "process" ? info.workerRestarts : nil,
+            recentWorkerFailures: info.isolation == "process" ? info.recentWorkerFailures : nil)
     }
 
     static func text(_ output: Output) -> String {
@@ -123,6 +128,9 @@ public struct InspectExtension: AsyncParsableCommand {
         }
         if let confinement = output.confinement {
             lines.append("  confinement:  " + confinement.joined(separator: "\n                "))
+        }
+        if let restarts = output.workerRestarts, let failures = output.recentWorkerFailures {
+            lines.append("  supervision:  \(restarts) restart(s); \(failures) worker failure(s) in the crash-loop window")
         }
         lines.append("  quotas:")
         let rows = output.quotas.map { ["    \($0.quota)", $0.declared.map(String.init) ?? "default", $0.level.rawValue, $0.mechanism] }

@@ -112,3 +112,40 @@ extension IsolatedExtensionTests {
         await registry.shutdown()
     }
 }
+
+/// The hostile cases the kernel stops, through the registry: each leaves the host running and the
+/// extension failed with the cause in the audit log, or refused by the limit without harm.
+extension IsolatedExtensionTests {
+    @Test func anExtensionThatAllocatesUntilItDiesEndsFailedAndAudited() async throws {
+        let host = SecurityHost()
+        try Self.stage(host, manifest: ["quotas": ["cpuMillisecondsPerCall": 2_000, "memoryBytes": 256 << 20]])
+        try host.stageBystander()
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        try await registry.activate(SecurityHost.bystanderID)
+        let error = try #require(await registry.failure(Self.id, "allocate", ""))
+        #expect(error.code == .workerCrashed, "the address-space limit stops it: \(error)")
+        #expect(error.cause?.contains("allocate") == true)
+        #expect(await registry.waitUntil(Self.id) { $0.isFailed })
+        #expect(try host.auditRecords(of: Self.id).contains { $0.message.contains("isolated worker ended") && $0.message.contains("allocate") })
+        #expect(try await registry.callText(SecurityHost.bystanderID, "put", #"{"key":"k","value":"v"}"#) == "{}")
+        await registry.shutdown()
+    }
+
+    /// The descriptor limit is the kernel's: `open` fails with EMFILE inside the worker, the
+    /// extension sees the error and goes on (nothing crashed, so it stays active), and the host's
+    /// own descriptors are untouched.
+    @Test func anExtensionThatOpensFilesUntilTheLimitIsStoppedByTheKernel() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        let answer = try await registry.callText(Self.id, "open_files", "")
+        let opened = try #require(answer.split(separator: " ").first?.split(separator: "=").last.flatMap { Int($0) }, "\(answer)")
+        #expect(opened < 32, "fileDescriptors is 32: \(answer)")
+        #expect(answer.hasSuffix("errno=24"), "EMFILE: \(answer)")
+        #expect(try await registry.state(of: Self.id) == .active)
+        #expect(try await registry.callText(Self.id, "echo", "still serving") == "still serving")
+        await registry.shutdown()
+    }
+}

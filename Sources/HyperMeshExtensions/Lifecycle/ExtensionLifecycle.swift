@@ -6,6 +6,7 @@
 /// loaded | inactive --activate..activated--> active --deactivate..deactivated--> inactive
 /// discovered | verified | resolved | loaded | inactive | failed --unload..unloaded--> unloaded
 /// loaded | active | inactive --suspend--> suspended --resume--> inactive
+/// failed --suspend--> suspended --resume--> failed (the same cause)
 /// any state but unloaded --fail--> failed --load..loaded--> loaded (retry)
 /// ```
 ///
@@ -20,6 +21,8 @@
 /// - Only `active` with no transition in progress accepts calls (``canAcceptCalls``).
 /// - Suspending an active extension returns `callDeactivate`, so activate and deactivate calls
 ///   stay paired; `resume` leads to `inactive`, never straight back to `active`.
+/// - A `failed` extension can be suspended too (a supervisor's crash-loop breaker does it);
+///   `resume` then leads back to `failed` with its cause, from which `load` retries as before.
 /// - `failed` is left by `unload`, or by `load` to retry, which is allowed only if the
 ///   extension had been resolved and did not fail while suspended (a failure must not be a way
 ///   out of a suspension). Failing never calls `deactivate`; the retry or the unload destroys the
@@ -38,6 +41,8 @@ public struct ExtensionLifecycle: Sendable {
     public private(set) var mayHoldResources = false
     private var hasBeenResolved = false
     private var failedWhileSuspended = false
+    /// Where `resume` leads: `inactive`, or the `failed` state a suspension interrupted.
+    private var stateAfterResume: LifecycleState = .inactive
 
     /// A lifecycle in state `discovered`.
     public init(extensionID: String) {
@@ -59,8 +64,9 @@ public struct ExtensionLifecycle: Sendable {
         let previous = state
         if case .load = event { mayHoldResources = true }
         if inProgress == .unloading, event == .unloaded { mayHoldResources = false }
-        if case .suspended = previous, case .failed = plan.state { failedWhileSuspended = true }
+        if case .suspended = previous, case .fail = event { failedWhileSuspended = true }
         if plan.state == .resolved { hasBeenResolved = true }
+        if case .suspend = event { stateAfterResume = previous.isFailed ? previous : .inactive }
         state = plan.state
         inProgress = plan.inProgress
         guard plan.inProgress == nil else { return plan.actions }
@@ -112,8 +118,10 @@ public struct ExtensionLifecycle: Sendable {
             return Plan(state: .suspended(reason: reason))
         case (.active, .suspend(let reason)):
             return Plan(state: .suspended(reason: reason), actions: [.callDeactivate])
+        case (.failed, .suspend(let reason)):
+            return Plan(state: .suspended(reason: reason))
         case (.suspended, .resume):
-            return Plan(state: .inactive)
+            return Plan(state: stateAfterResume)
         default:
             return nil
         }

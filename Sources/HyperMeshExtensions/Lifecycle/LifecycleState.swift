@@ -19,7 +19,8 @@ public enum LifecycleState: Sendable, Hashable, CustomStringConvertible {
     case inactive
     /// Instance destroyed and image released. Terminal.
     case unloaded
-    /// Stopped by the security layer; only an operator's resume leaves it (to `inactive`).
+    /// Stopped by the security layer or a supervisor's crash-loop breaker; only an operator's
+    /// resume leaves it (to `inactive`, or back to `failed` if it was suspended while failed).
     case suspended(reason: String)
     /// Something went wrong; `cause` says what. The extension may be unloaded or loaded again.
     case failed(cause: String)
@@ -39,6 +40,11 @@ public enum LifecycleState: Sendable, Hashable, CustomStringConvertible {
         case .suspended: "suspended"
         case .failed: "failed"
         }
+    }
+
+    /// True for `failed`, whatever the cause.
+    public var isFailed: Bool {
+        if case .failed = self { true } else { false }
     }
 
     /// True for `unloaded`, the state no event leaves.

@@ -37,6 +37,10 @@ public struct ExtensionInfo: Sendable {
     /// While an isolated extension's worker runs: what it applied to itself, step by step
     /// (`seccomp: applied`, `cgroup: unavailable (...)`).
     public let confinement: [String]?
+    /// Worker failures inside the supervisor's window, and restarts made (isolated extensions;
+    /// zero otherwise).
+    public let recentWorkerFailures: Int
+    public let workerRestarts: Int
 
     public var id: String { manifest.id }
 }

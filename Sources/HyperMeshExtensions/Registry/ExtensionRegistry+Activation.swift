@@ -140,22 +140,6 @@ extension ExtensionRegistry {
                                      manifest: entry.manifest, onWorkerEnded: workerEndedHandler(id))
     }
 
-    /// What an isolated instance calls when its worker dies or is killed: the extension is marked
-    /// `failed` with the cause (if that instance is still the one serving).
-    func workerEndedHandler(_ id: String) -> @Sendable (String) -> Void {
-        { [weak self] cause in
-            guard let self else { return }
-            Task { await self.workerEnded(id, cause: cause) }
-        }
-    }
-
-    func workerEnded(_ id: String, cause: String) {
-        guard let entry = entries[id], entry.lifecycle.state == .active || entry.lifecycle.state == .loaded else { return }
-        audit.record(.lifecycle, id, "isolated worker ended: \(cause)", details: ["event": "worker_ended"])
-        logger.error("isolated worker ended: \(cause)", metadata: ["extension": "\(id)"])
-        fail(id, cause: cause)
-    }
-
     /// A host context for `entry`: its security context (from the policy in force), storage, files,
     /// events, assets and consensus.
     func makeHostContext(for entry: RegisteredExtension) -> HostContext {

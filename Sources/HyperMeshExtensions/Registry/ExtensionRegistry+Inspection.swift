@@ -37,7 +37,8 @@ extension ExtensionRegistry {
             verification: entry.package.verification,
             wasm: wasmDetails(of: entry, quotas: quotas),
             isolation: entry.manifest.kind == .native ? policy.isolation(for: entry.manifest, signer: entry.signer).rawValue : nil,
-            confinement: (entry.instance?.runtime as? IsolatedInstance)?.confinement.steps.map(\.description))
+            confinement: (entry.instance?.runtime as? IsolatedInstance)?.confinement.steps.map(\.description),
+            recentWorkerFailures: entry.supervision.recentFailures, workerRestarts: entry.supervision.restarts)
     }
 
     private func suspensionReason(of entry: RegisteredExtension) -> String? {

@@ -28,8 +28,9 @@ extension ExtensionRegistry {
         }
     }
 
-    /// Lifts a suspension (an operator's act): the extension becomes `inactive`; activate it to
-    /// serve calls again.
+    /// Lifts a suspension (an operator's act): the extension becomes `inactive` (or `failed` again,
+    /// when it was suspended while failed, as by the crash-loop breaker, whose count starts over);
+    /// activate it to serve calls again.
     public func resume(_ id: String) throws(ExtensionError) {
         let current = try entry(id)
         let persisted = (try? stateStore.suspensions.suspension(of: id)) ?? nil
@@ -42,6 +43,7 @@ extension ExtensionRegistry {
         }
         try step(id, .resume)
         current.instance?.context.security.resume()
+        resetSupervision(id)
         try liftPersistedSuspension(id)
     }
 

@@ -24,6 +24,9 @@ import Metrics
 ///
 /// Metrics go to `metricsFactory` (default: the process-wide `MetricsSystem.factory`).
 ///
+/// Supervision: an isolated extension whose worker ends is marked `failed`, restarted with backoff
+/// and suspended after a crash loop, as `supervision` says (default ``SupervisionPolicy/init()``).
+///
 /// Not guaranteed: protection from an in-process extension that crashes or never returns.
 public actor ExtensionRegistry {
     /// The host's `HYPERMESH_ABI_VERSION`.
@@ -44,6 +47,8 @@ public actor ExtensionRegistry {
     let metricsFactory: any MetricsFactory
     let consensus: (any ConsensusGateway)?
     let wasmFuelRateOverride: WasmFuelRate?
+    /// How isolated workers that end are restarted (see ``SupervisionPolicy``).
+    public nonisolated let supervision: SupervisionPolicy
     var entries: [String: RegisteredExtension] = [:]
     /// Extensions with a reload in progress (a second one is refused).
     var reloading: Set<String> = []
@@ -54,12 +59,16 @@ public actor ExtensionRegistry {
     ///   - consensus: the node's consensus service for `consensus_submit`; default none.
     ///   - wasmFuelRate: fuel per millisecond for WebAssembly extensions' fuel budgets; default
     ///     ``WasmFuelRate/measured`` (calibrated on this machine at the first wasm load).
+    ///   - supervision: restarts of isolated extensions whose worker ended; default restart with
+    ///     backoff (1 s doubling to 30 s), suspend after 5 failures within 60 s.
     public init(
         stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
         assets: AssetManager = AssetManager(), consensus: (any ConsensusGateway)? = nil,
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
+        supervision: SupervisionPolicy = SupervisionPolicy()
     ) {
+        self.supervision = supervision
         self.wasmFuelRateOverride = wasmFuelRate
         self.policy = policy
         self.audit = audit ?? .none(logger: logger)

@@ -11,6 +11,8 @@ struct RegisteredExtension {
     var instance: ExtensionInstance?
     var handle: ExtensionHandle?
     let metrics: ExtensionMetrics
+    /// Worker failures and restarts of an isolated extension (see ``SupervisionPolicy``).
+    var supervision: WorkerSupervision
 
     var manifest: Manifest { package.manifest }
     var id: String { package.manifest.id }
@@ -27,5 +29,6 @@ struct RegisteredExtension {
         self.package = package
         self.lifecycle = ExtensionLifecycle(extensionID: package.manifest.id)
         self.metrics = ExtensionMetrics(extensionID: package.manifest.id, factory: metricsFactory)
+        self.supervision = WorkerSupervision()
     }
 }

@@ -68,6 +68,19 @@ struct ExtensionLifecycleActionTests {
             == [change(.inactive, .suspended(reason: "audit"), .suspend(reason: "audit"))])
     }
 
+    @Test("a failed extension suspended by a crash-loop breaker resumes to failed, and load retries with cleanup")
+    func suspendFailedThenResume() throws {
+        var lifecycle = try LifecycleSituation.failedAfterResolution.lifecycle()
+        let suspended = LifecycleState.suspended(reason: "crash loop")
+        #expect(try lifecycle.apply(.suspend(reason: "crash loop")) == [change(.failed(cause: "crashed"), suspended, .suspend(reason: "crash loop"))])
+        #expect(try lifecycle.apply(.resume) == [change(suspended, .failed(cause: "crashed"), .resume)])
+        #expect(try lifecycle.apply(.load) == [.destroyInstance, .closeImage, .loadImage, .createInstance])
+        // A later suspension of a loaded extension resumes to inactive again.
+        _ = try lifecycle.apply(.loaded)
+        _ = try lifecycle.apply(.suspend(reason: "policy"))
+        #expect(try lifecycle.apply(.resume) == [change(.suspended(reason: "policy"), .inactive, .resume)])
+    }
+
     @Test("a failed action ends the transition; a retry cleans up before loading again")
     func failDuringActivationThenRetry() throws {
         var lifecycle = try LifecycleSituation.activating.lifecycle()
@@ -102,7 +115,7 @@ struct ExtensionLifecycleActionTests {
         var lifecycle = try LifecycleSituation.failedBeforeResolution.lifecycle()
         let error = #expect(throws: LifecycleTransitionError.self) { try lifecycle.apply(.load) }
         #expect(error?.message == "org.test.sample: cannot apply 'load' in state failed (missing dependency); "
-            + "allowed: unload, fail (it failed before it was resolved, so it can only be unloaded)")
+            + "allowed: unload, suspend, fail (it failed before it was resolved, so it can only be unloaded)")
         #expect(try lifecycle.apply(.unload) == [])
     }
 

@@ -3,7 +3,7 @@ import HyperMeshExtensions
 /// A place in the lifecycle, reached by a fixed sequence of legal events from `discovered`.
 enum LifecycleSituation: String, CaseIterable, Sendable, CustomStringConvertible {
     case discovered, verified, resolved, loaded, active, inactive, unloaded, suspended
-    case failedAfterResolution, failedBeforeResolution, failedWhileSuspended
+    case failedAfterResolution, failedBeforeResolution, failedWhileSuspended, suspendedWhileFailed
     case loading, activating, deactivating, unloading
 
     static let extensionID = "org.test.sample"
@@ -21,6 +21,7 @@ enum LifecycleSituation: String, CaseIterable, Sendable, CustomStringConvertible
         case .failedAfterResolution: Self.active.path + [.fail(cause: "crashed")]
         case .failedBeforeResolution: Self.verified.path + [.fail(cause: "missing dependency")]
         case .failedWhileSuspended: Self.suspended.path + [.fail(cause: "worker died")]
+        case .suspendedWhileFailed: Self.failedAfterResolution.path + [.suspend(reason: "crash loop")]
         case .loading: Self.resolved.path + [.load]
         case .activating: Self.loaded.path + [.activate]
         case .deactivating: Self.active.path + [.deactivate]

@@ -47,13 +47,18 @@ struct LifecycleTransitionTableTests {
         case .failedAfterResolution:
             return [.load: Outcome(state: .failed(cause: "crashed"), inProgress: .loading),
                     .unload: Outcome(state: .failed(cause: "crashed"), inProgress: .unloading),
+                    .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
                     .fail(cause: "boom"): failed]
         case .failedBeforeResolution:
             return [.unload: Outcome(state: .failed(cause: "missing dependency"), inProgress: .unloading),
+                    .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
                     .fail(cause: "boom"): failed]
         case .failedWhileSuspended:
             return [.unload: Outcome(state: .failed(cause: "worker died"), inProgress: .unloading),
+                    .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
                     .fail(cause: "boom"): failed]
+        case .suspendedWhileFailed:
+            return [.resume: Outcome(state: .failed(cause: "crashed"), inProgress: nil), .fail(cause: "boom"): failed]
         case .loading:
             return [.loaded: Outcome(state: .loaded, inProgress: nil), .fail(cause: "boom"): failed]
         case .activating:

@@ -1,0 +1,83 @@
+import Foundation
+
+extension ExtensionRegistry {
+    /// What an isolated instance calls when its worker dies or is killed: the registry hears of
+    /// it on its actor (``workerEnded(_:cause:)``).
+    func workerEndedHandler(_ id: String) -> @Sendable (String) -> Void {
+        { [weak self] cause in
+            guard let self else { return }
+            Task { await self.workerEnded(id, cause: cause) }
+        }
+    }
+
+    /// A worker ended: if that worker was serving, the extension becomes `failed` with `cause`
+    /// (audited), then the supervisor decides: restart after the backoff delay, or — the breaker
+    /// opened — suspend the extension until an operator resumes it.
+    func workerEnded(_ id: String, cause: String) {
+        guard let entry = entries[id], entry.lifecycle.state == .active || entry.lifecycle.state == .loaded else { return }
+        audit.record(.lifecycle, id, "isolated worker ended: \(cause)", details: ["event": "worker_ended"])
+        logger.error("isolated worker ended: \(cause)", metadata: ["extension": "\(id)"])
+        fail(id, cause: cause)
+        superviseFailure(id, cause: cause)
+    }
+
+    /// Records a failure in the extension's breaker and acts on its verdict.
+    func superviseFailure(_ id: String, cause: String) {
+        guard supervision.restarts, var record = entries[id]?.supervision else { return }
+        var breaker = record.breaker ?? supervision.makeBreaker()
+        let verdict = breaker.recordFailure(at: .now)
+        record.breaker = breaker
+        record.pendingRestart &+= 1
+        entries[id]?.supervision = record
+        switch verdict {
+        case .stop:
+            let reason = "crash loop: \(breaker.recentFailures.count) worker failures within \(Self.seconds(supervision.window)); last: \(cause)"
+            audit.record(.lifecycle, id, "restarts stopped by the crash-loop breaker", details: ["event": "crash_loop", "failures": "\(breaker.recentFailures.count)"])
+            do {
+                try suspend(id, reason: reason)
+            } catch {
+                logger.error("could not suspend after a crash loop: \(error)", metadata: ["extension": "\(id)"])
+            }
+        case .restart(let delay):
+            let token = record.pendingRestart
+            audit.note(.lifecycle, id, "restart in \(Self.seconds(delay)) (failure \(breaker.recentFailures.count) of \(breaker.maxFailures) within \(Self.seconds(breaker.window)))",
+                       details: ["event": "restart_scheduled", "delay_ms": "\(Self.milliseconds(delay))"])
+            Task { [weak self] in
+                try? await Task.sleep(for: delay)
+                await self?.restartAfterFailure(id, token: token)
+            }
+        }
+    }
+
+    /// Runs a scheduled restart, unless something happened since: a newer failure, an operator's
+    /// activate, unload or suspension (the extension is no longer `failed`). A restart that fails
+    /// (the worker does not start) counts as one more failure.
+    func restartAfterFailure(_ id: String, token: UInt64) {
+        guard let entry = entries[id], entry.supervision.pendingRestart == token, entry.lifecycle.state.isFailed else { return }
+        do throws(ExtensionError) {
+            try activate(id)
+            entries[id]?.supervision.restarts += 1
+            audit.record(.lifecycle, id, "restarted after a worker failure (restart \(entries[id]?.supervision.restarts ?? 0))",
+                         details: ["event": "restarted"])
+            logger.notice("restarted after a worker failure", metadata: ["extension": "\(id)"])
+        } catch {
+            audit.record(.lifecycle, id, "restart failed: \(error.message)", details: ["event": "restart_failed", "code": error.code.rawValue])
+            superviseFailure(id, cause: error.description)
+        }
+    }
+
+    /// Forgets the failures of `id` (an operator resumed it): the breaker starts closed again.
+    func resetSupervision(_ id: String) {
+        entries[id]?.supervision.breaker?.reset()
+        entries[id]?.supervision.pendingRestart &+= 1
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let milliseconds = milliseconds(duration)
+        return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000) s" : "\(milliseconds) ms"
+    }
+}
