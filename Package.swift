@@ -100,7 +100,9 @@ let package = Package(
         // Isolated native extensions: the wire protocol between host and worker, the confinement a
         // worker applies to itself (rlimits, no_new_privs, seccomp, cgroups), the worker's loop and
         // the host's WorkerProcess. No Foundation: the worker stays small under its rlimits.
-        .target(name: "HyperMeshSandbox", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
+        // The worker's SIGSYS handler (signal-handler code belongs in C).
+        .target(name: "CHyperMeshSandbox"),
+        .target(name: "HyperMeshSandbox", dependencies: ["CHyperMeshABI", "CHyperMeshSandbox"], swiftSettings: strictSwift),
         // The worker executable, started by the host with one socket.
         .executableTarget(name: "hypermesh-sandbox", dependencies: ["HyperMeshSandbox"], swiftSettings: strictSwift),
         // What a Swift extension author imports. Must stay small and must not depend on the host.
@@ -169,6 +171,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshExtensionKitTests", dependencies: ["HyperMeshExtensionKit", "CHyperMeshABI"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshSandboxTests",
             dependencies: ["HyperMeshSandbox", "HyperMeshTestSupport"],

@@ -39,7 +39,19 @@ final class InstanceBox {
             health: { instance, report, error in
                 guard let box = InstanceBox.from(instance) else { return HYPERMESH_ERR_INVALID_ARGUMENT }
                 return box.health(report, error)
-            }))
+            },
+            export_state: nil, import_state: nil))
+        if object is any StateHandOver {
+            pointer.pointee.export_state = { instance, stateOut, errorOut in
+                guard let box = InstanceBox.from(instance) else { return HYPERMESH_ERR_INVALID_ARGUMENT }
+                return box.exportState(stateOut, errorOut)
+            }
+            pointer.pointee.import_state = { instance, state, stateLength, errorOut in
+                guard let box = InstanceBox.from(instance) else { return HYPERMESH_ERR_INVALID_ARGUMENT }
+                let bytes = state.map { Array(UnsafeBufferPointer(start: $0, count: stateLength)) } ?? []
+                return box.run(errorOut) { () throws(ExtensionError) in try (box.object as? any StateHandOver)?.importState(bytes) }
+            }
+        }
         return pointer
     }
 
@@ -88,6 +100,20 @@ final class InstanceBox {
             return host.table.report(.internal("cannot encode the health report", cause: "\(error)"), into: errorOut)
         }
         return deliver(Array(encoded), into: report, errorOut)
+    }
+
+    private func exportState(
+        _ stateOut: UnsafeMutablePointer<hypermesh_bytes>?, _ errorOut: UnsafeMutablePointer<hypermesh_error>?
+    ) -> hypermesh_status {
+        stateOut?.pointee = hypermesh_bytes(data: nil, len: 0)
+        guard let object = object as? any StateHandOver else { return HYPERMESH_ERR_INVALID_ARGUMENT }
+        let state: [UInt8]
+        do throws(ExtensionError) {
+            state = try object.exportState()
+        } catch {
+            return host.table.report(error, into: errorOut)
+        }
+        return deliver(state, into: stateOut, errorOut)
     }
 
     private func run(

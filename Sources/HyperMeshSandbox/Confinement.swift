@@ -24,8 +24,20 @@ public enum Confinement {
         if let value = limits.fileSizeBytes { report.steps.append(setLimit("rlimit.fsize", RLIMIT_FSIZE.rawValue, soft: value, hard: value)) }
         Cgroups.apply(memoryBytes: limits.cgroupMemoryBytes, cpuPercent: limits.cgroupCPUPercent, into: &report)
         if limits.noNewPrivileges { report.steps.append(setNoNewPrivileges()) }
-        if limits.seccomp { report.steps.append(SeccompFilter.install()) }
+        if limits.seccomp {
+            resetCrashSignals()
+            report.steps.append(SeccompFilter.install())
+        }
         return report
+    }
+
+    /// Crash signals get their default action, so an extension's crash ends the worker with that
+    /// signal (a runtime's crash handler might otherwise try to spawn a helper, which the filter
+    /// refuses).
+    static func resetCrashSignals() {
+        for signal in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT] {
+            Glibc.signal(signal, SIG_DFL)
+        }
     }
 
     static func setLimit(_ name: String, _ resource: UInt32, soft: UInt64, hard: UInt64) -> ConfinementStep {

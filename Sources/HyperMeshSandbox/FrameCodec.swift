@@ -28,6 +28,8 @@ public enum FrameCodec {
                 payload.string(metadata.id)
                 payload.string(metadata.version)
                 payload.optionalString(metadata.name)
+                payload.bool(metadata.exportsState)
+                payload.bool(metadata.importsState)
             }
             writeReport(confinement, &payload)
         case .call(let requestID, let method, let input):
@@ -59,6 +61,24 @@ public enum FrameCodec {
             payload.optionalData(report)
         case .shutdown:
             break
+        case .refused(let requestID, let events):
+            payload.u64(requestID)
+            payload.u32(UInt32(events.count))
+            for event in events { payload.string(event) }
+        case .exportState(let requestID):
+            payload.u64(requestID)
+        case .stateExported(let requestID, let status, let state, let message):
+            payload.u64(requestID)
+            payload.i32(status)
+            payload.data(state)
+            payload.optionalString(message)
+        case .importState(let requestID, let state):
+            payload.u64(requestID)
+            payload.data(state)
+        case .stateImported(let requestID, let status, let message):
+            payload.u64(requestID)
+            payload.i32(status)
+            payload.optionalString(message)
         }
         let length = payload.bytes.count + 1
         guard length <= Int(SandboxProtocol.maximumFrameSize) else {
@@ -121,7 +141,8 @@ public enum FrameCodec {
             var metadata: WorkerMetadata?
             if try reader.bool("metadata") {
                 metadata = WorkerMetadata(abiVersion: try reader.u32("abiVersion"), id: try reader.string("id"),
-                                          version: try reader.string("version"), name: try reader.optionalString("name"))
+                                          version: try reader.string("version"), name: try reader.optionalString("name"),
+                                          exportsState: try reader.bool("exportsState"), importsState: try reader.bool("importsState"))
             }
             message = .loaded(status: status, message: text, metadata: metadata, confinement: try readReport(&reader))
         case .call:
@@ -149,6 +170,22 @@ public enum FrameCodec {
             message = .healthReport(requestID: try reader.u64("requestID"), report: try reader.optionalData("report"))
         case .shutdown:
             message = .shutdown
+        case .refused:
+            let requestID = try reader.u64("requestID")
+            let count = try reader.u32("events")
+            guard Int(count) <= reader.remaining / 4 else { throw .truncatedPayload(message: reader.context, field: "events") }
+            var events: [String] = []
+            for _ in 0..<count { events.append(try reader.string("event")) }
+            message = .refused(requestID: requestID, events: events)
+        case .exportState:
+            message = .exportState(requestID: try reader.u64("requestID"))
+        case .stateExported:
+            message = .stateExported(requestID: try reader.u64("requestID"), status: try reader.i32("status"),
+                                     state: try reader.data("state"), message: try reader.optionalString("message"))
+        case .importState:
+            message = .importState(requestID: try reader.u64("requestID"), state: try reader.data("state"))
+        case .stateImported:
+            message = .stateImported(requestID: try reader.u64("requestID"), status: try reader.i32("status"), message: try reader.optionalString("message"))
         }
         try reader.finish()
         return message

@@ -1,7 +1,7 @@
 /// Constants of the host–worker protocol.
 public enum SandboxProtocol {
     /// Bumped on every incompatible change; both sides send it in their hello and refuse another.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     /// The largest value of a frame's length field (type byte plus payload): 64 MiB.
     public static let maximumFrameSize: UInt32 = 64 << 20
     /// Bytes before the payload: u32 length, u8 type.
@@ -14,12 +14,17 @@ public struct WorkerMetadata: Sendable, Equatable {
     public var id: String
     public var version: String
     public var name: String?
+    /// Whether the instance has the optional `export_state` / `import_state` entries.
+    public var exportsState: Bool
+    public var importsState: Bool
 
-    public init(abiVersion: UInt32, id: String, version: String, name: String?) {
+    public init(abiVersion: UInt32, id: String, version: String, name: String?, exportsState: Bool = false, importsState: Bool = false) {
         self.abiVersion = abiVersion
         self.id = id
         self.version = version
         self.name = name
+        self.exportsState = exportsState
+        self.importsState = importsState
     }
 }
 
@@ -50,9 +55,10 @@ public struct HostCallReply: Sendable, Equatable {
     }
 }
 
-/// Every message of protocol version 1. The host sends hello, load, call, hostResult, activate,
-/// deactivate, health and shutdown; the worker sends hello, loaded, result, hostCall,
-/// activated, deactivated and healthReport.
+/// Every message of protocol version 2. The host sends hello, load, call, hostResult, activate,
+/// deactivate, health, exportState, importState and shutdown; the worker sends hello, loaded,
+/// result, hostCall, activated, deactivated, healthReport, stateExported, stateImported and
+/// refused. (Version 2 added the state hand-over, refused and the metadata's state flags.)
 public enum SandboxMessage: Sendable, Equatable {
     /// The first frame each way: the sender's protocol version and the C ABI version it was built with.
     case hello(protocolVersion: UInt32, abiVersion: UInt32)
@@ -73,11 +79,21 @@ public enum SandboxMessage: Sendable, Equatable {
     case healthReport(requestID: UInt64, report: [UInt8]?)
     /// Destroy the instance and exit 0.
     case shutdown
+    /// Sent by the worker before the answer to a request: what the sandbox refused while serving
+    /// it (system calls the seccomp filter trapped, by name; the descriptor table full).
+    case refused(requestID: UInt64, events: [String])
+    /// Call the instance's `export_state`.
+    case exportState(requestID: UInt64)
+    case stateExported(requestID: UInt64, status: Int32, state: [UInt8], message: String?)
+    /// Call the instance's `import_state` with `state`.
+    case importState(requestID: UInt64, state: [UInt8])
+    case stateImported(requestID: UInt64, status: Int32, message: String?)
 
     /// The type byte of each message.
     public enum Kind: UInt8, Sendable, CaseIterable {
         case hello = 1, load, loaded, call, result, hostCall, hostResult
         case activate, activated, deactivate, deactivated, health, healthReport, shutdown
+        case refused, exportState, stateExported, importState, stateImported
     }
 
     public var kind: Kind {
@@ -96,6 +112,11 @@ public enum SandboxMessage: Sendable, Equatable {
         case .health: .health
         case .healthReport: .healthReport
         case .shutdown: .shutdown
+        case .refused: .refused
+        case .exportState: .exportState
+        case .stateExported: .stateExported
+        case .importState: .importState
+        case .stateImported: .stateImported
         }
     }
 }

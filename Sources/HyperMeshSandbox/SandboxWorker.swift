@@ -37,6 +37,7 @@ public enum SandboxWorker {
             report("file descriptor \(descriptor) is not open")
             return 2
         }
+        guard OrphanWatchdog.start() else { return 3 }
         closeInheritedDescriptors(keeping: descriptor)
         return serve(FrameChannel(descriptor: descriptor))
     }
@@ -91,6 +92,9 @@ public enum SandboxWorker {
                 return 1
             }
             try channel.send(.loaded(status: HYPERMESH_OK, message: nil, metadata: loaded.metadata, confinement: confinement))
+            // Refusals while the library was created have no request to report with; they were
+            // refused all the same.
+            _ = SandboxRefusals.take(openFiles: nil)
             while true {
                 let message: SandboxMessage
                 do {
@@ -101,15 +105,28 @@ public enum SandboxWorker {
                 switch message {
                 case .call(let requestID, let method, let input):
                     let (status, output, text) = loaded.call(method: method, input: input)
+                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
                     try channel.send(.result(requestID: requestID, status: status, output: output, message: text))
                 case .activate(let requestID):
                     let (status, text) = loaded.lifecycle(\.activate)
+                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
                     try channel.send(.activated(requestID: requestID, status: status, message: text))
                 case .deactivate(let requestID):
                     let (status, text) = loaded.lifecycle(\.deactivate)
+                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
                     try channel.send(.deactivated(requestID: requestID, status: status, message: text))
                 case .health(let requestID):
-                    try channel.send(.healthReport(requestID: requestID, report: loaded.health()))
+                    let report = loaded.health()
+                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
+                    try channel.send(.healthReport(requestID: requestID, report: report))
+                case .exportState(let requestID):
+                    let (status, state, text) = loaded.exportState()
+                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
+                    try channel.send(.stateExported(requestID: requestID, status: status, state: state, message: text))
+                case .importState(let requestID, let state):
+                    let (status, text) = loaded.importState(state)
+                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
+                    try channel.send(.stateImported(requestID: requestID, status: status, message: text))
                 case .shutdown:
                     loaded.destroy()
                     return 0
@@ -123,6 +140,12 @@ public enum SandboxWorker {
             return 3
         }
     }
+}
+
+/// Sends what the sandbox refused while serving `requestID`, if anything, before its answer.
+private func reportRefusals(_ requestID: UInt64, _ channel: FrameChannel, openFiles: UInt64?) throws(ChannelError) {
+    let events = SandboxRefusals.take(openFiles: openFiles)
+    if !events.isEmpty { try channel.send(.refused(requestID: requestID, events: events)) }
 }
 
 /// The extension as the worker holds it: the library handle, the created instance, its metadata.
@@ -182,7 +205,10 @@ final class LoadedExtension {
             destroy(created)
             return .failure(Failure(status: HYPERMESH_ERR_INVALID_ARGUMENT, message: "hypermesh_extension_create returned an instance without a handle function"))
         }
-        return .success(LoadedExtension(metadata: metadata, destroy: destroy, instance: created))
+        var described = metadata
+        described.exportsState = hypermesh_extension_has_export_state(created) != 0
+        described.importsState = hypermesh_extension_has_import_state(created) != 0
+        return .success(LoadedExtension(metadata: described, destroy: destroy, instance: created))
     }
 
     func call(method: String, input: [UInt8]) -> (Int32, [UInt8], String?) {
@@ -212,14 +238,33 @@ final class LoadedExtension {
     }
 
     func health() -> [UInt8]? {
-        guard let instance, instance.pointee.struct_size >= UInt32(MemoryLayout<hypermesh_extension>.size),
-              let health = instance.pointee.health else { return nil }
+        guard let instance, hypermesh_extension_has_health(instance) != 0, let health = instance.pointee.health else { return nil }
         var output = hypermesh_bytes(data: nil, len: 0)
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
         let status = health(instance.pointee.instance, &output, &error)
         _ = takeMessage(&error)
         let bytes = takeBytes(&output)
         return status == HYPERMESH_OK ? bytes : nil
+    }
+
+    func exportState() -> (Int32, [UInt8], String?) {
+        guard let instance, hypermesh_extension_has_export_state(instance) != 0, let export = instance.pointee.export_state else {
+            return (HYPERMESH_ERR_UNAVAILABLE, [], "the instance has no export_state entry")
+        }
+        var output = hypermesh_bytes(data: nil, len: 0)
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        let status = export(instance.pointee.instance, &output, &error)
+        let bytes = takeBytes(&output)
+        return (status, status == HYPERMESH_OK ? bytes : [], takeMessage(&error))
+    }
+
+    func importState(_ state: [UInt8]) -> (Int32, String?) {
+        guard let instance, hypermesh_extension_has_import_state(instance) != 0, let function = instance.pointee.import_state else {
+            return (HYPERMESH_ERR_UNAVAILABLE, "the instance has no import_state entry")
+        }
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        let status = state.withUnsafeBufferPointer { function(instance.pointee.instance, $0.baseAddress, $0.count, &error) }
+        return (status, takeMessage(&error))
     }
 
     func destroy() {

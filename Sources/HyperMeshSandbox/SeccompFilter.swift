@@ -1,19 +1,25 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CHyperMeshSandbox
 
 /// The worker's seccomp BPF program. It checks the architecture first (a foreign one, e.g. a
-/// 32-bit entry on x86_64, kills the process), then answers:
+/// 32-bit entry on x86_64, kills the process), then **refuses**:
 ///
-/// - `EPERM` for new sockets and network endpoints (`socket`, `socketpair`, `connect`, `bind`,
-///   `listen`, `accept`, `accept4`): the worker keeps its inherited socket, which needs none of them;
-/// - `EPERM` for new processes and programs (`fork`, `vfork`, `execve`, `execveat`) and for
-///   `clone` without `CLONE_THREAD` (threads keep working);
-/// - `ENOSYS` for `clone3` (its flags are in memory the filter cannot read), so libc falls back to `clone`;
-/// - `EPERM` for tracing and other processes' memory (`ptrace`, `process_vm_readv`, `process_vm_writev`),
-///   mounts (`mount`, `umount2`, the new mount API), `kexec_load`, `kexec_file_load`, and on
-///   x86_64 every x32 system call;
-/// - everything else is allowed.
+/// - new sockets and network endpoints (`socket`, `socketpair`, `connect`, `bind`, `listen`,
+///   `accept`, `accept4`): the worker keeps its inherited socket, which needs none of them;
+/// - new processes and programs (`fork`, `vfork`, `execve`, `execveat`) and `clone` without
+///   `CLONE_THREAD` (threads keep working);
+/// - tracing and other processes' memory (`ptrace`, `process_vm_readv`, `process_vm_writev`),
+///   mounts (`mount`, `umount2`, the new mount API), `kexec_load`, `kexec_file_load`.
+///
+/// A refusal is `SECCOMP_RET_TRAP`: the call does not run, the worker's SIGSYS handler
+/// (`CHyperMeshSandbox`) makes it return `EPERM` and notes it, and the worker tells the host, which
+/// records a `sandbox_refused` violation. If the handler cannot be installed the filter answers
+/// `EPERM` directly and nothing is reported. Besides: `ENOSYS` for `clone3` (its flags are in memory
+/// the filter cannot read, so libc falls back to `clone`), `EPERM` for x32 system calls on x86_64
+/// and for `rt_sigaction` on SIGSYS (the extension cannot take the handler over); everything else
+/// is allowed.
 public enum SeccompFilter {
     /// The audit architecture this filter accepts, or nil where no filter is defined.
     public static var architecture: UInt32? {
@@ -47,9 +53,18 @@ public enum SeccompFilter {
 
     #if arch(x86_64)
     static let cloneNumber: UInt32 = 56
+    static let sigactionNumber: UInt32 = 13
     #else
     static let cloneNumber: UInt32 = 220
+    static let sigactionNumber: UInt32 = 134
     #endif
+    static let sigsys: UInt32 = 31
+
+    /// The name of a refused system call number, for reports.
+    static func name(of number: Int32) -> String {
+        if UInt32(bitPattern: number) == cloneNumber { return "clone (a new process)" }
+        return refused.first { $0.number == UInt32(bitPattern: number) }?.name ?? "system call \(number)"
+    }
     static let clone3Number: UInt32 = 435
     static let cloneThread: UInt32 = 0x0001_0000
 
@@ -61,6 +76,7 @@ public enum SeccompFilter {
     private static let returnConstant: UInt16 = 0x06    // BPF_RET | BPF_K
     static let killProcess: UInt32 = 0x8000_0000
     static let allow: UInt32 = 0x7FFF_0000
+    static let trap: UInt32 = 0x0003_0000
     static func error(_ code: Int32) -> UInt32 { 0x0005_0000 | (UInt32(code) & 0xFFFF) }
 
     /// One `struct sock_filter` packed as the kernel reads it: code (u16), jt (u8), jf (u8), k (u32).
@@ -75,9 +91,11 @@ public enum SeccompFilter {
         }
     }
 
-    /// The program, or nil on an architecture without a filter.
-    static func program() -> [Instruction]? {
+    /// The program, or nil on an architecture without a filter. `trapRefusals`: refuse with
+    /// SIGSYS (reported by the worker's handler) rather than a plain EPERM.
+    static func program(trapRefusals: Bool = true) -> [Instruction]? {
         guard let architecture else { return nil }
+        let refusal = trapRefusals ? trap : error(EPERM)
         var program: [Instruction] = [
             Instruction(code: loadWordAbsolute, constant: 4),  // seccomp_data.arch
             Instruction(code: jumpEqual, jumpTrue: 1, jumpFalse: 0, constant: architecture),
@@ -91,16 +109,22 @@ public enum SeccompFilter {
         #endif
         for (_, number) in refused {
             program += [Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: number),
-                        Instruction(code: returnConstant, constant: error(EPERM))]
+                        Instruction(code: returnConstant, constant: refusal)]
         }
         program += [
+            // rt_sigaction(SIGSYS, ...): EPERM; any other signal: allowed.
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 4, constant: sigactionNumber),
+            Instruction(code: loadWordAbsolute, constant: 16),  // low 32 bits of args[0] (the signal)
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: sigsys),
+            Instruction(code: returnConstant, constant: error(EPERM)),
+            Instruction(code: returnConstant, constant: allow),
             Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: clone3Number),
             Instruction(code: returnConstant, constant: error(ENOSYS)),
             Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 4, constant: cloneNumber),
             Instruction(code: loadWordAbsolute, constant: 16),  // low 32 bits of args[0] (flags), little-endian
             Instruction(code: jumpSet, jumpTrue: 0, jumpFalse: 1, constant: cloneThread),
             Instruction(code: returnConstant, constant: allow),
-            Instruction(code: returnConstant, constant: error(EPERM)),
+            Instruction(code: returnConstant, constant: refusal),
             Instruction(code: returnConstant, constant: allow),
         ]
         return program
@@ -109,10 +133,15 @@ public enum SeccompFilter {
     /// Installs the filter on the calling thread (and the threads it starts later) with
     /// `prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)`. Needs no_new_privs or CAP_SYS_ADMIN.
     static func install() -> ConfinementStep {
-        guard let program = program() else {
+        guard architecture != nil else {
             return ConfinementStep("seccomp", .unavailable(reason: "no filter for this architecture"))
         }
-        let detail = "\(program.count) instructions; EPERM for \(refused.map(\.name).joined(separator: ", ")), clone without CLONE_THREAD; ENOSYS for clone3"
+        let handlerError = hypermesh_sandbox_install_sigsys_reporter()
+        guard let program = program(trapRefusals: handlerError == 0) else {
+            return ConfinementStep("seccomp", .unavailable(reason: "no filter for this architecture"))
+        }
+        let how = handlerError == 0 ? "refused (EPERM, reported to the host)" : "EPERM, not reported (SIGSYS handler: \(SystemCalls.describe(handlerError)))"
+        let detail = "\(program.count) instructions; \(how): \(refused.map(\.name).joined(separator: ", ")), clone without CLONE_THREAD; ENOSYS for clone3"
         let instructions = UnsafeMutablePointer<UInt64>.allocate(capacity: program.count)
         defer { instructions.deallocate() }
         for (index, instruction) in program.enumerated() { instructions[index] = instruction.packed }

@@ -56,6 +56,10 @@ public struct WorkerReply: Sendable, Equatable {
 /// extension's context, so every capability, rate and quota check happens in the host.
 public typealias HostCallHandler = @Sendable (HostCallRequest) -> HostCallReply
 
+/// Hears what the sandbox refused while the worker served a request (the names of system calls
+/// its seccomp filter trapped, the descriptor table full), and which request that was.
+public typealias RefusalHandler = @Sendable (_ events: [String], _ during: String) -> Void
+
 /// One extension running in its own `hypermesh-sandbox` process, reached over a socketpair.
 ///
 /// Start: socketpair (close-on-exec), posix_spawn with the worker's end as fd 3, standard input
@@ -73,6 +77,7 @@ public final class WorkerProcess: Sendable {
     public let confinement: ConfinementReport
     public let configuration: WorkerConfiguration
     private let handler: HostCallHandler
+    private let refusals: RefusalHandler
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
@@ -84,7 +89,8 @@ public final class WorkerProcess: Sendable {
 
     /// Starts the worker and loads the extension; throws if any step fails (the worker is then
     /// gone: killed and reaped).
-    public init(_ configuration: WorkerConfiguration, hostCalls: @escaping HostCallHandler) throws(WorkerError) {
+    public init(_ configuration: WorkerConfiguration, hostCalls: @escaping HostCallHandler,
+                refusals: @escaping RefusalHandler = { _, _ in }) throws(WorkerError) {
         let executable = try Self.locateExecutable(configuration.executablePath)
         var sockets: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
@@ -135,6 +141,7 @@ public final class WorkerProcess: Sendable {
             self.confinement = confinement
             self.configuration = configuration
             self.handler = hostCalls
+            self.refusals = refusals
             self.state = Mutex(State(channel: channel, cgroups: confinement.createdCgroups))
         } catch let error as ChannelError {
             throw abandon(error, during: "start")
@@ -180,6 +187,22 @@ public final class WorkerProcess: Sendable {
         }
     }
 
+    /// Calls the instance's `export_state` (check ``metadata``'s `exportsState` first).
+    public func exportState() throws(WorkerError) -> WorkerReply {
+        try exchange(during: "export_state") { id in .exportState(requestID: id) } answer: { id, message in
+            guard case .stateExported(id, let status, let state, let text) = message else { return nil }
+            return WorkerReply(status: status, output: state, message: text)
+        }
+    }
+
+    /// Calls the instance's `import_state` with `state` (check ``metadata``'s `importsState` first).
+    public func importState(_ state: [UInt8]) throws(WorkerError) -> WorkerReply {
+        try exchange(during: "import_state") { id in .importState(requestID: id, state: state) } answer: { id, message in
+            guard case .stateImported(id, let status, let text) = message else { return nil }
+            return WorkerReply(status: status, output: [], message: text)
+        }
+    }
+
     /// Asks the worker to destroy the instance and exit; kills it if it has not exited within a
     /// second. Removes the cgroups it created. Idempotent.
     public func shutdown() {
@@ -200,6 +223,7 @@ public final class WorkerProcess: Sendable {
     ) throws(WorkerError) -> Answer {
         let deadline = configuration.callDeadline
         let handler = self.handler
+        let refusals = self.refusals
         let pid = self.pid
         return try state.withLock { (state) throws(WorkerError) -> Answer in
             guard let channel = state.channel else { throw .notRunning(state.exit) }
@@ -220,6 +244,10 @@ public final class WorkerProcess: Sendable {
                     let message = try channel.receive(deadline: end)
                     if case .hostCall(let callID, let hostCall) = message {
                         try channel.send(.hostResult(requestID: callID, reply: handler(hostCall)))
+                        continue
+                    }
+                    if case .refused(id, let events) = message {
+                        refusals(events, during)
                         continue
                     }
                     guard let result = answer(id, message) else {
@@ -284,7 +312,9 @@ public final class WorkerProcess: Sendable {
         let arguments = [executable, "--fd", "3"]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        var environment: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), nil]
+        // No Swift backtracer in the worker: it would try to spawn a helper on a crash, which the
+        // seccomp filter refuses, and turn every crash into SIGSYS.
+        var environment: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), strdup("SWIFT_BACKTRACE=enable=no"), nil]
         defer { for pointer in environment { free(pointer) } }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, executable, &actions, &attributes, &argv, &environment)

@@ -22,4 +22,7 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable, Co
     /// A WebAssembly call trapped: out of fuel, memory or table limit, unreachable, an
     /// out-of-bounds access or pointer, the deadline.
     case wasmTrap = "wasm_trap"
+    /// An isolated worker's sandbox refused something: a system call its seccomp filter traps
+    /// (a socket, a new process, ptrace…) or a descriptor past the open-files limit (the worker finds its descriptor table full after a request).
+    case sandboxRefused = "sandbox_refused"
 }

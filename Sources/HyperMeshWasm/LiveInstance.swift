@@ -10,6 +10,8 @@ final class LiveInstance {
     let activate: Function?
     let deactivate: Function?
     let health: Function?
+    let exportState: Function?
+    let importState: Function?
     /// The host's request buffer in guest memory (0 until the first call).
     var requestOffset: UInt32 = 0
     var requestCapacity = 0
@@ -26,6 +28,8 @@ final class LiveInstance {
         self.activate = try Self.optionalFunction(instance, WasmGuestExports.activate)
         self.deactivate = try Self.optionalFunction(instance, WasmGuestExports.deactivate)
         self.health = try Self.optionalFunction(instance, WasmGuestExports.health)
+        self.exportState = try Self.optionalFunction(instance, WasmGuestExports.exportState)
+        self.importState = try Self.optionalFunction(instance, WasmGuestExports.importState, parameters: 2)
         self.memory = GuestMemory(memory: memory) { [unowned state] (length) throws(WasmError) -> UInt32 in
             state.inAllocator = true
             defer { state.inAllocator = false }
@@ -54,8 +58,8 @@ final class LiveInstance {
         return function
     }
 
-    private static func optionalFunction(_ instance: Instance, _ name: String) throws(WasmError) -> Function? {
+    private static func optionalFunction(_ instance: Instance, _ name: String, parameters: Int = 0) throws(WasmError) -> Function? {
         guard instance.exports[function: name] != nil else { return nil }
-        return try function(instance, name, parameters: 0)
+        return try function(instance, name, parameters: parameters)
     }
 }

@@ -97,6 +97,30 @@ public final class WasmGuest {
         }
     }
 
+    /// Whether the module exports `hypermesh_export_state` / `hypermesh_import_state`.
+    public var exportsState: Bool { module.exportNames.contains(WasmGuestExports.exportState) }
+    public var importsState: Bool { module.exportNames.contains(WasmGuestExports.importState) }
+
+    /// Calls `hypermesh_export_state` (the state is the outcome's output); `nil` if not exported.
+    public func exportState() throws(WasmError) -> WasmCallOutcome? {
+        guard exportsState else { return nil }
+        return try enter { (live) throws(WasmError) -> UInt32 in
+            guard let entry = live.exportState else { return 0 }
+            return try self.invokeStatus(entry, [])
+        }
+    }
+
+    /// Calls `hypermesh_import_state(state_ptr, state_len)`; `nil` if not exported.
+    public func importState(_ state: [UInt8]) throws(WasmError) -> WasmCallOutcome? {
+        guard importsState else { return nil }
+        return try enter { (live) throws(WasmError) -> UInt32 in
+            guard let entry = live.importState else { return 0 }
+            let buffer = try self.requestBuffer(live, count: state.count)
+            try live.memory.write(state, at: buffer, "the state")
+            return try self.invokeStatus(entry, [.i32(buffer), .i32(UInt32(state.count))])
+        }
+    }
+
     /// Drops the instance. The guest makes a fresh one at its next entry.
     public func discard() {
         live = nil

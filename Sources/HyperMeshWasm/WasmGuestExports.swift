@@ -13,6 +13,11 @@ public enum WasmGuestExports {
     /// `() -> i32`, optional; the report is the output it sets.
     public static let health = "hypermesh_health"
 
+    /// `() -> i32`, optional: hot reload's state hand-over; the state is the output it sets.
+    public static let exportState = "hypermesh_export_state"
+    /// `(state_ptr, state_len: i32) -> i32`, optional: takes over exported state after activate.
+    public static let importState = "hypermesh_import_state"
+
     /// The exports every guest must have.
     public static let required = [memory, alloc, handle]
 }

@@ -138,3 +138,82 @@ extension HotReloadTests {
         await registry.shutdown()
     }
 }
+
+/// State hand-over: when the running version has `export_state` and the new one `import_state`,
+/// the new version starts with the old one's in-memory state, and no call fails meanwhile.
+extension HotReloadTests {
+    static let handOver = ["FIXTURE_STATE_HANDOVER": ""]
+
+    @Test(arguments: ["in-process", "process"])
+    func theCounterSurvivesAReloadUnderLoad(isolation: String) async throws {
+        let host = FixtureHost()
+        let manifest: [String: Any] = ["quotas": ["operationsPerSecond": 100_000_000], "isolation": isolation]
+        try host.stageFixture(id: Self.id, version: "1.0.0", defines: Self.handOver, manifest: manifest)
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.id)
+        let tally = Tally()
+        let caller = Task.detached {
+            var last = 0
+            while !tally.stop.load(ordering: .relaxed) {
+                do {
+                    let value = Int(try await registry.callText(Self.id, "count")) ?? -1
+                    // One caller: every answer is one more than the last, across the swap too.
+                    if value != last + 1 { tally.failures.withLock { $0.append("\(last) then \(value)") } }
+                    last = value
+                } catch {
+                    tally.failures.withLock { $0.append("\(error)") }
+                }
+                // A caller that never suspends could hold a cooperative thread for good (2 cores).
+                await Task.yield()
+            }
+            return last
+        }
+        defer { tally.stop.store(true, ordering: .relaxed) }
+        try await Task.sleep(for: .milliseconds(200))
+        try host.stageFixture(id: Self.id, version: "2.0.0", defines: Self.handOver, manifest: manifest)
+        let next = try #require(await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
+            .packages.first { $0.manifest.id == Self.id })
+        let report = try await registry.reload(to: next)
+        try await Task.sleep(for: .milliseconds(100))
+        tally.stop.store(true, ordering: .relaxed)
+        let last = await caller.value
+        let failures = tally.failures.withLock { $0 }
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        #expect(report.hot && report.handedOverStateBytes != nil, "\(report)")
+        #expect(report.pauseNanoseconds >= report.swapNanoseconds)
+        #expect(try await registry.callText(Self.id, "version") == "2.0.0")
+        #expect(try await registry.callText(Self.id, "count") == "\(last + 1)")
+        await registry.shutdown()
+    }
+
+    @Test func aNewVersionThatRefusesTheStateLeavesTheOldOneServing() async throws {
+        let host = FixtureHost()
+        try host.stageFixture(id: Self.id, version: "1.0.0", defines: Self.handOver)
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "count") == "1")
+        try host.stageFixture(id: Self.id, version: "2.0.0", defines: Self.handOver.merging(["FIXTURE_IMPORT_FAILS": ""]) { $1 })
+        let next = try #require(await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
+            .packages.first { $0.manifest.id == Self.id })
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: next) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.message.contains("state hand-over"))
+        #expect(error.cause?.contains("fixture refused the state") == true, "\(error)")
+        // The old version serves again, with its state.
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        #expect(try await registry.callText(Self.id, "count") == "2")
+        await registry.shutdown()
+    }
+
+    @Test func withoutTheEntriesNothingIsHandedOverAndCallsNeverWait() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "count") == "1")
+        let report = try await registry.reload(to: try await Self.stage(host, version: "2.0.0"))
+        #expect(report.handedOverStateBytes == nil && report.pauseNanoseconds == 0)
+        #expect(try await registry.callText(Self.id, "count") == "1", "a fresh instance: memory is not carried over")
+        await registry.shutdown()
+    }
+}

@@ -149,3 +149,44 @@ extension IsolatedExtensionTests {
         await registry.shutdown()
     }
 }
+
+/// What the seccomp filter refuses is reported by the worker and becomes a `sandbox_refused`
+/// violation: audited with the system call's name, counted toward the suspension threshold.
+extension IsolatedExtensionTests {
+    @Test func refusedSocketsAndProcessesAreAuditedAndEndInASuspension() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        try host.stageBystander()
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.extensions[Self.id] = PolicyRule(allow: [.storage], violations: ViolationSettings(windowSeconds: 60, threshold: 3))
+        let registry = try await host.start(policy: policy)
+        try await registry.activate(Self.id)
+        try await registry.activate(SecurityHost.bystanderID)
+        // The extension sees an ordinary EPERM (errno 1).
+        #expect(try await registry.callText(Self.id, "socket", "") == "result=-1 errno=1")
+        #expect(try await registry.callText(Self.id, "fork", "") == "result=-1 errno=1")
+        #expect(try await registry.callText(Self.id, "exec", "") == "result=-1 errno=1")
+        _ = await registry.failure(Self.id, "socket", "")
+        #expect(await registry.waitUntil(Self.id) { $0.isSuspended })
+        let violations = try host.auditRecords(of: Self.id, kinds: [.violation]).map(\.message)
+        #expect(violations.contains("the sandbox refused socket during call socket"), "\(violations)")
+        #expect(violations.contains { $0.hasPrefix("the sandbox refused clone (a new process) during call fork") || $0.hasPrefix("the sandbox refused fork during call fork") },
+                "\(violations)")
+        #expect(violations.contains("the sandbox refused execve during call exec"), "\(violations)")
+        let suspension = try host.auditRecords(of: Self.id, kinds: [.suspension]).map(\.message)
+        #expect(suspension.contains { $0.contains("'sandbox_refused' violations") }, "\(suspension)")
+        #expect(try await registry.callText(SecurityHost.bystanderID, "put", #"{"key":"k","value":"v"}"#) == "{}")
+        await registry.shutdown()
+    }
+
+    @Test func aFullDescriptorTableIsReported() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        _ = try await registry.callText(Self.id, "open_files", "")
+        let violations = try host.auditRecords(of: Self.id, kinds: [.violation]).map(\.message)
+        #expect(violations.contains("the sandbox refused a descriptor past the open-files limit (32) during call open_files"), "\(violations)")
+        await registry.shutdown()
+    }
+}

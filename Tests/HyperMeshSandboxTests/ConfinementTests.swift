@@ -55,9 +55,13 @@ import Testing
             return 0
         }
         let eperm = SeccompFilter.error(1)
-        for (_, number) in SeccompFilter.refused { #expect(run(nr: number, arch: arch) == eperm) }
+        let trap = SeccompFilter.trap
+        for (_, number) in SeccompFilter.refused { #expect(run(nr: number, arch: arch) == trap) }
         #expect(run(nr: SeccompFilter.clone3Number, arch: arch) == SeccompFilter.error(38))
-        #expect(run(nr: SeccompFilter.cloneNumber, arch: arch, flags: 0x11) == eperm)  // fork-like clone
+        #expect(run(nr: SeccompFilter.cloneNumber, arch: arch, flags: 0x11) == trap)  // fork-like clone
+        // The SIGSYS handler cannot be replaced; other signal handlers can.
+        #expect(run(nr: SeccompFilter.sigactionNumber, arch: arch, flags: SeccompFilter.sigsys) == eperm)
+        #expect(run(nr: SeccompFilter.sigactionNumber, arch: arch, flags: 10) == SeccompFilter.allow)
         #expect(run(nr: SeccompFilter.cloneNumber, arch: arch, flags: 0x3D0F00) == SeccompFilter.allow)  // pthread_create's flags
         #expect(run(nr: 0, arch: arch) == SeccompFilter.allow)  // read / io_setup
         #expect(run(nr: 1, arch: arch) == SeccompFilter.allow)
@@ -65,6 +69,12 @@ import Testing
         #if arch(x86_64)
         #expect(run(nr: 0x4000_0000 | 41, arch: arch) == eperm)  // x32 socket
         #endif
+    }
+
+    @Test func withoutTheSigsysHandlerRefusalsArePlainEPERM() throws {
+        let program = try #require(SeccompFilter.program(trapRefusals: false))
+        #expect(!program.contains { $0.code == 0x06 && $0.constant == SeccompFilter.trap })
+        #expect(program.contains { $0.code == 0x06 && $0.constant == SeccompFilter.error(1) })
     }
 
     @Test func cgroupDetectionReportsSomethingConcrete() {

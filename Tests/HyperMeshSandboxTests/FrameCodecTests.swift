@@ -30,6 +30,12 @@ import Testing
         .deactivate(requestID: 4), .deactivated(requestID: 4, status: 7, message: "busy"),
         .health(requestID: 5), .healthReport(requestID: 5, report: Array("{}".utf8)), .healthReport(requestID: 6, report: nil),
         .shutdown,
+        .loaded(status: 0, message: nil, metadata: WorkerMetadata(abiVersion: 1, id: "org.x", version: "1.0.1", name: nil, exportsState: true, importsState: false),
+                confinement: ConfinementReport()),
+        .refused(requestID: 9, events: ["socket", "fork", "descriptor limit (32) reached"]), .refused(requestID: 10, events: []),
+        .exportState(requestID: 11), .stateExported(requestID: 11, status: 0, state: [1, 2, 3], message: nil),
+        .stateExported(requestID: 12, status: 8, state: [], message: "no"),
+        .importState(requestID: 13, state: Array("state".utf8)), .stateImported(requestID: 13, status: 0, message: nil),
     ]
 
     @Test func everyMessageRoundTrips() throws {

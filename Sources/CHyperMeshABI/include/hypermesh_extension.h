@@ -221,7 +221,9 @@ typedef struct hypermesh_extension_metadata_t {
 
 /**
  * One live instance, returned by create and owned by the extension until destroy.
- * `handle` is required; activate, deactivate and health may be NULL.
+ * `handle` is required; activate, deactivate, health, export_state and import_state may be NULL.
+ * Set struct_size to sizeof(hypermesh_extension): an instance built against an older header
+ * (without the state hand-over entries) declares a smaller size and the host does not read them.
  */
 typedef struct hypermesh_extension {
     uint32_t struct_size;
@@ -237,7 +239,31 @@ typedef struct hypermesh_extension {
     hypermesh_status (*deactivate)(void *instance, hypermesh_error *out_error);
     /** Self-reported health as JSON {"status":"healthy"|"degraded"|"unhealthy","detail":"..."}. */
     hypermesh_status (*health)(void *instance, hypermesh_bytes *out_report, hypermesh_error *out_error);
+
+    /*
+     * State hand-over on hot reload (both optional; added after the first release of ABI 1).
+     * When the running version has export_state and the new one has import_state, the host stops
+     * admitting calls, waits for the calls in flight, calls export_state on the old instance and
+     * import_state on the new one with those bytes, then routes calls to the new one. Callers wait
+     * meanwhile; none fails. The format is the extension's own: version it. A non-OK status from
+     * either keeps the old version serving and fails the reload with the message.
+     */
+    /** Serialize the instance's in-memory state into out_state (host->alloc). */
+    hypermesh_status (*export_state)(void *instance, hypermesh_bytes *out_state, hypermesh_error *out_error);
+    /** Take over state that an older (or the same) version exported; called after activate. */
+    hypermesh_status (*import_state)(void *instance, const uint8_t *state, size_t state_len, hypermesh_error *out_error);
 } hypermesh_extension;
+
+/* Whether an instance provides the optional entries (inside its struct_size and not NULL). */
+static inline int hypermesh_extension_has_health(const hypermesh_extension *extension) {
+    return HYPERMESH_HAS_FIELD(extension, hypermesh_extension, health) && extension->health != NULL;
+}
+static inline int hypermesh_extension_has_export_state(const hypermesh_extension *extension) {
+    return HYPERMESH_HAS_FIELD(extension, hypermesh_extension, export_state) && extension->export_state != NULL;
+}
+static inline int hypermesh_extension_has_import_state(const hypermesh_extension *extension) {
+    return HYPERMESH_HAS_FIELD(extension, hypermesh_extension, import_state) && extension->import_state != NULL;
+}
 
 /* Signatures of the three entry points, for dlsym. */
 typedef const hypermesh_extension_metadata_t *(*hypermesh_extension_metadata_fn)(void);

@@ -17,7 +17,8 @@ enum NodeReload {
         }
         let report = try await node.registry.reload(to: package)
         node.logger.notice("reloaded \(report.fromVersion) -> \(report.toVersion)\(report.hot ? " while serving" : " (not active: replaced)")",
-                           metadata: ["extension": "\(id)", "canary": "\(report.canary)"])
+                           metadata: ["extension": "\(id)", "canary": "\(report.canary)",
+                                      "state_bytes": "\(report.handedOverStateBytes.map(String.init) ?? "none")", "pause_ns": "\(report.pauseNanoseconds)"])
         return .init(id: id, action: "reloaded", changed: [id], state: try await node.registry.state(of: id).name)
     }
 }

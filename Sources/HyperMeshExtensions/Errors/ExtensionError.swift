@@ -46,6 +46,8 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     case deactivationFailed = "lifecycle.deactivation_failed"
     /// A hot reload was refused or its canary failed; the running version keeps serving.
     case reloadFailed = "lifecycle.reload_failed"
+    /// `export_state` or `import_state` returned an error during a hot reload.
+    case stateHandOverFailed = "lifecycle.state_handover_failed"
     case dependencyResolution = "dependency.resolution_failed"
     case dependedUpon = "dependency.depended_upon"
     // Calls

@@ -40,4 +40,19 @@ public final class ExtensionInstance: Sendable {
     }
 
     func destroy() { runtime.destroy() }
+
+    var stateHandOver: StateHandOverEntries { runtime.stateHandOver }
+
+    /// `export_state`, taken through the gate like a call (the caller has drained the calls).
+    func exportState() throws(ExtensionError) -> [UInt8] {
+        gate.enter()
+        defer { gate.leave() }
+        return try runtime.exportState()
+    }
+
+    func importState(_ state: [UInt8]) throws(ExtensionError) {
+        gate.enter()
+        defer { gate.leave() }
+        try runtime.importState(state)
+    }
 }

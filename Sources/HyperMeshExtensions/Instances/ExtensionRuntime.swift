@@ -15,4 +15,24 @@ protocol ExtensionRuntime: AnyObject, Sendable {
     func reportedHealth() -> [UInt8]?
     /// Releases the instance; later calls fail with `call.not_active`. Idempotent.
     func destroy()
+
+    /// Which optional state hand-over entries the extension has (`export_state`, `import_state`).
+    var stateHandOver: StateHandOverEntries { get }
+    /// Calls `export_state` (only when ``stateHandOver`` says it exists) and returns the state.
+    func exportState() throws(ExtensionError) -> [UInt8]
+    /// Calls `import_state` with `state` (only when ``stateHandOver`` says it exists).
+    func importState(_ state: [UInt8]) throws(ExtensionError)
+}
+
+/// The optional state hand-over entries an extension instance has.
+public struct StateHandOverEntries: Sendable, Hashable {
+    public var exports: Bool
+    public var imports: Bool
+
+    public init(exports: Bool, imports: Bool) {
+        self.exports = exports
+        self.imports = imports
+    }
+
+    public static let none = StateHandOverEntries(exports: false, imports: false)
 }

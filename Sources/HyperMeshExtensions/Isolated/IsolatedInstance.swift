@@ -26,7 +26,8 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
             libraryPath: libraryPath, extensionID: manifest.id, version: manifest.version.description,
             limits: Self.limits(for: quotas), callDeadline: Self.callDeadline(for: quotas))
         do throws(WorkerError) {
-            worker = try WorkerProcess(configuration, hostCalls: BrokerHostCalls.handler(for: context))
+            worker = try WorkerProcess(configuration, hostCalls: BrokerHostCalls.handler(for: context),
+                                       refusals: Self.refusalHandler(for: context))
         } catch {
             throw ExtensionError(.createFailed, extensionID: manifest.id, "the isolated worker did not start", cause: error.description)
         }
@@ -53,6 +54,18 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     static func callDeadlineMilliseconds(for quotas: Quotas) -> UInt64 {
         let (tenfold, overflow) = (quotas.cpuMillisecondsPerCall ?? 1_000).multipliedReportingOverflow(by: 10)
         return max(1_000, overflow ? .max : tenfold)
+    }
+
+    /// Each refusal the worker reports becomes a `sandbox_refused` violation of the extension:
+    /// audited, counted toward its suspension threshold.
+    static func refusalHandler(for context: HostContext) -> RefusalHandler {
+        { [weak context] events, during in
+            guard let context else { return }
+            for event in events {
+                _ = context.security.violation(.sandboxRefused, status: HYPERMESH_ERR_PERMISSION_DENIED,
+                                               "the sandbox refused \(event) during \(during)", details: ["refused": event, "during": during])
+            }
+        }
     }
 
     var extensionID: String { context.extensionID }
@@ -88,6 +101,25 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
 
     func destroy() {
         worker.shutdown()
+    }
+
+    var stateHandOver: StateHandOverEntries {
+        StateHandOverEntries(exports: worker.metadata.exportsState, imports: worker.metadata.importsState)
+    }
+
+    func exportState() throws(ExtensionError) -> [UInt8] {
+        let reply = try answer("export_state") { () throws(WorkerError) in try worker.exportState() }
+        guard reply.status == HYPERMESH_OK else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "export_state failed with \(StatusName.of(reply.status))", cause: reply.message)
+        }
+        return reply.output
+    }
+
+    func importState(_ state: [UInt8]) throws(ExtensionError) {
+        let reply = try answer("import_state") { () throws(WorkerError) in try worker.importState(state) }
+        guard reply.status == HYPERMESH_OK else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "import_state failed with \(StatusName.of(reply.status))", cause: reply.message)
+        }
     }
 
     private func answer<Reply>(_ what: String, _ body: () throws(WorkerError) -> Reply) throws(ExtensionError) -> Reply {

@@ -83,14 +83,46 @@ final class NativeInstance: ExtensionRuntime, @unchecked Sendable {
 
     /// The extension's own health report (JSON), if it has a `health` entry.
     func reportedHealth() -> [UInt8]? {
-        guard let pointer = extensionPointer, let health = pointer.pointee.health,
-              pointer.pointee.struct_size >= UInt32(MemoryLayout<hypermesh_extension>.size) else { return nil }
+        guard let pointer = extensionPointer, hypermesh_extension_has_health(pointer) != 0, let health = pointer.pointee.health else { return nil }
         var output = hypermesh_bytes(data: nil, len: 0)
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
         let status = health(pointer.pointee.instance, &output, &error)
         _ = CBuffers.takeMessage(&error)
         let bytes = CBuffers.take(&output)
         return status == HYPERMESH_OK ? bytes : nil
+    }
+
+    var stateHandOver: StateHandOverEntries {
+        guard let pointer = extensionPointer else { return .none }
+        return StateHandOverEntries(exports: hypermesh_extension_has_export_state(pointer) != 0,
+                                    imports: hypermesh_extension_has_import_state(pointer) != 0)
+    }
+
+    func exportState() throws(ExtensionError) -> [UInt8] {
+        guard let pointer = extensionPointer, hypermesh_extension_has_export_state(pointer) != 0, let export = pointer.pointee.export_state else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "the instance has no export_state entry")
+        }
+        var output = hypermesh_bytes(data: nil, len: 0)
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        let status = export(pointer.pointee.instance, &output, &error)
+        let message = CBuffers.takeMessage(&error)
+        let state = CBuffers.take(&output)
+        guard status == HYPERMESH_OK else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "export_state failed with \(StatusName.of(status))", cause: message)
+        }
+        return state
+    }
+
+    func importState(_ state: [UInt8]) throws(ExtensionError) {
+        guard let pointer = extensionPointer, hypermesh_extension_has_import_state(pointer) != 0, let function = pointer.pointee.import_state else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "the instance has no import_state entry")
+        }
+        var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
+        let status = state.withUnsafeBufferPointer { function(pointer.pointee.instance, $0.baseAddress, $0.count, &error) }
+        let message = CBuffers.takeMessage(&error)
+        guard status == HYPERMESH_OK else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "import_state failed with \(StatusName.of(status))", cause: message)
+        }
     }
 
     /// Calls `destroy` once; later calls do nothing. The context stays alive until this returns.

@@ -69,6 +69,12 @@ public final class ExtensionHandle: Sendable {
     /// Whether calls are admitted.
     public var isAccepting: Bool { admission.load(ordering: .acquiring) & Self.closedFlag == 0 }
 
+    /// Admits calls again after ``closeAndDrain()`` (a hot reload whose state hand-over failed
+    /// keeps the old version serving).
+    func reopen() {
+        admission.bitwiseAnd(~Self.closedFlag, ordering: .sequentiallyConsistent)
+    }
+
     /// Stops admitting calls, then waits until every admitted call has returned.
     func closeAndDrain() {
         admission.bitwiseOr(Self.closedFlag, ordering: .sequentiallyConsistent)

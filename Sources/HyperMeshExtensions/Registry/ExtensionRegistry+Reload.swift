@@ -14,6 +14,24 @@ public struct ReloadReport: Sendable, Equatable {
     public let swapNanoseconds: UInt64
     /// What the canary saw: the new version's own health report, or that it has none.
     public let canary: String
+    /// Bytes of state the old version exported and the new one imported; nil when there was no
+    /// hand-over (one of the two lacks `export_state` / `import_state`).
+    public let handedOverStateBytes: Int?
+    /// How long new calls waited for the swap, in nanoseconds: the drain, the hand-over and the
+    /// swap itself with a hand-over; zero without one (calls never wait then).
+    public let pauseNanoseconds: UInt64
+
+    public init(extensionID: String, fromVersion: String, toVersion: String, hot: Bool, swapNanoseconds: UInt64, canary: String,
+                handedOverStateBytes: Int? = nil, pauseNanoseconds: UInt64 = 0) {
+        self.extensionID = extensionID
+        self.fromVersion = fromVersion
+        self.toVersion = toVersion
+        self.hot = hot
+        self.swapNanoseconds = swapNanoseconds
+        self.canary = canary
+        self.handedOverStateBytes = handedOverStateBytes
+        self.pauseNanoseconds = pauseNanoseconds
+    }
 }
 
 extension ExtensionRegistry {
@@ -28,13 +46,22 @@ extension ExtensionRegistry {
     /// 3. Canary: the new version's health report must not be `unhealthy` (an extension without a
     ///    health entry passes once it activated). A failure keeps the old version and throws
     ///    `lifecycle.reload_failed` with the reason.
-    /// 4. On the actor: swaps the call handle (calls admitted from then on reach the new version; a
+    /// 4. State hand-over, when the old version has `export_state` and the new one `import_state`:
+    ///    on the actor, the old handle stops admitting calls and its calls in flight are drained;
+    ///    the old version exports, the new one imports. Callers wait on the actor meanwhile (none
+    ///    fails); the wait is ``ReloadReport/pauseNanoseconds``. A failure reopens the old handle,
+    ///    keeps the old version and throws `lifecycle.reload_failed` (cause: the extension's message).
+    /// 5. On the actor: swaps the call handle (calls admitted from then on reach the new version; a
     ///    call that took the old handle just before is retried on the new one by ``call(_:method:input:)``).
-    /// 5. Off the actor: drains the calls in flight on the old version, deactivates and destroys it,
+    /// 6. Off the actor: drains the calls in flight on the old version, deactivates and destroys it,
     ///    and releases its image (a Swift library stays mapped).
     ///
-    /// State handover is whatever the two versions share through host storage; instance memory is
-    /// not carried over. An extension that is not active is replaced the cold way (``update(to:)``).
+    /// Without the hand-over entries, state is whatever the two versions share through host
+    /// storage. An extension that is not active is replaced the cold way (``update(to:)``).
+    ///
+    /// Not guaranteed: a hand-over drain waits for the calls in flight on the actor, so a slow call
+    /// holds every registry operation until it returns (at most its deadline for wasm and isolated
+    /// extensions; unbounded for in-process native code).
     @discardableResult
     public func reload(to package: DiscoveredPackage) async throws(ExtensionError) -> ReloadReport {
         let id = package.manifest.id
@@ -81,18 +108,47 @@ extension ExtensionRegistry {
             throw ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the reload; nothing was swapped")
         }
         let oldImage = now.image
+        let pauseStart = MonotonicClock.nanoseconds()
+        var handedOver: Int?
+        if oldInstance.stateHandOver.exports, candidate.stateHandOver.imports {
+            do throws(ExtensionError) {
+                handedOver = try Self.handOverState(from: oldInstance, handle: oldHandle, to: candidate)
+            } catch {
+                oldHandle.reopen()
+                await Self.retire(handle: nil, instance: candidate, image: image)
+                audit.record(.lifecycle, id, "reload to \(package.manifest.version) failed in the state hand-over; \(fromVersion) keeps serving: \(error.message)",
+                             details: ["from": fromVersion, "to": package.manifest.version.description, "code": error.code.rawValue])
+                throw ExtensionError(.reloadFailed, extensionID: id,
+                                     "the state hand-over to \(package.manifest.version) failed; \(fromVersion) keeps serving: \(error.message)",
+                                     cause: error.cause ?? error.code.rawValue)
+            }
+        }
         let swapStart = MonotonicClock.nanoseconds()
         entries[id]?.package = package
         entries[id]?.image = image
         entries[id]?.instance = candidate
         entries[id]?.handle = ExtensionHandle(instance: candidate, metrics: now.metrics)
-        let swapNanoseconds = MonotonicClock.nanoseconds() &- swapStart
-        audit.note(.lifecycle, id, "reloaded \(fromVersion) -> \(package.manifest.version) while serving (canary: \(canary.report))",
-                   details: ["from": fromVersion, "to": package.manifest.version.description, "event": "reloaded"])
+        let swapEnd = MonotonicClock.nanoseconds()
+        let swapNanoseconds = swapEnd &- swapStart
+        let pauseNanoseconds = handedOver == nil ? 0 : swapEnd &- pauseStart
+        let handOverText = handedOver.map { ", \($0) bytes of state handed over" } ?? ""
+        audit.note(.lifecycle, id, "reloaded \(fromVersion) -> \(package.manifest.version) while serving (canary: \(canary.report)\(handOverText))",
+                   details: ["from": fromVersion, "to": package.manifest.version.description, "event": "reloaded",
+                             "state_bytes": handedOver.map(String.init) ?? "", "pause_ns": "\(pauseNanoseconds)"])
         logger.info("reloaded \(fromVersion) -> \(package.manifest.version)", metadata: ["extension": "\(id)"])
         await Self.retire(handle: oldHandle, instance: oldInstance, image: oldImage)
         return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: package.manifest.version.description,
-                            hot: true, swapNanoseconds: swapNanoseconds, canary: canary.report)
+                            hot: true, swapNanoseconds: swapNanoseconds, canary: canary.report,
+                            handedOverStateBytes: handedOver, pauseNanoseconds: pauseNanoseconds)
+    }
+
+    /// Stops the old version's calls (draining those in flight), then moves its state to the
+    /// candidate. Returns the number of bytes handed over.
+    private nonisolated static func handOverState(from old: ExtensionInstance, handle: ExtensionHandle, to candidate: ExtensionInstance) throws(ExtensionError) -> Int {
+        handle.closeAndDrain()
+        let state = try old.exportState()
+        try candidate.importState(state)
+        return state.count
     }
 
     private func checkReloadable(_ current: RegisteredExtension, to package: DiscoveredPackage) throws(ExtensionError) {

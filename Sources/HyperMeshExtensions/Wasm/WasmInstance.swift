@@ -80,6 +80,35 @@ final class WasmInstance: ExtensionRuntime, Sendable {
         guest.withLock { $0 = nil }
     }
 
+    var stateHandOver: StateHandOverEntries {
+        guest.withLock { guest in
+            guest.map { StateHandOverEntries(exports: $0.exportsState, imports: $0.importsState) } ?? .none
+        }
+    }
+
+    func exportState() throws(ExtensionError) -> [UInt8] {
+        let outcome = try enter("export_state") { (guest) throws(WasmError) -> WasmCallOutcome in
+            guard let outcome = try guest.exportState() else { throw WasmError(.missingExport, "no \(WasmGuestExports.exportState) export") }
+            return outcome
+        }
+        guard outcome.status == HYPERMESH_OK else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID,
+                                 "\(WasmGuestExports.exportState) failed with \(StatusName.of(outcome.status))", cause: outcome.errorMessage)
+        }
+        return outcome.output
+    }
+
+    func importState(_ state: [UInt8]) throws(ExtensionError) {
+        let outcome = try enter("import_state") { (guest) throws(WasmError) -> WasmCallOutcome in
+            guard let outcome = try guest.importState(state) else { throw WasmError(.missingExport, "no \(WasmGuestExports.importState) export") }
+            return outcome
+        }
+        guard outcome.status == HYPERMESH_OK else {
+            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID,
+                                 "\(WasmGuestExports.importState) failed with \(StatusName.of(outcome.status))", cause: outcome.errorMessage)
+        }
+    }
+
     /// The size of the guest's linear memory now, in bytes (nil between a trap and the next call).
     var memoryByteCount: Int? { guest.withLock { $0?.memoryByteCount } }
 

@@ -16,6 +16,10 @@
  *   FIXTURE_OMIT_DESTROY        defined: no hypermesh_extension_destroy symbol
  *   FIXTURE_CREATE_RETURNS_NULL defined: create fails with INVALID_ARGUMENT "fixture refused to start"
  *   FIXTURE_ACTIVATE_FAILS      defined: activate fails with UNAVAILABLE "fixture refused to activate"
+ *   FIXTURE_STATE_HANDOVER      defined: export_state / import_state hand the `count` counter over
+ *                               (as decimal text) on hot reload
+ *   FIXTURE_IMPORT_FAILS        defined (with FIXTURE_STATE_HANDOVER): import_state fails with
+ *                               INVALID_ARGUMENT "fixture refused the state"
  *
  * Methods (JSON in, JSON out):
  *   echo      returns the input bytes unchanged
@@ -27,6 +31,7 @@
  *   event     emits FIXTURE_EVENT_TOPIC with the input bytes as payload -> {}
  *   register  {"type":T} -> register_asset_type(T) -> {}
  *   log       {"message":M} -> host log at INFO -> {}
+ *   count     adds one to the instance's in-memory counter and returns it ("1", "2", ...)
  *   anything else fails with UNKNOWN_METHOD.
  * Host errors are passed through unchanged (same code, same host-allocated message).
  *
@@ -35,6 +40,7 @@
 #include "hypermesh_extension.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +73,7 @@ HYPERMESH_EXPORT int fixture_live_instances(void) { return atomic_load(&live_ins
 typedef struct fixture {
     const hypermesh_host_api *host;
     hypermesh_context *context;
+    atomic_long counter;
 } fixture;
 
 #include "hypermesh_json.h"
@@ -131,6 +138,11 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
 #define IS(name) (method_len == sizeof(name) - 1 && memcmp(method, name, method_len) == 0)
     if (IS("echo")) return reply(self, out_output, out_error, input, input_len);
     if (IS("version")) return reply(self, out_output, out_error, FIXTURE_VERSION, strlen(FIXTURE_VERSION));
+    if (IS("count")) {
+        char text[32];
+        int length = snprintf(text, sizeof text, "%ld", atomic_fetch_add(&self->counter, 1) + 1);
+        return reply(self, out_output, out_error, text, (size_t)length);
+    }
     if (IS("fail")) return fail_with(self, out_error, HYPERMESH_ERR_INVALID_ARGUMENT, "fixture failure");
     if (IS("put")) {
         if ((status = required_field(self, input, input_len, "key", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
@@ -211,6 +223,31 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_health(void *instance, hype
     return reply(instance, out_report, out_error, report, sizeof(report) - 1);
 }
 
+#ifdef FIXTURE_STATE_HANDOVER
+static hypermesh_status fixture_export_state(void *instance, hypermesh_bytes *out_state, hypermesh_error *out_error) {
+    fixture *self = instance;
+    char text[32];
+    int length = snprintf(text, sizeof text, "%ld", atomic_load(&self->counter));
+    return reply(self, out_state, out_error, text, (size_t)length);
+}
+
+static hypermesh_status fixture_import_state(void *instance, const uint8_t *state, size_t state_len, hypermesh_error *out_error) {
+    fixture *self = instance;
+#ifdef FIXTURE_IMPORT_FAILS
+    (void)state;
+    (void)state_len;
+    return fail_with(self, out_error, HYPERMESH_ERR_INVALID_ARGUMENT, "fixture refused the state");
+#else
+    char text[32];
+    if (state_len == 0 || state_len >= sizeof text) return fail_with(self, out_error, HYPERMESH_ERR_INVALID_ARGUMENT, "bad state");
+    memcpy(text, state, state_len);
+    text[state_len] = 0;
+    atomic_store(&self->counter, strtol(text, NULL, 10));
+    return HYPERMESH_OK;
+#endif
+}
+#endif
+
 #ifndef FIXTURE_OMIT_METADATA
 HYPERMESH_EXPORT const hypermesh_extension_metadata_t *hypermesh_extension_metadata(void) {
     static const hypermesh_extension_metadata_t metadata = {
@@ -253,6 +290,10 @@ HYPERMESH_EXPORT hypermesh_extension *hypermesh_extension_create(const hypermesh
     extension->activate = fixture_activate;
     extension->deactivate = fixture_deactivate;
     extension->health = fixture_health;
+#ifdef FIXTURE_STATE_HANDOVER
+    extension->export_state = fixture_export_state;
+    extension->import_state = fixture_import_state;
+#endif
     atomic_fetch_add(&live_instances, 1);
     return extension;
 #endif

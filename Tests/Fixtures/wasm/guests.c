@@ -25,6 +25,8 @@
  *                      return 0) and hypermesh_health (output {"status":"healthy","detail":"bumps: N"})
  *   GUEST_ACTIVATE_FAILS  with GUEST_LIFECYCLE: hypermesh_activate returns UNAVAILABLE with the
  *                      message "activation refused"
+ *   GUEST_STATE_HANDOVER  exports hypermesh_export_state (output: the bump counter in decimal) and
+ *                      hypermesh_import_state (sets the counter from that text)
  */
 #include "hypermesh_guest.h"
 
@@ -107,6 +109,16 @@ HM_EXPORT("hypermesh_health") hm_status guest_health(void) {
     text[len++] = '"';
     text[len++] = '}';
     hm_output(text, len);
+    return HM_OK;
+}
+#endif
+
+#ifdef GUEST_STATE_HANDOVER
+HM_EXPORT("hypermesh_export_state") hm_status guest_export_state(void) { return output_u64(bumps); }
+
+HM_EXPORT("hypermesh_import_state") hm_status guest_import_state(const uint8_t *state, size_t state_len) {
+    if (state_len == 0) return hm_error(HM_ERR_INVALID_ARGUMENT, "empty state");
+    bumps = hm_u64_parse(state, state_len);
     return HM_OK;
 }
 #endif

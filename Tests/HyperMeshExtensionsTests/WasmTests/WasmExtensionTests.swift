@@ -170,3 +170,31 @@ import Testing
         await registry.shutdown()
     }
 }
+
+extension WasmExtensionTests {
+    /// A wasm guest with `hypermesh_export_state` / `hypermesh_import_state` keeps its in-memory
+    /// counter across a hot reload; one without them starts empty.
+    @Test func aReloadHandsTheGuestsStateOver() async throws {
+        let host = SecurityHost()
+        let defines = ["GUEST_STATE_HANDOVER": "1"]
+        try host.stageWasmGuest(defines: defines)
+        let registry = try await host.start()
+        try await registry.activate(SecurityHost.wasmID)
+        for expected in ["1", "2", "3"] { #expect(try await registry.callText(SecurityHost.wasmID, "bump", "") == expected) }
+        try host.stageWasmGuest(defines: defines, manifest: ["version": "1.1.0"])
+        let next = try #require(await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
+            .packages.first { $0.manifest.id == SecurityHost.wasmID })
+        let report = try await registry.reload(to: next)
+        #expect(report.hot && report.handedOverStateBytes == 1, "\(report)")
+        #expect(try await registry.callText(SecurityHost.wasmID, "bump", "") == "4")
+        #expect(try await registry.info(SecurityHost.wasmID).manifest.version.description == "1.1.0")
+
+        try host.stageWasmGuest(manifest: ["version": "1.2.0"])
+        let plain = try #require(await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
+            .packages.first { $0.manifest.id == SecurityHost.wasmID })
+        let second = try await registry.reload(to: plain)
+        #expect(second.handedOverStateBytes == nil, "the new version has no import_state")
+        #expect(try await registry.callText(SecurityHost.wasmID, "bump", "") == "1")
+        await registry.shutdown()
+    }
+}

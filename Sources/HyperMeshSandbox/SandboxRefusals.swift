@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CHyperMeshSandbox
+
+/// What the worker tells the host the sandbox refused while it served a request: the system calls
+/// the seccomp filter trapped (noted by the SIGSYS handler, named here), and whether the extension
+/// filled its descriptor table (the highest descriptor the open-files limit allows is open).
+///
+/// Not guaranteed: more than 32 refusals in one request are counted, not all named; a descriptor
+/// table filled and emptied again within the request is not seen.
+enum SandboxRefusals {
+    static func take(openFiles: UInt64?) -> [String] {
+        let ring = UInt32(HYPERMESH_SANDBOX_REFUSAL_RING)
+        var numbers = [Int32](repeating: 0, count: Int(ring))
+        let total = numbers.withUnsafeMutableBufferPointer { hypermesh_sandbox_take_refused($0.baseAddress, ring) }
+        var events = numbers.prefix(Int(min(total, ring))).map { SeccompFilter.name(of: $0) }
+        if total > ring { events.append("\(total - ring) more refused system calls") }
+        if let openFiles, openFiles > 0, openFiles <= 1 << 20, fcntl(Int32(openFiles - 1), F_GETFD) != -1 {
+            events.append("a descriptor past the open-files limit (\(openFiles))")
+        }
+        return events
+    }
+}
