@@ -13,8 +13,9 @@ import Testing
     /// Stages version `version` of the fixture (its `version` method answers it) and returns the
     /// package as discovery sees it. The call rate is raised: the callers of these tests run in
     /// tight loops, and the subject is the reload, not the rate limiter.
-    static func stage(_ host: FixtureHost, version: String, defines: [String: String] = [:]) async throws -> DiscoveredPackage {
-        try host.stageFixture(id: id, version: version, defines: defines, manifest: ["quotas": ["operationsPerSecond": 100_000_000]])
+    static func stage(_ host: FixtureHost, version: String, defines: [String: String] = [:], isolation: String = "in-process") async throws -> DiscoveredPackage {
+        try host.stageFixture(id: id, version: version, defines: defines,
+                              manifest: ["quotas": ["operationsPerSecond": 100_000_000], "isolation": isolation])
         let discovery = await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
         return try #require(discovery.packages.first { $0.manifest.id == id })
     }
@@ -147,8 +148,7 @@ extension HotReloadTests {
     @Test(arguments: ["in-process", "process"])
     func theCounterSurvivesAReloadUnderLoad(isolation: String) async throws {
         let host = FixtureHost()
-        let manifest: [String: Any] = ["quotas": ["operationsPerSecond": 100_000_000], "isolation": isolation]
-        try host.stageFixture(id: Self.id, version: "1.0.0", defines: Self.handOver, manifest: manifest)
+        _ = try await Self.stage(host, version: "1.0.0", defines: Self.handOver, isolation: isolation)
         let (registry, _) = try await host.registryWithStagedPackages()
         try await registry.activate(Self.id)
         let tally = Tally()
@@ -170,10 +170,7 @@ extension HotReloadTests {
         }
         defer { tally.stop.store(true, ordering: .relaxed) }
         try await Task.sleep(for: .milliseconds(200))
-        try host.stageFixture(id: Self.id, version: "2.0.0", defines: Self.handOver, manifest: manifest)
-        let next = try #require(await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
-            .packages.first { $0.manifest.id == Self.id })
-        let report = try await registry.reload(to: next)
+        let report = try await registry.reload(to: try await Self.stage(host, version: "2.0.0", defines: Self.handOver, isolation: isolation))
         try await Task.sleep(for: .milliseconds(100))
         tally.stop.store(true, ordering: .relaxed)
         let last = await caller.value
@@ -188,13 +185,11 @@ extension HotReloadTests {
 
     @Test func aNewVersionThatRefusesTheStateLeavesTheOldOneServing() async throws {
         let host = FixtureHost()
-        try host.stageFixture(id: Self.id, version: "1.0.0", defines: Self.handOver)
+        _ = try await Self.stage(host, version: "1.0.0", defines: Self.handOver)
         let (registry, _) = try await host.registryWithStagedPackages()
         try await registry.activate(Self.id)
         #expect(try await registry.callText(Self.id, "count") == "1")
-        try host.stageFixture(id: Self.id, version: "2.0.0", defines: Self.handOver.merging(["FIXTURE_IMPORT_FAILS": ""]) { $1 })
-        let next = try #require(await ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned)
-            .packages.first { $0.manifest.id == Self.id })
+        let next = try await Self.stage(host, version: "2.0.0", defines: Self.handOver.merging(["FIXTURE_IMPORT_FAILS": ""]) { $1 })
         let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: next) })
         #expect(error.code == .reloadFailed)
         #expect(error.message.contains("state hand-over"))
