@@ -6,7 +6,7 @@ public struct ResumeExtension: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "resume",
         abstract: "Lift the suspension of an extension (suspended by the security layer or an operator).",
-        discussion: "A suspension outlives the host process: the extension stays suspended, and its calls are refused with security.suspended, until this command. The violation window is cleared; the audit log records the resume.")
+        discussion: "A suspension outlives the host process: the extension stays suspended, and its calls are refused with security.suspended, until this command. The violation window is cleared; the audit log records the resume. An extension suspended by the crash-loop breaker of its isolated worker goes back to failed with its last cause (the breaker closes); activate it to start a new worker.")
 
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String

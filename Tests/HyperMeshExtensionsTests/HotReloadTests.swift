@@ -1,5 +1,7 @@
 import Foundation
 import HyperMeshExtensions
+import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshTestSupport
 import Synchronization
 import Testing
@@ -9,6 +11,12 @@ import Testing
 /// replaces a working one.
 @Suite struct HotReloadTests {
     static let id = "org.tests.reload"
+
+    /// Everything granted; the anomaly detector only judges calls of 10 s of CPU or more. The
+    /// callers here run tight loops on a shared 2-core machine, where a preempted microsecond call
+    /// can be charged milliseconds of system time; the subject is the reload, not the detector
+    /// (CPUAndAnomalyTests cover it).
+    static let policy = SecurityPolicy(defaults: PolicyRule(allow: Set(Capability.allCases), anomaly: AnomalySettings(minimumCPUMicroseconds: 10_000_000)))
 
     /// Stages version `version` of the fixture (its `version` method answers it) and returns the
     /// package as discovery sees it. The call rate is raised: the callers of these tests run in
@@ -23,7 +31,7 @@ import Testing
     @Test func aReloadUnderThousandsOfCallsFailsNoneAndMixesNothing() async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0")
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate(Self.id)
         #expect(try await registry.callText(Self.id, "version") == "1.0.0")
 
@@ -62,7 +70,7 @@ import Testing
     @Test func aNewVersionWhoseHealthCheckFailsNeverReplacesTheOldOne() async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0")
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate(Self.id)
         let broken = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_HEALTH_STATUS": "\"unhealthy\""])
         let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: broken) })
@@ -77,7 +85,7 @@ import Testing
     @Test func aNewVersionThatFailsToActivateNeverReplacesTheOldOne() async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0")
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate(Self.id)
         let broken = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_ACTIVATE_FAILS": ""])
         let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: broken) })
@@ -93,7 +101,7 @@ import Testing
     @Test func shadowCopiesAreRemovedWhenTheirVersionRetires() async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0")
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate(Self.id)
         try await registry.reload(to: try await Self.stage(host, version: "2.0.0"))
         try await registry.reload(to: try await Self.stage(host, version: "3.0.0"))
@@ -107,7 +115,7 @@ import Testing
     @Test func anInactiveExtensionIsReplacedTheColdWay() async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0")
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         let report = try await registry.reload(to: try await Self.stage(host, version: "2.0.0"))
         #expect(!report.hot)
         try await registry.activate(Self.id)
@@ -128,7 +136,7 @@ extension HotReloadTests {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0")
         try host.stageFixture(id: "org.tests.dependent", manifest: ["dependencies": [Self.id: "^1.0.0"]])
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate("org.tests.dependent")
         let next = try await Self.stage(host, version: "2.0.0")
         let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: next) })
@@ -149,7 +157,7 @@ extension HotReloadTests {
     func theCounterSurvivesAReloadUnderLoad(isolation: String) async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0", defines: Self.handOver, isolation: isolation)
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate(Self.id)
         let tally = Tally()
         let caller = Task.detached {
@@ -186,7 +194,7 @@ extension HotReloadTests {
     @Test func aNewVersionThatRefusesTheStateLeavesTheOldOneServing() async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0", defines: Self.handOver)
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate(Self.id)
         #expect(try await registry.callText(Self.id, "count") == "1")
         let next = try await Self.stage(host, version: "2.0.0", defines: Self.handOver.merging(["FIXTURE_IMPORT_FAILS": ""]) { $1 })
@@ -203,7 +211,7 @@ extension HotReloadTests {
     @Test func withoutTheEntriesNothingIsHandedOverAndCallsNeverWait() async throws {
         let host = FixtureHost()
         _ = try await Self.stage(host, version: "1.0.0")
-        let (registry, _) = try await host.registryWithStagedPackages()
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
         try await registry.activate(Self.id)
         #expect(try await registry.callText(Self.id, "count") == "1")
         let report = try await registry.reload(to: try await Self.stage(host, version: "2.0.0"))

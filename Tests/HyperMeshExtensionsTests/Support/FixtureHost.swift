@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshSecurity
 import HyperMeshExtensions
 import HyperMeshState
 import HyperMeshTestSupport
@@ -36,13 +37,13 @@ struct FixtureHost {
         return try PackageStager.stage(manifest: manifest, payload: library, entryName: "libfixture.so", into: directory)
     }
 
-    func makeRegistry() throws -> ExtensionRegistry {
-        ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: TestPolicy.grantingEverythingDeclared)
+    func makeRegistry(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared) throws -> ExtensionRegistry {
+        ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: policy)
     }
 
     /// Discovers everything staged so far and registers it.
-    func registryWithStagedPackages() async throws -> (ExtensionRegistry, [DiscoveryProblem]) {
-        let registry = try makeRegistry()
+    func registryWithStagedPackages(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared) async throws -> (ExtensionRegistry, [DiscoveryProblem]) {
+        let registry = try makeRegistry(policy: policy)
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         return (registry, problems)
     }
