@@ -12,7 +12,8 @@ import HyperMeshManifest
 ///                                               "deny": ["networkAccess"],
 ///                                               "quotas": { "storageBytes": 1048576 },
 ///                                               "violations": { "windowSeconds": 60, "threshold": 20,
-///                                                               "thresholds": { "rate_limited": 200 } } } }
+///                                                               "thresholds": { "rate_limited": 200 } } } },
+///   "supervision": { "maxFailures": 5, "windowSeconds": 60, "initialDelayMilliseconds": 1000 }
 /// }
 /// ```
 ///
@@ -43,9 +44,10 @@ public enum PolicyFile {
 
     public static func decode(_ data: Data) throws(PolicyError) -> SecurityPolicy {
         let root = try PolicyJSON.parse(data).object(at: "$")
-        try root.rejectUnknownKeys(["defaults", "signers", "extensions"], at: "")
+        try root.rejectUnknownKeys(["defaults", "signers", "extensions", "supervision"], at: "")
         var policy = SecurityPolicy()
         if let defaults = root["defaults"] { policy.defaults = try PolicyRuleCoding.decode(defaults, at: "defaults") }
+        if let supervision = root["supervision"] { policy.supervision = try SupervisionCoding.decode(supervision, at: "supervision") }
         for (name, members) in [("signers", \SecurityPolicy.signers), ("extensions", \SecurityPolicy.extensions)] {
             guard let section = root[name] else { continue }
             for (key, value) in try section.object(at: name) {
@@ -62,6 +64,7 @@ public enum PolicyFile {
         if !defaults.isEmpty { root["defaults"] = defaults }
         if !policy.signers.isEmpty { root["signers"] = policy.signers.mapValues(PolicyRuleCoding.encode) }
         if !policy.extensions.isEmpty { root["extensions"] = policy.extensions.mapValues(PolicyRuleCoding.encode) }
+        if let supervision = policy.supervision { root["supervision"] = SupervisionCoding.encode(supervision) }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return data + Data("\n".utf8)
     }

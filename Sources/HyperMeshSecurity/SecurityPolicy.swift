@@ -13,11 +13,15 @@ public struct SecurityPolicy: Sendable, Hashable {
     public var defaults: PolicyRule
     public var signers: [String: PolicyRule]
     public var extensions: [String: PolicyRule]
+    /// How isolated workers that end are restarted; nil: the host's defaults.
+    public var supervision: SupervisionSettings?
 
-    public init(defaults: PolicyRule = PolicyRule(), signers: [String: PolicyRule] = [:], extensions: [String: PolicyRule] = [:]) {
+    public init(defaults: PolicyRule = PolicyRule(), signers: [String: PolicyRule] = [:], extensions: [String: PolicyRule] = [:],
+                supervision: SupervisionSettings? = nil) {
         self.defaults = defaults
         self.signers = signers
         self.extensions = extensions
+        self.supervision = supervision
     }
 
     /// Grants nothing.

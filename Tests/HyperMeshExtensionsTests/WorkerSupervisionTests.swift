@@ -1,6 +1,7 @@
 import Foundation
 import HyperMeshAudit
 import HyperMeshExtensions
+import HyperMeshSecurity
 import HyperMeshTestSupport
 import Testing
 
@@ -84,6 +85,19 @@ import Testing
         #expect(await registry.waitUntil(Self.id) { $0.isFailed })
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await registry.state(of: Self.id).isFailed)
+        await registry.shutdown()
+    }
+
+    @Test func theOperatorsPolicyFileSetsTheSupervision() async throws {
+        let host = SecurityHost()
+        try IsolatedExtensionTests.stage(host)
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.supervision = try PolicyFile.decode(Data(#"{"supervision": {"maxFailures": 1}}"#.utf8)).supervision
+        let registry = try await host.start(policy: policy, supervision: nil)
+        #expect(await registry.supervision.maxFailures == 1)
+        try await registry.activate(Self.id)
+        _ = await registry.failure(Self.id, "crash", "")
+        #expect(await registry.waitUntil(Self.id) { $0.isSuspended }, "one failure is a crash loop under this policy")
         await registry.shutdown()
     }
 

@@ -62,12 +62,19 @@ import HyperMeshSecurity
             signers: ["0123": PolicyRule(allow: [.storage], quotas: Quotas(cpuMillisecondsTotal: 9_000))],
             extensions: ["org.example.tool": PolicyRule(
                 deny: [.networkAccess], quotas: Quotas(storageBytes: 0, concurrency: 2),
-                violations: ViolationSettings(windowSeconds: 30, threshold: 5, thresholds: [.rateLimited: 50]))])
+                violations: ViolationSettings(windowSeconds: 30, threshold: 5, thresholds: [.rateLimited: 50]))],
+            supervision: SupervisionSettings(maxFailures: 3, windowSeconds: 10, initialDelayMilliseconds: 50, delayFactor: 3, maxDelayMilliseconds: 900))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = PolicyFile.defaultLocation(stateDirectory: folder)
         try PolicyFile.save(policy, to: file)
         #expect(try PolicyFile.load(from: file) == policy)
+    }
+
+    @Test func supervisionFieldsHaveDefaults() throws {
+        let policy = try PolicyFile.decode(Data(#"{"supervision": {"maxFailures": 2}}"#.utf8))
+        #expect(policy.supervision == SupervisionSettings(maxFailures: 2))
+        #expect(try PolicyFile.decode(Data("{}".utf8)).supervision == nil)
     }
 
     @Test func aMissingFileIsTheDenyAllPolicy() throws {
@@ -86,6 +93,10 @@ import HyperMeshSecurity
         (#"{"defaults": {"anomaly": {"action": "explode"}}}"#, .badValue, "defaults.anomaly.action"),
         (#"{"defaults": {"violations": {"thresholds": {"sneezing": 3}}}}"#, .badValue, "defaults.violations.thresholds"),
         (#"{"defaults": {"violations": {"windowSeconds": 0}}}"#, .badValue, "defaults.violations.windowSeconds"),
+        (#"{"supervision": {"maxFailures": 0}}"#, .badValue, "supervision.maxFailures"),
+        (#"{"supervision": {"restarts": "yes"}}"#, .invalidJSON, "supervision.restarts"),
+        (#"{"supervision": {"windowSeconds": 1e9}}"#, .badValue, "supervision.windowSeconds"),
+        (#"{"supervision": {"backoff": 1}}"#, .unknownKey, "supervision.backoff"),
         (#"[1, 2]"#, .invalidJSON, "$"),
     ])
     func badFilesAreRefusedWithTheirPath(_ text: String, _ code: PolicyError.Code, _ path: String) {

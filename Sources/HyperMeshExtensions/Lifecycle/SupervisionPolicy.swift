@@ -1,3 +1,5 @@
+import HyperMeshSecurity
+
 /// How the registry supervises isolated extensions whose worker process ends (a crash, a kill at
 /// the call deadline, an exit): the extension is marked `failed` with the cause, then restarted
 /// after a delay that grows with each failure (``RestartBackoff``), until ``maxFailures`` failures
@@ -23,6 +25,13 @@ public struct SupervisionPolicy: Sendable, Hashable {
         self.maxFailures = maxFailures
         self.window = window
         self.backoff = backoff
+    }
+
+    /// The policy file's `supervision` section.
+    public init(_ settings: SupervisionSettings) {
+        self.init(restarts: settings.restarts, maxFailures: settings.maxFailures, window: .seconds(settings.windowSeconds),
+                  backoff: RestartBackoff(initial: .milliseconds(settings.initialDelayMilliseconds), factor: settings.delayFactor,
+                                          maximum: .milliseconds(settings.maxDelayMilliseconds)))
     }
 
     /// No restarts: a failed worker leaves its extension `failed` until an operator acts.

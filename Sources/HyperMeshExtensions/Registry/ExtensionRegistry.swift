@@ -47,8 +47,10 @@ public actor ExtensionRegistry {
     let metricsFactory: any MetricsFactory
     let consensus: (any ConsensusGateway)?
     let wasmFuelRateOverride: WasmFuelRate?
-    /// How isolated workers that end are restarted (see ``SupervisionPolicy``).
-    public nonisolated let supervision: SupervisionPolicy
+    /// How isolated workers that end are restarted (see ``SupervisionPolicy``): the one passed to
+    /// `init`, else the policy's `supervision` section, else the defaults.
+    public var supervision: SupervisionPolicy { supervisionOverride ?? policy.supervision.map(SupervisionPolicy.init) ?? SupervisionPolicy() }
+    let supervisionOverride: SupervisionPolicy?
     var entries: [String: RegisteredExtension] = [:]
     /// Extensions with a reload in progress (a second one is refused).
     var reloading: Set<String> = []
@@ -59,16 +61,17 @@ public actor ExtensionRegistry {
     ///   - consensus: the node's consensus service for `consensus_submit`; default none.
     ///   - wasmFuelRate: fuel per millisecond for WebAssembly extensions' fuel budgets; default
     ///     ``WasmFuelRate/measured`` (calibrated on this machine at the first wasm load).
-    ///   - supervision: restarts of isolated extensions whose worker ended; default restart with
-    ///     backoff (1 s doubling to 30 s), suspend after 5 failures within 60 s.
+    ///   - supervision: restarts of isolated extensions whose worker ended; default: the policy's
+    ///     `supervision` section, else restart with backoff (1 s doubling to 30 s) and suspend after
+    ///     5 failures within 60 s.
     public init(
         stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
         assets: AssetManager = AssetManager(), consensus: (any ConsensusGateway)? = nil,
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
-        supervision: SupervisionPolicy = SupervisionPolicy()
+        supervision: SupervisionPolicy? = nil
     ) {
-        self.supervision = supervision
+        self.supervisionOverride = supervision
         self.wasmFuelRateOverride = wasmFuelRate
         self.policy = policy
         self.audit = audit ?? .none(logger: logger)

@@ -50,7 +50,7 @@ struct SecurityHost {
     /// A registry over the state folder with `policy` and the state folder's audit log, with
     /// everything staged registered. Workers are not restarted unless `supervision` says so. Each call opens a new registry (a host restart).
     func start(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared, consensus: (any ConsensusGateway)? = nil,
-               supervision: SupervisionPolicy = .noRestarts) async throws -> ExtensionRegistry {
+               supervision: SupervisionPolicy? = .noRestarts) async throws -> ExtensionRegistry {
         let audit = SecurityAudit(log: try AuditLog(file: auditFile), logger: .init(label: "test"))
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: policy, audit: audit, consensus: consensus,
                                          supervision: supervision)
