@@ -220,3 +220,22 @@ extension HotReloadTests {
         await registry.shutdown()
     }
 }
+
+extension HotReloadTests {
+    /// The candidate's worker dies while it starts: the reload fails, and the version that serves
+    /// is not touched (the registry only fails an extension for the worker that serves it).
+    @Test func aCandidateWorkerThatCrashesLeavesTheServingWorkerAlone() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0", isolation: "process")
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
+        try await registry.activate(Self.id)
+        let broken = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_ACTIVATE_CRASHES": ""], isolation: "process")
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: broken) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.cause?.contains("signal 11") == true || error.cause?.contains("SIGSEGV") == true, "\(error)")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await registry.state(of: Self.id) == .active)
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        await registry.shutdown()
+    }
+}

@@ -13,13 +13,18 @@ import HyperMeshSandbox
 /// cause. The host process is not touched.
 ///
 /// Calls are serialized by the worker (one request at a time).
+///
+/// What an isolated instance calls when its worker ended: which instance (so that the end of a
+/// reload's candidate never fails the version that serves) and the cause.
+typealias WorkerEndedHandler = @Sendable (_ instance: ObjectIdentifier, _ cause: String) -> Void
+
 final class IsolatedInstance: ExtensionRuntime, Sendable {
     let context: HostContext
     let worker: WorkerProcess
-    private let onWorkerEnded: @Sendable (String) -> Void
+    private let onWorkerEnded: WorkerEndedHandler
 
     init(libraryPath: String, manifest: Manifest, context: HostContext, quotas: Quotas,
-         onWorkerEnded: @escaping @Sendable (String) -> Void) throws(ExtensionError) {
+         onWorkerEnded: @escaping WorkerEndedHandler) throws(ExtensionError) {
         self.context = context
         self.onWorkerEnded = onWorkerEnded
         let configuration = WorkerConfiguration(
@@ -133,7 +138,7 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
             default: code = .workerFailed
             }
             let failure = ExtensionError(code, extensionID: extensionID, "the isolated worker failed during \(what)", cause: error.description)
-            if case .notRunning = error {} else { onWorkerEnded(failure.description) }
+            if case .notRunning = error {} else { onWorkerEnded(ObjectIdentifier(self), failure.description) }
             throw failure
         }
     }

@@ -155,7 +155,7 @@ extension ExtensionRegistry {
     /// the wasm module).
     nonisolated static func makeInstance(
         image: LoadedImage, context: HostContext, wasmFuelRate: WasmFuelRate, manifest: Manifest,
-        onWorkerEnded: @escaping @Sendable (String) -> Void
+        onWorkerEnded: @escaping WorkerEndedHandler
     ) throws(ExtensionError) -> ExtensionInstance {
         let security = context.security
         switch image {

@@ -170,7 +170,7 @@ extension ExtensionRegistry {
     /// Loads, creates and activates the new version, off the registry's actor.
     nonisolated static func startCandidate(
         package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate,
-        isolated: Bool, onWorkerEnded: @escaping @Sendable (String) -> Void
+        isolated: Bool, onWorkerEnded: @escaping WorkerEndedHandler
     ) async throws(ExtensionError) -> (LoadedImage, ExtensionInstance) {
         let manifest = package.manifest
         guard manifest.abi.contains(hostABIVersion) else {

@@ -3,18 +3,21 @@ import Foundation
 extension ExtensionRegistry {
     /// What an isolated instance calls when its worker dies or is killed: the registry hears of
     /// it on its actor (``workerEnded(_:cause:)``).
-    func workerEndedHandler(_ id: String) -> @Sendable (String) -> Void {
-        { [weak self] cause in
+    func workerEndedHandler(_ id: String) -> WorkerEndedHandler {
+        { [weak self] instance, cause in
             guard let self else { return }
-            Task { await self.workerEnded(id, cause: cause) }
+            Task { await self.workerEnded(id, instance: instance, cause: cause) }
         }
     }
 
     /// A worker ended: if that worker was serving, the extension becomes `failed` with `cause`
     /// (audited), then the supervisor decides: restart after the backoff delay, or — the breaker
-    /// opened — suspend the extension until an operator resumes it.
-    func workerEnded(_ id: String, cause: String) {
-        guard let entry = entries[id], entry.lifecycle.state == .active || entry.lifecycle.state == .loaded else { return }
+    /// opened — suspend the extension until an operator resumes it. The end of a worker that is not
+    /// (or no longer) the serving one — a reload's candidate, a retired version — changes nothing
+    /// (the reload reports its own failure).
+    func workerEnded(_ id: String, instance: ObjectIdentifier, cause: String) {
+        guard let entry = entries[id], entry.lifecycle.state == .active || entry.lifecycle.state == .loaded,
+              let serving = entry.instance?.runtime as? IsolatedInstance, ObjectIdentifier(serving) == instance else { return }
         audit.record(.lifecycle, id, "isolated worker ended: \(cause)", details: ["event": "worker_ended"])
         logger.error("isolated worker ended: \(cause)", metadata: ["extension": "\(id)"])
         fail(id, cause: cause)

@@ -16,6 +16,7 @@
  *   FIXTURE_OMIT_DESTROY        defined: no hypermesh_extension_destroy symbol
  *   FIXTURE_CREATE_RETURNS_NULL defined: create fails with INVALID_ARGUMENT "fixture refused to start"
  *   FIXTURE_ACTIVATE_FAILS      defined: activate fails with UNAVAILABLE "fixture refused to activate"
+ *   FIXTURE_ACTIVATE_CRASHES    defined: activate writes through a NULL pointer (for isolated workers)
  *   FIXTURE_STATE_HANDOVER      defined: export_state / import_state hand the `count` counter over
  *                               (as decimal text) on hot reload
  *   FIXTURE_IMPORT_FAILS        defined (with FIXTURE_STATE_HANDOVER): import_state fails with
@@ -203,8 +204,14 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
 }
 
 FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_activate(void *instance, hypermesh_error *out_error) {
-#ifdef FIXTURE_ACTIVATE_FAILS
+#if defined(FIXTURE_ACTIVATE_FAILS)
     return fail_with(instance, out_error, HYPERMESH_ERR_UNAVAILABLE, "fixture refused to activate");
+#elif defined(FIXTURE_ACTIVATE_CRASHES)
+    (void)instance;
+    (void)out_error;
+    volatile int *nowhere = NULL;
+    *nowhere = 1;
+    return HYPERMESH_ERR_INTERNAL;
 #else
     (void)instance;
     (void)out_error;
