@@ -2,7 +2,7 @@ import Foundation
 
 extension ExtensionRegistry {
     /// What an isolated instance calls when its worker dies or is killed: the registry hears of
-    /// it on its actor (``workerEnded(_:cause:)``).
+    /// it on its actor (``workerEnded(_:instance:cause:)``).
     func workerEndedHandler(_ id: String) -> WorkerEndedHandler {
         { [weak self] instance, cause in
             guard let self else { return }
