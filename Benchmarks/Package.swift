@@ -72,5 +72,12 @@ let package = Package(
             .product(name: "HyperMeshWasm", package: "HyperMeshExtensions"),
             .product(name: "WasmKit", package: "WasmKit"),
         ]),
+        // Isolated native extensions (worker processes) against bare socketpair and posix_spawn
+        // floors; the pause callers see during a hot reload; memory kept per reload. Depends on
+        // the hypermesh-sandbox executable so that SwiftPM builds it into the same folder.
+        benchmarkSuite("Isolation", extraDependencies: [
+            .product(name: "HyperMeshSandbox", package: "HyperMeshExtensions"),
+            .product(name: "hypermesh-sandbox", package: "HyperMeshExtensions"),
+        ]),
     ]
 )
