@@ -21,6 +21,8 @@ final class FrameChannel: @unchecked Sendable {
     let descriptor: Int32
     private var buffer: [UInt8] = []
     private var start = 0
+    /// What one `recv` reads into: allocated once, not zero-filled again for every read.
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
 
     init(descriptor: Int32) {
         self.descriptor = descriptor
@@ -83,9 +85,8 @@ final class FrameChannel: @unchecked Sendable {
             buffer.removeFirst(start)
             start = 0
         }
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            let count = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
@@ -99,7 +100,7 @@ final class FrameChannel: @unchecked Sendable {
                 }
                 throw .closed
             }
-            buffer += chunk[0..<count]
+            buffer += scratch[0..<count]
             return
         }
     }

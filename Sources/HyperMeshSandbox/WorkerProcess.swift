@@ -329,12 +329,16 @@ public final class WorkerProcess: Sendable {
         if shouldKill {
             kill(pid, SIGKILL)
         } else {
+            // A worker asked to shut down exits within microseconds: poll at once, then back off
+            // from 50 µs to 5 ms.
             let end = ContinuousClock.now + grace
+            var pause: UInt32 = 50
             while ContinuousClock.now < end {
                 let result = waitpid(pid, &status, WNOHANG)
                 if result == pid { return WorkerExit(waitStatus: status) }
                 if result < 0 && errno != EINTR { return .signaled(SIGKILL) }
-                usleep(2_000)
+                usleep(pause)
+                pause = min(pause * 2, 5_000)
             }
             kill(pid, SIGKILL)
         }

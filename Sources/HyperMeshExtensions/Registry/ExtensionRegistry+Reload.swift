@@ -220,11 +220,19 @@ extension ExtensionRegistry {
 
     /// Drains the calls in flight on a retired version, deactivates and destroys it, and releases
     /// its image. Off the actor: draining waits for calls to return.
+    ///
+    /// The work blocks (draining, a worker's exit), so it runs on a dispatch queue, not on one of
+    /// the few threads Swift concurrency has: callers that need the registry meanwhile are not held up.
     nonisolated static func retire(handle: ExtensionHandle?, instance: ExtensionInstance, image: LoadedImage?) async {
-        handle?.closeAndDrain()
-        try? instance.deactivate()
-        instance.destroy()
-        if let image { release(image) }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                handle?.closeAndDrain()
+                try? instance.deactivate()
+                instance.destroy()
+                if let image { release(image) }
+                done.resume()
+            }
+        }
     }
 
     nonisolated static func release(_ image: LoadedImage) {
