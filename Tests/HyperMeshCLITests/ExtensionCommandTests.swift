@@ -139,6 +139,20 @@ import Testing
         #expect(result.out.contains("not enforceable in-process"))
     }
 
+    @Test func inspectShowsAnIsolatedExtensionsWorkerConfinementAndSupervision() async throws {
+        let cli = CLIHarness()
+        try cli.stageFixture(id: "org.tests.isolated", manifest: ["isolation": "process"])
+        let result = await cli.run(["ext", "inspect", "org.tests.isolated", "--activate"])
+        #expect(result.exitCode == 0, "\(result.err)")
+        #expect(result.out.contains("isolation:    process (a hypermesh-sandbox worker)"), "\(result.out)")
+        #expect(result.out.contains("confinement:  core_dumps"), "\(result.out)")
+        #expect(result.out.contains("seccomp"))
+        #expect(result.out.contains("supervision:  0 restart(s); 0 worker failure(s) in the crash-loop window"), "\(result.out)")
+        let json = try await cli.run(["ext", "inspect", "org.tests.isolated", "--activate", "--json"]).out.jsonObject()
+        #expect(json["workerRestarts"] as? Int == 0)
+        #expect((json["confinement"] as? [String])?.contains { $0.hasPrefix("seccomp") } == true)
+    }
+
     @Test func graphPrintsDependencyOrder() async throws {
         let cli = CLIHarness()
         try cli.stageFixture(id: "org.tests.app", manifest: ["dependencies": ["org.tests.lib": "^1.0.0"]])
