@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "hypermesh", targets: ["hypermesh"]),
         // Isolated native extensions: the host–worker protocol, confinement, the worker process.
         .library(name: "HyperMeshSandbox", targets: ["HyperMeshSandbox"]),
+        .library(name: "HyperMeshState", targets: ["HyperMeshState"]),
         .executable(name: "hypermesh-sandbox", targets: ["hypermesh-sandbox"]),
         // Builds extensions from source and stages packages; used by the tests and the benchmarks.
         .library(name: "HyperMeshTestSupport", targets: ["HyperMeshTestSupport"]),

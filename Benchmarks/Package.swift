@@ -52,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HyperMeshTrust", package: "HyperMeshExtensions"),
                 .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshState", package: "HyperMeshExtensions"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HyperMeshWasm", package: "HyperMeshExtensions"),
                 .product(name: "WasmKit", package: "WasmKit"),
