@@ -9,10 +9,12 @@ import Glibc
 /// Not PR_SET_PDEATHSIG: that fires when the *thread* that spawned the worker ends, and the host
 /// spawns from pool threads that come and go.
 enum OrphanWatchdog {
-    /// Starts the thread; false if the host has already gone (or no thread can be made).
+    /// Starts the thread, unless the parent is PID 1: a host that is a container's init needs no
+    /// watchdog (when it ends, everything ends), and a worker whose host already died is reparented
+    /// to init but reads the end of file on its socket at once. False only if no thread can be made.
     static func start() -> Bool {
         let host = getppid()
-        guard host > 1 else { return false }
+        guard watches(parent: host) else { return true }
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { argument in
             let host = pid_t(Int(bitPattern: argument))
@@ -23,4 +25,7 @@ enum OrphanWatchdog {
         pthread_detach(thread)
         return true
     }
+
+    /// Whether a worker whose parent is `parent` needs the watchdog.
+    static func watches(parent: pid_t) -> Bool { parent > 1 }
 }

@@ -10,12 +10,17 @@ import CHyperMeshSandbox
 /// Not guaranteed: more than 32 refusals in one request are counted, not all named; a descriptor
 /// table filled and emptied again within the request is not seen.
 enum SandboxRefusals {
+    /// Runs after every request: without refusals it costs one atomic exchange (and one `fcntl`
+    /// with an open-files limit), and allocates nothing.
     static func take(openFiles: UInt64?) -> [String] {
-        let ring = UInt32(HYPERMESH_SANDBOX_REFUSAL_RING)
-        var numbers = [Int32](repeating: 0, count: Int(ring))
-        let total = numbers.withUnsafeMutableBufferPointer { hypermesh_sandbox_take_refused($0.baseAddress, ring) }
-        var events = numbers.prefix(Int(min(total, ring))).map { SeccompFilter.name(of: $0) }
-        if total > ring { events.append("\(total - ring) more refused system calls") }
+        let ring = Int(HYPERMESH_SANDBOX_REFUSAL_RING)
+        var events: [String] = []
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: ring) { numbers in
+            let total = Int(hypermesh_sandbox_take_refused(numbers.baseAddress, UInt32(ring)))
+            guard total > 0 else { return }
+            events = numbers.prefix(min(total, ring)).map { SeccompFilter.name(of: $0) }
+            if total > ring { events.append("\(total - ring) more refused system calls") }
+        }
         if let openFiles, openFiles > 0, openFiles <= 1 << 20, fcntl(Int32(openFiles - 1), F_GETFD) != -1 {
             events.append("a descriptor past the open-files limit (\(openFiles))")
         }

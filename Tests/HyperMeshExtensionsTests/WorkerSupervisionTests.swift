@@ -101,6 +101,26 @@ import Testing
         await registry.shutdown()
     }
 
+    /// A restart whose worker cannot start (the library is gone) is one more failure: the breaker
+    /// still opens, and each failed restart is in the audit log with its cause.
+    @Test func restartsThatFailCountTowardTheCrashLoop() async throws {
+        let host = SecurityHost()
+        try IsolatedExtensionTests.stage(host)
+        let directory = host.extensionsDirectory.appendingPathComponent(Self.id)
+        let registry = try await host.start(supervision: Self.quick)
+        try await registry.activate(Self.id)
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("libisolated.so"))
+        _ = await registry.failure(Self.id, "crash", "")
+        #expect(await registry.waitUntil(Self.id) { $0.isSuspended })
+        let records = try host.auditRecords(of: Self.id)
+        let failedRestarts = records.filter { $0.message.hasPrefix("restart failed:") }
+        #expect(failedRestarts.count == 2, "\(records.map(\.message))")
+        #expect(failedRestarts.allSatisfy { $0.message.contains("did not start") }, "\(failedRestarts.map(\.message))")
+        #expect(records.contains { $0.message == "restarts stopped by the crash-loop breaker" })
+        #expect(try await registry.info(Self.id).workerRestarts == 0)
+        await registry.shutdown()
+    }
+
     static func waitForRestarts(_ registry: ExtensionRegistry, _ count: Int) async -> Bool {
         let deadline = Date().addingTimeInterval(90)
         while Date() < deadline {

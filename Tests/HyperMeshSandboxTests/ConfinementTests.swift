@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import HyperMeshSandbox
 
@@ -83,5 +86,13 @@ import Testing
         #expect(support.version != .none || support.problem != nil)
         if support.version == .v2 { #expect(support.memoryFolder == support.cpuFolder) }
         print("cgroup support here: \(support)")
+    }
+}
+
+extension ConfinementTests {
+    /// A host that is PID 1 (a container's init) still gets workers; any other parent is watched.
+    @Test func theOrphanWatchdogWatchesEveryParentButInit() {
+        #expect(!OrphanWatchdog.watches(parent: 1))
+        #expect(OrphanWatchdog.watches(parent: getpid()))
     }
 }
