@@ -21,6 +21,8 @@ public struct Anomaly: Sendable, Hashable, Codable, CustomStringConvertible {
     public let kind: Kind
     public let value: Double
     public let mean: Double
+    /// The deviation the value was judged against: the baseline's σ, or the settings' floor
+    /// (``AnomalySettings/minimumRelativeDeviation`` of the mean) when σ is smaller.
     public let standardDeviation: Double
     /// Standard deviations above the mean (spikes), or the number of growing samples (growth).
     public let score: Double

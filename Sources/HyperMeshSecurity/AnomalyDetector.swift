@@ -1,7 +1,7 @@
 /// Per-extension anomaly detection: running mean and deviation of CPU per call, of the call rate
 /// (calls per one-second window) and, where the mode can measure it, of memory; a sample past
-/// ``AnomalySettings/deviations`` standard deviations (after ``AnomalySettings/warmupSamples``), or
-/// memory that grew at each of the last ``AnomalySettings/growthSamples`` samples, is an anomaly.
+/// ``AnomalySettings/deviations`` standard deviations (after ``AnomalySettings/warmupSamples``; the
+/// deviation is at least ``AnomalySettings/minimumRelativeDeviation`` of the mean), or memory that grew at each of the last ``AnomalySettings/growthSamples`` samples, is an anomaly.
 ///
 /// A pure value: it sees only the samples it is given, owns no clock and no lock (the caller
 /// serializes it and passes the time). A sample that is an anomaly is not added to the baseline,
@@ -72,10 +72,11 @@ public struct AnomalyDetector: Sendable {
     /// Judges one sample against its baseline; adds it to the baseline unless it is a spike.
     private static func judge(_ value: Double, settings: AnomalySettings, against statistics: inout RunningStatistics, measure: Anomaly.Measure, floor: Double) -> Anomaly? {
         if statistics.count >= settings.warmupSamples, value >= floor {
-            let score = statistics.deviations(of: value)
+            let deviation = max(statistics.standardDeviation, settings.minimumRelativeDeviation * abs(statistics.mean))
+            let score = statistics.deviations(of: value, atLeast: deviation)
             if score > settings.deviations {
                 return Anomaly(measure: measure, kind: .spike, value: value, mean: statistics.mean,
-                               standardDeviation: statistics.standardDeviation, score: score)
+                               standardDeviation: deviation, score: score)
             }
         }
         statistics.add(value)

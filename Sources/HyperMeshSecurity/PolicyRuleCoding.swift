@@ -3,7 +3,7 @@ import HyperMeshManifest
 /// Reads and writes one ``PolicyRule`` of the policy file (see ``PolicyFile`` for the format).
 enum PolicyRuleCoding {
     static let keys = ["allow", "deny", "quotas", "anomaly", "violations", "isolation"]
-    static let anomalyKeys = ["deviations", "warmupSamples", "growthSamples", "minimumCPUMicroseconds", "action", "throttleRate"]
+    static let anomalyKeys = ["deviations", "warmupSamples", "growthSamples", "minimumCPUMicroseconds", "minimumRelativeDeviation", "action", "throttleRate"]
     static let violationKeys = ["windowSeconds", "threshold", "thresholds"]
 
     static func decode(_ value: PolicyJSON, at path: String) throws(PolicyError) -> PolicyRule {
@@ -66,6 +66,12 @@ enum PolicyRuleCoding {
         if let field = members["minimumCPUMicroseconds"] {
             settings.minimumCPUMicroseconds = Double(try field.integer(at: "\(path).minimumCPUMicroseconds", in: 0...UInt64(UInt32.max)))
         }
+        if let field = members["minimumRelativeDeviation"] {
+            settings.minimumRelativeDeviation = try field.number(at: "\(path).minimumRelativeDeviation")
+            guard (0...10).contains(settings.minimumRelativeDeviation) else {
+                throw PolicyError(.badValue, "must be between 0 and 10 (a fraction of the mean)", at: "\(path).minimumRelativeDeviation")
+            }
+        }
         if let field = members["action"] {
             let name = try field.string(at: "\(path).action")
             guard let action = AnomalyAction(rawValue: name) else {
@@ -108,7 +114,8 @@ enum PolicyRuleCoding {
         if let anomaly = rule.anomaly {
             object["anomaly"] = [
                 "deviations": anomaly.deviations, "warmupSamples": anomaly.warmupSamples, "growthSamples": anomaly.growthSamples,
-                "minimumCPUMicroseconds": anomaly.minimumCPUMicroseconds, "action": anomaly.action.rawValue,
+                "minimumCPUMicroseconds": anomaly.minimumCPUMicroseconds,
+                "minimumRelativeDeviation": anomaly.minimumRelativeDeviation, "action": anomaly.action.rawValue,
                 "throttleRate": anomaly.throttleRate,
             ] as [String: Any]
         }

@@ -22,8 +22,13 @@ public struct RunningStatistics: Sendable, Hashable, Codable {
     /// How many standard deviations `sample` lies above the mean (0 when the deviation is 0 and
     /// the sample is not above the mean; infinity when it is 0 and the sample is above).
     public func deviations(of sample: Double) -> Double {
+        deviations(of: sample, atLeast: 0)
+    }
+
+    /// Like ``deviations(of:)``, measured in units of `max(standardDeviation, minimumDeviation)`.
+    public func deviations(of sample: Double, atLeast minimumDeviation: Double) -> Double {
         let distance = sample - mean
-        let deviation = standardDeviation
+        let deviation = Swift.max(standardDeviation, minimumDeviation)
         if deviation > 0 { return distance / deviation }
         return distance > 0 ? .infinity : 0
     }

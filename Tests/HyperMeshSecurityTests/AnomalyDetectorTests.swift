@@ -46,6 +46,27 @@ import HyperMeshSecurity
         #expect(detector.recordCall(cpuMicroseconds: 900, now: 100).isEmpty)
     }
 
+    /// A baseline of near-identical calls has a tiny σ; scheduler jitter of 1 % of the mean must
+    /// not be a spike. The deviation is floored at `minimumRelativeDeviation` of the mean.
+    @Test func jitterOverANearlyFlatBaselineIsNotASpike() throws {
+        var detector = AnomalyDetector(settings: AnomalySettings(deviations: 4, warmupSamples: 8))
+        for index in 0..<10 {
+            #expect(detector.recordCall(cpuMicroseconds: 2_020 + Double(index % 3) * 5, now: UInt64(index)).isEmpty)
+        }
+        #expect(detector.recordCall(cpuMicroseconds: 2_046, now: 10).isEmpty)
+        #expect(detector.recordCall(cpuMicroseconds: 2_700, now: 11).isEmpty)
+        let spike = try #require(detector.recordCall(cpuMicroseconds: 80_000, now: 12).first)
+        #expect(abs(spike.standardDeviation - 0.1 * spike.mean) < 1)
+    }
+
+    @Test func aZeroRelativeFloorJudgesAgainstTheRawDeviation() {
+        var detector = AnomalyDetector(settings: AnomalySettings(deviations: 4, warmupSamples: 8, minimumRelativeDeviation: 0))
+        for index in 0..<10 {
+            _ = detector.recordCall(cpuMicroseconds: 2_020 + Double(index % 3) * 5, now: UInt64(index))
+        }
+        #expect(!detector.recordCall(cpuMicroseconds: 2_100, now: 10).isEmpty)
+    }
+
     @Test func aCallRateSpikeIsFoundWhenItsWindowCloses() throws {
         var detector = AnomalyDetector(settings: AnomalySettings(warmupSamples: 5, minimumCPUMicroseconds: .infinity))
         var now: UInt64 = 0

@@ -58,7 +58,7 @@ import HyperMeshSecurity
 
     @Test func theFileRoundTrips() throws {
         let policy = SecurityPolicy(
-            defaults: PolicyRule(allow: [.events], anomaly: AnomalySettings(deviations: 4, action: .throttle, throttleRate: 3)),
+            defaults: PolicyRule(allow: [.events], anomaly: AnomalySettings(deviations: 4, minimumRelativeDeviation: 0.25, action: .throttle, throttleRate: 3)),
             signers: ["0123": PolicyRule(allow: [.storage], quotas: Quotas(cpuMillisecondsTotal: 9_000))],
             extensions: ["org.example.tool": PolicyRule(
                 deny: [.networkAccess], quotas: Quotas(storageBytes: 0, concurrency: 2),
@@ -91,6 +91,7 @@ import HyperMeshSecurity
         (#"{"defaults": {"quotas": {"concurrency": 0}}}"#, .badValue, "defaults.quotas.concurrency"),
         (#"{"defaults": {"quotas": {"storageBytes": true}}}"#, .invalidJSON, "defaults.quotas.storageBytes"),
         (#"{"defaults": {"anomaly": {"action": "explode"}}}"#, .badValue, "defaults.anomaly.action"),
+        (#"{"defaults": {"anomaly": {"minimumRelativeDeviation": -0.1}}}"#, .badValue, "defaults.anomaly.minimumRelativeDeviation"),
         (#"{"defaults": {"violations": {"thresholds": {"sneezing": 3}}}}"#, .badValue, "defaults.violations.thresholds"),
         (#"{"defaults": {"violations": {"windowSeconds": 0}}}"#, .badValue, "defaults.violations.windowSeconds"),
         (#"{"supervision": {"maxFailures": 0}}"#, .badValue, "supervision.maxFailures"),
