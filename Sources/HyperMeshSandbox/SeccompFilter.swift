@@ -11,7 +11,12 @@ import CHyperMeshSandbox
 /// - new processes and programs (`fork`, `vfork`, `execve`, `execveat`) and `clone` without
 ///   `CLONE_THREAD` (threads keep working);
 /// - tracing and other processes' memory (`ptrace`, `process_vm_readv`, `process_vm_writev`),
-///   mounts (`mount`, `umount2`, the new mount API), `kexec_load`, `kexec_file_load`.
+///   mounts (`mount`, `umount2`, the new mount API), `kexec_load`, `kexec_file_load`;
+/// - io_uring (`io_uring_setup`, `io_uring_enter`, `io_uring_register`), whose operations would
+///   open sockets and connect without the system calls above;
+/// - signals to other processes: `kill` and `tgkill` only when the target is the worker itself
+///   (`raise` and `abort` keep working), never `tkill` (any thread of the system), and no process
+///   file descriptors (`pidfd_open`, `pidfd_getfd`, `pidfd_send_signal`).
 ///
 /// A refusal is `SECCOMP_RET_TRAP`: the call does not run, the worker's SIGSYS handler
 /// (`CHyperMeshSandbox`) makes it return `EPERM` and notes it, and the worker tells the host, which
@@ -39,13 +44,17 @@ public enum SeccompFilter {
          ("accept4", 288), ("fork", 57), ("vfork", 58), ("execve", 59), ("execveat", 322), ("ptrace", 101),
          ("process_vm_readv", 310), ("process_vm_writev", 311), ("mount", 165), ("umount2", 166),
          ("kexec_load", 246), ("kexec_file_load", 320), ("open_tree", 428), ("move_mount", 429),
-         ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442)]
+         ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442),
+         ("io_uring_setup", 425), ("io_uring_enter", 426), ("io_uring_register", 427), ("tkill", 200),
+         ("pidfd_send_signal", 424), ("pidfd_open", 434), ("pidfd_getfd", 438)]
         #elseif arch(arm64)
         [("socket", 198), ("socketpair", 199), ("bind", 200), ("listen", 201), ("accept", 202),
          ("connect", 203), ("accept4", 242), ("execve", 221), ("execveat", 281), ("ptrace", 117),
          ("process_vm_readv", 270), ("process_vm_writev", 271), ("mount", 40), ("umount2", 39),
          ("kexec_load", 104), ("kexec_file_load", 294), ("open_tree", 428), ("move_mount", 429),
-         ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442)]
+         ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442),
+         ("io_uring_setup", 425), ("io_uring_enter", 426), ("io_uring_register", 427), ("tkill", 130),
+         ("pidfd_send_signal", 424), ("pidfd_open", 434), ("pidfd_getfd", 438)]
         #else
         []
         #endif
@@ -54,15 +63,21 @@ public enum SeccompFilter {
     #if arch(x86_64)
     static let cloneNumber: UInt32 = 56
     static let sigactionNumber: UInt32 = 13
+    static let killNumber: UInt32 = 62
+    static let tgkillNumber: UInt32 = 234
     #else
     static let cloneNumber: UInt32 = 220
     static let sigactionNumber: UInt32 = 134
+    static let killNumber: UInt32 = 129
+    static let tgkillNumber: UInt32 = 131
     #endif
     static let sigsys: UInt32 = 31
 
     /// The name of a refused system call number, for reports.
     static func name(of number: Int32) -> String {
         if UInt32(bitPattern: number) == cloneNumber { return "clone (a new process)" }
+        if UInt32(bitPattern: number) == killNumber { return "kill (another process)" }
+        if UInt32(bitPattern: number) == tgkillNumber { return "tgkill (another process)" }
         return refused.first { $0.number == UInt32(bitPattern: number) }?.name ?? "system call \(number)"
     }
     static let clone3Number: UInt32 = 435
@@ -92,8 +107,9 @@ public enum SeccompFilter {
     }
 
     /// The program, or nil on an architecture without a filter. `trapRefusals`: refuse with
-    /// SIGSYS (reported by the worker's handler) rather than a plain EPERM.
-    static func program(trapRefusals: Bool = true) -> [Instruction]? {
+    /// SIGSYS (reported by the worker's handler) rather than a plain EPERM. `ownProcess`: the
+    /// worker's process id, the only target `kill` and `tgkill` may name.
+    static func program(trapRefusals: Bool = true, ownProcess: pid_t = getpid()) -> [Instruction]? {
         guard let architecture else { return nil }
         let refusal = trapRefusals ? trap : error(EPERM)
         var program: [Instruction] = [
@@ -118,6 +134,18 @@ public enum SeccompFilter {
             Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: sigsys),
             Instruction(code: returnConstant, constant: error(EPERM)),
             Instruction(code: returnConstant, constant: allow),
+        ]
+        for number in [killNumber, tgkillNumber] {
+            // kill(pid, ...) / tgkill(tgid, ...): allowed only when args[0] is the worker itself.
+            program += [
+                Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 4, constant: number),
+                Instruction(code: loadWordAbsolute, constant: 16),  // low 32 bits of args[0] (the pid)
+                Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: UInt32(bitPattern: ownProcess)),
+                Instruction(code: returnConstant, constant: allow),
+                Instruction(code: returnConstant, constant: refusal),
+            ]
+        }
+        program += [
             Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: clone3Number),
             Instruction(code: returnConstant, constant: error(ENOSYS)),
             Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 4, constant: cloneNumber),
@@ -141,7 +169,7 @@ public enum SeccompFilter {
             return ConfinementStep("seccomp", .unavailable(reason: "no filter for this architecture"))
         }
         let how = handlerError == 0 ? "refused (EPERM, reported to the host)" : "EPERM, not reported (SIGSYS handler: \(SystemCalls.describe(handlerError)))"
-        let detail = "\(program.count) instructions; \(how): \(refused.map(\.name).joined(separator: ", ")), clone without CLONE_THREAD; ENOSYS for clone3"
+        let detail = "\(program.count) instructions; \(how): \(refused.map(\.name).joined(separator: ", ")), clone without CLONE_THREAD, kill and tgkill of another process; ENOSYS for clone3"
         let instructions = UnsafeMutablePointer<UInt64>.allocate(capacity: program.count)
         defer { instructions.deallocate() }
         for (index, instruction) in program.enumerated() { instructions[index] = instruction.packed }

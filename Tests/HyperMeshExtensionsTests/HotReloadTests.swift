@@ -239,3 +239,38 @@ extension HotReloadTests {
         await registry.shutdown()
     }
 }
+
+extension HotReloadTests {
+    /// A health entry that answers with an error is a failed canary, not "no health entry".
+    @Test func aNewVersionWhoseHealthEntryFailsNeverReplacesTheOldOne() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
+        try await registry.activate(Self.id)
+        let broken = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_HEALTH_FAILS": ""])
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: broken) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.message.contains("canary"))
+        #expect(error.cause?.contains("fixture health failed") == true, "\(error)")
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        await registry.shutdown()
+    }
+
+    /// A candidate whose worker dies in its health check fails the canary; the serving worker is
+    /// not touched.
+    @Test func aCandidateWorkerThatCrashesInItsHealthCheckFailsTheCanary() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0", isolation: "process")
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
+        try await registry.activate(Self.id)
+        let broken = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_HEALTH_CRASHES": ""], isolation: "process")
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: broken) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.message.contains("canary"))
+        #expect(error.cause?.contains("isolation.worker_crashed") == true, "\(error)")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await registry.state(of: Self.id) == .active)
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        await registry.shutdown()
+    }
+}

@@ -190,3 +190,22 @@ extension IsolatedExtensionTests {
         await registry.shutdown()
     }
 }
+
+extension IsolatedExtensionTests {
+    /// The worker may signal itself (raise, abort) but not its host or anyone else, and io_uring,
+    /// whose operations could open sockets, is refused: each refusal is audited with its name.
+    @Test func signalsToTheHostAndIoUringAreRefusedAndAudited() async throws {
+        let host = SecurityHost()
+        try Self.stage(host)
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "signal_self", "") == "result=0 errno=0")
+        #expect(try await registry.callText(Self.id, "signal_host", "") == "result=-1 errno=1")
+        #expect(try await registry.callText(Self.id, "io_uring", "") == "result=-1 errno=1")
+        let violations = try host.auditRecords(of: Self.id, kinds: [.violation]).map(\.message)
+        #expect(violations.contains("the sandbox refused kill (another process) during call signal_host"), "\(violations)")
+        #expect(violations.contains("the sandbox refused io_uring_setup during call io_uring"), "\(violations)")
+        #expect(!violations.contains { $0.contains("signal_self") }, "\(violations)")
+        await registry.shutdown()
+    }
+}

@@ -30,6 +30,25 @@ import Testing
         await registry.shutdown()
     }
 
+    /// A worker killed while idle is first noticed by a health check (`ext inspect`): the
+    /// extension is reported unhealthy, becomes `failed` with the cause, and is restarted.
+    @Test func aWorkerThatDiesWhileIdleIsNoticedByItsHealthCheckAndRestarted() async throws {
+        let host = SecurityHost()
+        try IsolatedExtensionTests.stage(host)
+        let registry = try await host.start(supervision: Self.quick)
+        try await registry.activate(Self.id)
+        let pid = try #require(Int32(try await registry.callText(Self.id, "pid", "")))
+        #expect(kill(pid, SIGKILL) == 0)
+        try await Task.sleep(for: .milliseconds(100))
+        let health = try #require(try await registry.info(Self.id).health)
+        #expect(health.status == .unhealthy)
+        #expect(health.detail?.contains("isolation.worker_crashed") == true, "\(health)")
+        #expect(await Self.waitForRestarts(registry, 1))
+        #expect(try await registry.callText(Self.id, "echo", "back") == "back")
+        #expect(try host.auditRecords(of: Self.id).contains { $0.message.contains("isolated worker ended") && $0.message.contains("health") })
+        await registry.shutdown()
+    }
+
     @Test func aCrashLoopStopsRestartsAndSuspendsUntilTheOperatorResumes() async throws {
         let host = SecurityHost()
         try IsolatedExtensionTests.stage(host)

@@ -21,7 +21,8 @@ import Testing
         }
         let names = Set(SeccompFilter.refused.map(\.name))
         for name in ["socket", "connect", "bind", "listen", "accept", "execve", "execveat", "ptrace",
-                     "process_vm_readv", "process_vm_writev", "mount", "kexec_load", "kexec_file_load"] {
+                     "process_vm_readv", "process_vm_writev", "mount", "kexec_load", "kexec_file_load",
+                     "io_uring_setup", "io_uring_enter", "io_uring_register", "tkill", "pidfd_open", "pidfd_getfd", "pidfd_send_signal"] {
             #expect(names.contains(name), "\(name) is not refused")
         }
         #if arch(x86_64)
@@ -31,7 +32,7 @@ import Testing
 
     /// Runs the program the way the kernel would, on chosen system call data.
     @Test func theProgramAnswersAsDocumented() throws {
-        let program = try #require(SeccompFilter.program())
+        let program = try #require(SeccompFilter.program(ownProcess: 4_242))
         let arch = try #require(SeccompFilter.architecture)
         func run(nr: UInt32, arch: UInt32, flags: UInt32 = 0) -> UInt32 {
             var accumulator: UInt32 = 0
@@ -66,6 +67,13 @@ import Testing
         #expect(run(nr: SeccompFilter.sigactionNumber, arch: arch, flags: SeccompFilter.sigsys) == eperm)
         #expect(run(nr: SeccompFilter.sigactionNumber, arch: arch, flags: 10) == SeccompFilter.allow)
         #expect(run(nr: SeccompFilter.cloneNumber, arch: arch, flags: 0x3D0F00) == SeccompFilter.allow)  // pthread_create's flags
+        // Signals: only to the worker itself (pid 4242 here).
+        for number in [SeccompFilter.killNumber, SeccompFilter.tgkillNumber] {
+            #expect(run(nr: number, arch: arch, flags: 4_242) == SeccompFilter.allow)
+            #expect(run(nr: number, arch: arch, flags: 1) == trap)
+            #expect(run(nr: number, arch: arch, flags: 0) == trap)  // kill(0, ...): the process group
+            #expect(run(nr: number, arch: arch, flags: UInt32(bitPattern: -1)) == trap)  // kill(-1, ...): everyone
+        }
         #expect(run(nr: 0, arch: arch) == SeccompFilter.allow)  // read / io_setup
         #expect(run(nr: 1, arch: arch) == SeccompFilter.allow)
         #expect(run(nr: 0, arch: 0x4000_0003) == SeccompFilter.killProcess)  // i386

@@ -33,10 +33,10 @@ public final class ExtensionInstance: Sendable {
     func deactivate() throws(ExtensionError) { try runtime.deactivate() }
 
     /// The extension's own health report (JSON), taken through the gate like a call.
-    func reportedHealth() -> [UInt8]? {
+    func reportedHealth() throws(ExtensionError) -> [UInt8]? {
         gate.enter()
         defer { gate.leave() }
-        return runtime.reportedHealth()
+        return try runtime.reportedHealth()
     }
 
     func destroy() { runtime.destroy() }

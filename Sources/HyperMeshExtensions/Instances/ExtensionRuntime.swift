@@ -11,8 +11,9 @@ protocol ExtensionRuntime: AnyObject, Sendable {
     func activate() throws(ExtensionError)
     /// The extension's deactivate entry, if it has one.
     func deactivate() throws(ExtensionError)
-    /// The extension's own health report (JSON), if it has a health entry and it answered.
-    func reportedHealth() -> [UInt8]?
+    /// The extension's own health report (JSON); nil if it has no health entry. A health entry
+    /// that fails (a non-OK status, a trap, a worker that died) throws.
+    func reportedHealth() throws(ExtensionError) -> [UInt8]?
     /// Releases the instance; later calls fail with `call.not_active`. Idempotent.
     func destroy()
 

@@ -100,8 +100,8 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
         }
     }
 
-    func reportedHealth() -> [UInt8]? {
-        (try? worker.health()) ?? nil
+    func reportedHealth() throws(ExtensionError) -> [UInt8]? {
+        try answer("health") { () throws(WorkerError) in try worker.health() }
     }
 
     func destroy() {
@@ -138,7 +138,9 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
             default: code = .workerFailed
             }
             let failure = ExtensionError(code, extensionID: extensionID, "the isolated worker failed during \(what)", cause: error.description)
-            if case .notRunning = error {} else { onWorkerEnded(ObjectIdentifier(self), failure.description) }
+            // Also for `.notRunning`: the registry ignores an end it already heard of (the
+            // extension is no longer active), and a worker that died between requests is heard of here.
+            onWorkerEnded(ObjectIdentifier(self), failure.description)
             throw failure
         }
     }

@@ -82,14 +82,17 @@ final class NativeInstance: ExtensionRuntime, @unchecked Sendable {
     }
 
     /// The extension's own health report (JSON), if it has a `health` entry.
-    func reportedHealth() -> [UInt8]? {
+    func reportedHealth() throws(ExtensionError) -> [UInt8]? {
         guard let pointer = extensionPointer, hypermesh_extension_has_health(pointer) != 0, let health = pointer.pointee.health else { return nil }
         var output = hypermesh_bytes(data: nil, len: 0)
         var error = hypermesh_error(code: HYPERMESH_OK, message: nil)
         let status = health(pointer.pointee.instance, &output, &error)
-        _ = CBuffers.takeMessage(&error)
+        let message = CBuffers.takeMessage(&error)
         let bytes = CBuffers.take(&output)
-        return status == HYPERMESH_OK ? bytes : nil
+        guard status == HYPERMESH_OK else {
+            throw ExtensionError(.methodFailed, extensionID: extensionID, "health failed with \(StatusName.of(status))", cause: message)
+        }
+        return bytes
     }
 
     var stateHandOver: StateHandOverEntries {

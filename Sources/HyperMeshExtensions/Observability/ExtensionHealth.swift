@@ -39,6 +39,20 @@ public struct ExtensionHealth: Sendable, Hashable, Codable {
             reported = (object?["status"] as? String).flatMap(Status.init(rawValue:)) ?? .unknown
             detail = object?["detail"] as? String
         }
+        self.init(reported: reported, detail: detail, metrics: metrics)
+    }
+
+    /// The health of an instance: its own report, or `unhealthy` with the error as the detail when
+    /// its health entry failed (a non-OK status, a trap, a worker that died).
+    init(of instance: ExtensionInstance, metrics: ExtensionMetrics.Snapshot) {
+        do throws(ExtensionError) {
+            self.init(reportedJSON: try instance.reportedHealth(), metrics: metrics)
+        } catch {
+            self.init(reported: .unhealthy, detail: "the health check failed: \(error.description)", metrics: metrics)
+        }
+    }
+
+    private init(reported: Status?, detail: String?, metrics: ExtensionMetrics.Snapshot) {
         var observed = Status.healthy
         if metrics.calls >= Self.minimumCallsForErrorRate {
             if metrics.errorRate > 0.5 { observed = .unhealthy } else if metrics.errorRate > 0.1 { observed = .degraded }

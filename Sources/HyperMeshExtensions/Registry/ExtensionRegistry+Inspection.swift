@@ -30,7 +30,7 @@ extension ExtensionRegistry {
             suspension: suspensionReason(of: entry),
             assetTypes: assets.assetTypes(of: id),
             metrics: entry.metrics.snapshot,
-            health: entry.instance.map { ExtensionHealth(reportedJSON: $0.reportedHealth(), metrics: entry.metrics.snapshot) },
+            health: entry.instance.map { ExtensionHealth(of: $0, metrics: entry.metrics.snapshot) },
             hostCalls: context?.counters.callCount ?? 0,
             hostDenials: context?.counters.denialCount ?? 0,
             pinnedInMemory: entry.image?.usesSwiftRuntime,

@@ -209,9 +209,16 @@ extension ExtensionRegistry {
         return (image, instance)
     }
 
-    /// The canary: the new version's own health report, which must not say `unhealthy`.
+    /// The canary: the new version's own health report, which must not say `unhealthy`. A health
+    /// entry that fails (its worker died, it trapped, it returned an error) fails the canary.
     nonisolated static func canary(_ instance: ExtensionInstance) -> (passed: Bool, report: String) {
-        guard let report = instance.reportedHealth() else { return (true, "no health entry; activated") }
+        let reported: [UInt8]?
+        do throws(ExtensionError) {
+            reported = try instance.reportedHealth()
+        } catch {
+            return (false, "the health check failed: \(error.description)")
+        }
+        guard let report = reported else { return (true, "no health entry; activated") }
         let text = String(decoding: report, as: UTF8.self)
         let object = (try? JSONSerialization.jsonObject(with: Data(report))) as? [String: Any]
         let status = object?["status"] as? String

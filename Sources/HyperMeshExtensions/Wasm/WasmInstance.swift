@@ -67,12 +67,12 @@ final class WasmInstance: ExtensionRuntime, Sendable {
         }
     }
 
-    func reportedHealth() -> [UInt8]? {
-        let outcome = try? enter("health") { (guest) throws(WasmError) -> WasmCallOutcome in
-            guard let outcome = try guest.health() else { throw WasmError(.missingExport, "no health export") }
-            return outcome
+    func reportedHealth() throws(ExtensionError) -> [UInt8]? {
+        let outcome = try enter("health") { (guest) throws(WasmError) in try guest.health() }
+        guard let outcome else { return nil }
+        guard outcome.status == HYPERMESH_OK else {
+            throw ExtensionError(.methodFailed, extensionID: extensionID, "hypermesh_health failed with \(StatusName.of(outcome.status))", cause: outcome.errorMessage)
         }
-        guard let outcome, outcome.status == HYPERMESH_OK else { return nil }
         return outcome.output
     }
 
@@ -115,8 +115,8 @@ final class WasmInstance: ExtensionRuntime, Sendable {
     /// The guest's limits and the fuel it has used, for `ext inspect`.
     var limits: WasmLimits? { guest.withLock { $0?.limits } }
 
-    private func enter(_ what: @autoclosure () -> String, _ body: (WasmGuest) throws(WasmError) -> WasmCallOutcome) throws(ExtensionError) -> WasmCallOutcome {
-        let result = guest.withLock { guest -> Result<WasmCallOutcome, WasmError>? in
+    private func enter<Outcome: Sendable>(_ what: @autoclosure () -> String, _ body: (WasmGuest) throws(WasmError) -> Outcome) throws(ExtensionError) -> Outcome {
+        let result = guest.withLock { guest -> Result<Outcome, WasmError>? in
             guard let guest else { return nil }
             defer {
                 lastFuel.store(guest.lastFuelUsed, ordering: .relaxed)

@@ -17,6 +17,8 @@
  *   FIXTURE_CREATE_RETURNS_NULL defined: create fails with INVALID_ARGUMENT "fixture refused to start"
  *   FIXTURE_ACTIVATE_FAILS      defined: activate fails with UNAVAILABLE "fixture refused to activate"
  *   FIXTURE_ACTIVATE_CRASHES    defined: activate writes through a NULL pointer (for isolated workers)
+ *   FIXTURE_HEALTH_FAILS        defined: health fails with UNAVAILABLE "fixture health failed"
+ *   FIXTURE_HEALTH_CRASHES      defined: health writes through a NULL pointer (for isolated workers)
  *   FIXTURE_STATE_HANDOVER      defined: export_state / import_state hand the `count` counter over
  *                               (as decimal text) on hot reload
  *   FIXTURE_IMPORT_FAILS        defined (with FIXTURE_STATE_HANDOVER): import_state fails with
@@ -226,6 +228,17 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_deactivate(void *instance, 
 }
 
 FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_health(void *instance, hypermesh_bytes *out_report, hypermesh_error *out_error) {
+#if defined(FIXTURE_HEALTH_FAILS)
+    (void)out_report;
+    return fail_with(instance, out_error, HYPERMESH_ERR_UNAVAILABLE, "fixture health failed");
+#elif defined(FIXTURE_HEALTH_CRASHES)
+    (void)out_report;
+    (void)out_error;
+    (void)instance;
+    volatile int *nowhere = NULL;
+    *nowhere = 1;
+    return HYPERMESH_ERR_INTERNAL;
+#endif
     static const char report[] = "{\"status\":\"" FIXTURE_HEALTH_STATUS "\",\"detail\":\"fixture\"}";
     return reply(instance, out_report, out_error, report, sizeof(report) - 1);
 }

@@ -18,6 +18,10 @@
  *   fork        fork() (a child exits at once): "result=R errno=E" (R is 1 when a child was made)
  *   exec        execve("/bin/true"): "result=R errno=E" (only returns when refused)
  *   thread      starts and joins a thread: "thread=ok" or "thread=failed errno=E"
+ *   pid         the worker's process id, as decimal text
+ *   signal_host kill(getppid(), 0) (signal 0: a probe, harmless if it were allowed): "result=R errno=E"
+ *   signal_self kill(getpid(), 0): "result=R errno=E"
+ *   io_uring    io_uring_setup(1, &params): "result=R errno=E" (R is 0 when a ring was made)
  */
 #define _GNU_SOURCE
 #include "hypermesh_extension.h"
@@ -28,7 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,6 +131,24 @@ static hypermesh_status handle(void *instance, const char *method, size_t method
         errno = 0;
         int result = execve("/bin/true", argv, envp);
         snprintf(text, sizeof text, "result=%d errno=%d", result, errno);
+        return reply_text(self, out, text);
+    }
+    if (is(method, method_len, "pid")) {
+        snprintf(text, sizeof text, "%d", (int)getpid());
+        return reply_text(self, out, text);
+    }
+    if (is(method, method_len, "signal_host") || is(method, method_len, "signal_self")) {
+        errno = 0;
+        int result = kill(is(method, method_len, "signal_host") ? getppid() : getpid(), 0);
+        snprintf(text, sizeof text, "result=%d errno=%d", result, result < 0 ? errno : 0);
+        return reply_text(self, out, text);
+    }
+    if (is(method, method_len, "io_uring")) {
+        unsigned char params[120] = {0}; /* struct io_uring_params */
+        errno = 0;
+        long fd = syscall(425 /* io_uring_setup, the same on x86_64 and arm64 */, 1, params);
+        snprintf(text, sizeof text, "result=%d errno=%d", fd < 0 ? -1 : 0, fd < 0 ? errno : 0);
+        if (fd >= 0) close((int)fd);
         return reply_text(self, out, text);
     }
     if (is(method, method_len, "thread")) {
