@@ -21,10 +21,17 @@ enum ShadowCopy {
         return copy
     }
 
-    /// Removes the folder of a shadow copy (no effect on other paths).
-    static func remove(_ copy: URL) {
-        let folder = copy.deletingLastPathComponent()
-        guard folder.path.contains("/shadow/") else { return }
-        try? FileManager.default.removeItem(at: folder)
+    /// Removes the folder of a shadow copy made under `stateDirectory`; no effect on any other
+    /// path (a library mapped from its package folder, wherever that is).
+    static func remove(_ copy: URL, stateDirectory: URL) {
+        guard isShadowCopy(copy, stateDirectory: stateDirectory) else { return }
+        try? FileManager.default.removeItem(at: copy.deletingLastPathComponent())
+    }
+
+    /// Whether `path` has the layout of a shadow copy under `stateDirectory`:
+    /// `<state dir>/shadow/<extension id>/<folder>/<file name>`.
+    static func isShadowCopy(_ path: URL, stateDirectory: URL) -> Bool {
+        let shadowRoot = path.standardizedFileURL.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return shadowRoot.path == stateDirectory.appendingPathComponent("shadow").standardizedFileURL.path
     }
 }

@@ -187,7 +187,7 @@ extension ExtensionRegistry {
     }
 
     func releaseImage(_ id: String) {
-        if let image = entries[id]?.image { Self.release(image) }
+        if let image = entries[id]?.image { Self.release(image, stateDirectory: stateStore.directory) }
         entries[id]?.image = nil
     }
 }

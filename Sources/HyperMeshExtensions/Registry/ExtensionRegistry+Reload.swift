@@ -96,7 +96,7 @@ extension ExtensionRegistry {
         }
         let canary = Self.canary(candidate)
         guard canary.passed else {
-            await Self.retire(handle: nil, instance: candidate, image: image)
+            await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
             audit.record(.lifecycle, id, "reload to \(package.manifest.version) refused by its canary; \(fromVersion) keeps serving: \(canary.report)",
                          details: ["from": fromVersion, "to": package.manifest.version.description])
             throw ExtensionError(.reloadFailed, extensionID: id,
@@ -104,7 +104,7 @@ extension ExtensionRegistry {
         }
         // Still the same running version? (A deactivation or suspension may have run meanwhile.)
         guard let now = entries[id], now.instance === oldInstance, now.lifecycle.state == .active else {
-            await Self.retire(handle: nil, instance: candidate, image: image)
+            await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
             throw ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the reload; nothing was swapped")
         }
         let oldImage = now.image
@@ -115,7 +115,7 @@ extension ExtensionRegistry {
                 handedOver = try Self.handOverState(from: oldInstance, handle: oldHandle, to: candidate)
             } catch {
                 oldHandle.reopen()
-                await Self.retire(handle: nil, instance: candidate, image: image)
+                await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
                 audit.record(.lifecycle, id, "reload to \(package.manifest.version) failed in the state hand-over; \(fromVersion) keeps serving: \(error.message)",
                              details: ["from": fromVersion, "to": package.manifest.version.description, "code": error.code.rawValue])
                 throw ExtensionError(.reloadFailed, extensionID: id,
@@ -136,7 +136,7 @@ extension ExtensionRegistry {
                    details: ["from": fromVersion, "to": package.manifest.version.description, "event": "reloaded",
                              "state_bytes": handedOver.map(String.init) ?? "", "pause_ns": "\(pauseNanoseconds)"])
         logger.info("reloaded \(fromVersion) -> \(package.manifest.version)", metadata: ["extension": "\(id)"])
-        await Self.retire(handle: oldHandle, instance: oldInstance, image: oldImage)
+        await Self.retire(handle: oldHandle, instance: oldInstance, image: oldImage, stateDirectory: stateStore.directory)
         return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: package.manifest.version.description,
                             hot: true, swapNanoseconds: swapNanoseconds, canary: canary.report,
                             handedOverStateBytes: handedOver, pauseNanoseconds: pauseNanoseconds)
@@ -188,7 +188,7 @@ extension ExtensionRegistry {
             do throws(ExtensionError) {
                 image = .native(try openNativeImage(manifest: manifest, path: copy.path, hostABIVersion: hostABIVersion))
             } catch {
-                ShadowCopy.remove(copy)
+                ShadowCopy.remove(copy, stateDirectory: stateDirectory)
                 throw error
             }
         }
@@ -196,14 +196,14 @@ extension ExtensionRegistry {
         do throws(ExtensionError) {
             instance = try makeInstance(image: image, context: context, wasmFuelRate: wasmFuelRate, manifest: manifest, onWorkerEnded: onWorkerEnded)
         } catch {
-            release(image)
+            release(image, stateDirectory: stateDirectory)
             throw error
         }
         do throws(ExtensionError) {
             try instance.activate()
         } catch {
             instance.destroy()
-            release(image)
+            release(image, stateDirectory: stateDirectory)
             throw error
         }
         return (image, instance)
@@ -230,20 +230,22 @@ extension ExtensionRegistry {
     ///
     /// The work blocks (draining, a worker's exit), so it runs on a dispatch queue, not on one of
     /// the few threads Swift concurrency has: callers that need the registry meanwhile are not held up.
-    nonisolated static func retire(handle: ExtensionHandle?, instance: ExtensionInstance, image: LoadedImage?) async {
+    nonisolated static func retire(handle: ExtensionHandle?, instance: ExtensionInstance, image: LoadedImage?, stateDirectory: URL) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 handle?.closeAndDrain()
                 try? instance.deactivate()
                 instance.destroy()
-                if let image { release(image) }
+                if let image { release(image, stateDirectory: stateDirectory) }
                 done.resume()
             }
         }
     }
 
-    nonisolated static func release(_ image: LoadedImage) {
+    /// Closes an image; a native one mapped from a shadow copy under `stateDirectory` also has its
+    /// copy removed (never a library mapped from its package folder).
+    nonisolated static func release(_ image: LoadedImage, stateDirectory: URL) {
         image.close()
-        if case .native(let native) = image { ShadowCopy.remove(URL(fileURLWithPath: native.path)) }
+        if case .native(let native) = image { ShadowCopy.remove(URL(fileURLWithPath: native.path), stateDirectory: stateDirectory) }
     }
 }
