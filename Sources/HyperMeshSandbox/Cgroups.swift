@@ -133,6 +133,20 @@ public enum Cgroups {
         }
     }
 
+    /// The folders ``apply(memoryBytes:cpuPercent:into:)`` creates for the worker `pid`, worked out
+    /// by the host from its own membership (a worker starts in its host's cgroup). The host removes
+    /// these, never the paths a worker reports: an extension could forge that report.
+    public static func folders(ofWorker pid: pid_t, memory: Bool, cpu: Bool) -> [String] {
+        guard memory || cpu else { return [] }
+        let support = detect()
+        var folders: [String] = []
+        for parent in [memory ? support.memoryFolder : nil, cpu ? support.cpuFolder : nil].compactMap({ $0 }) {
+            let path = "\(parent)/hypermesh-\(pid)"
+            if !folders.contains(path) { folders.append(path) }
+        }
+        return folders
+    }
+
     /// Removes cgroup folders a worker created, once it has exited (a folder with processes in it
     /// cannot be removed). Returns the folders that could not be removed.
     @discardableResult

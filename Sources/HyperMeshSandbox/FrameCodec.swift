@@ -173,6 +173,9 @@ public enum FrameCodec {
         case .refused:
             let requestID = try reader.u64("requestID")
             let count = try reader.u32("events")
+            guard Int(count) <= SandboxRefusals.maximumEvents else {
+                throw .invalidField(message: reader.context, field: "events", reason: "\(count) events, at most \(SandboxRefusals.maximumEvents) in one report")
+            }
             guard Int(count) <= reader.remaining / 4 else { throw .truncatedPayload(message: reader.context, field: "events") }
             var events: [String] = []
             for _ in 0..<count { events.append(try reader.string("event")) }
@@ -249,6 +252,9 @@ public enum FrameCodec {
             report.steps.append(ConfinementStep(name, outcome, detail: try reader.string("step.detail")))
         }
         let cgroups = try reader.u32("createdCgroups")
+        guard cgroups <= 2 else {
+            throw .invalidField(message: reader.context, field: "createdCgroups", reason: "\(cgroups) folders, at most 2 (memory and cpu)")
+        }
         guard Int(cgroups) <= reader.remaining / 4 else { throw .truncatedPayload(message: reader.context, field: "createdCgroups") }
         for _ in 0..<cgroups { report.createdCgroups.append(try reader.string("createdCgroups")) }
         return report

@@ -10,6 +10,10 @@ import CHyperMeshSandbox
 /// Not guaranteed: more than 32 refusals in one request are counted, not all named; a descriptor
 /// table filled and emptied again within the request is not seen.
 enum SandboxRefusals {
+    /// The most events one report can hold: the ring's names, the count of the rest, the
+    /// descriptor table. The host refuses a `refused` frame with more (a forged one).
+    static let maximumEvents = Int(HYPERMESH_SANDBOX_REFUSAL_RING) + 2
+
     /// Runs after every request: without refusals it costs one atomic exchange (and one `fcntl`
     /// with an open-files limit), and allocates nothing.
     static func take(openFiles: UInt64?) -> [String] {

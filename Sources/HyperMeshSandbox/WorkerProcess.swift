@@ -107,10 +107,13 @@ public final class WorkerProcess: Sendable {
         close(sockets[1])
         let channel = FrameChannel(descriptor: sockets[0])
         let deadline = ContinuousClock.now + configuration.startDeadline
+        let cgroups = Cgroups.folders(ofWorker: pid, memory: configuration.limits.cgroupMemoryBytes != nil,
+                                      cpu: configuration.limits.cgroupCPUPercent != nil)
 
         func abandon(_ failure: ChannelError, during: String) -> WorkerError {
             let exit = Self.reap(pid, kill: true)
             close(channel.descriptor)
+            Cgroups.remove(cgroups)
             return Self.translate(failure, exit: exit, during: during, deadline: configuration.startDeadline)
         }
         do {
@@ -122,6 +125,7 @@ public final class WorkerProcess: Sendable {
             guard version == SandboxProtocol.version else {
                 _ = Self.reap(pid, kill: true)
                 close(channel.descriptor)
+                Cgroups.remove(cgroups)
                 throw WorkerError.versionMismatch(host: SandboxProtocol.version, worker: version)
             }
             try channel.send(.load(libraryPath: configuration.libraryPath, extensionID: configuration.extensionID,
@@ -133,7 +137,7 @@ public final class WorkerProcess: Sendable {
             guard status == HYPERMESH_OK, let metadata else {
                 _ = Self.reap(pid, kill: false)
                 close(channel.descriptor)
-                Cgroups.remove(confinement.createdCgroups)
+                Cgroups.remove(cgroups)
                 throw WorkerError.loadFailed(status: status, message: message, confinement: confinement)
             }
             self.pid = pid
@@ -142,7 +146,7 @@ public final class WorkerProcess: Sendable {
             self.configuration = configuration
             self.handler = hostCalls
             self.refusals = refusals
-            self.state = Mutex(State(channel: channel, cgroups: confinement.createdCgroups))
+            self.state = Mutex(State(channel: channel, cgroups: cgroups))
         } catch let error as ChannelError {
             throw abandon(error, during: "start")
         } catch let error as WorkerError {

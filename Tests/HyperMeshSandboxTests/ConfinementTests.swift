@@ -104,3 +104,15 @@ extension ConfinementTests {
         #expect(OrphanWatchdog.watches(parent: getpid()))
     }
 }
+
+extension ConfinementTests {
+    /// The host works out a worker's cgroup folders itself (it never removes a path the worker
+    /// names): one `hypermesh-<pid>` per controller folder it detects, none when no limit asks.
+    @Test func theHostDerivesAWorkersCgroupFolders() {
+        #expect(Cgroups.folders(ofWorker: 4_242, memory: false, cpu: false).isEmpty)
+        let support = Cgroups.detect()
+        let expected = Set([support.memoryFolder, support.cpuFolder].compactMap { $0 }.map { "\($0)/hypermesh-4242" })
+        #expect(Set(Cgroups.folders(ofWorker: 4_242, memory: true, cpu: true)) == expected)
+        #expect(Cgroups.folders(ofWorker: 4_242, memory: true, cpu: false) == support.memoryFolder.map { ["\($0)/hypermesh-4242"] } ?? [])
+    }
+}

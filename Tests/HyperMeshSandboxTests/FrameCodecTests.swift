@@ -1,3 +1,4 @@
+import HyperMeshTestSupport
 import Testing
 @testable import HyperMeshSandbox
 
@@ -137,6 +138,23 @@ import Testing
         #expect(throws: FrameError.truncatedPayload(message: "loaded", field: "steps")) { try FrameCodec.decode(frame: hugeCount) }
     }
 
+    /// The host never trusts a count from the worker beyond what the worker could honestly send:
+    /// a forged report cannot make it audit millions of refusals or remove many folders.
+    @Test func countsAboveWhatAWorkerCanHonestlySendAreRefused() throws {
+        let tooMany = [String](repeating: "socket", count: SandboxRefusals.maximumEvents + 1)
+        let refused = try FrameCodec.encode(.refused(requestID: 1, events: tooMany))
+        #expect(throws: FrameError.invalidField(message: "refused", field: "events", reason: "\(tooMany.count) events, at most \(SandboxRefusals.maximumEvents) in one report")) {
+            try FrameCodec.decode(frame: refused)
+        }
+        let most = [String](repeating: "socket", count: SandboxRefusals.maximumEvents)
+        #expect(throws: Never.self) { try FrameCodec.decode(frame: try FrameCodec.encode(.refused(requestID: 1, events: most))) }
+        let loaded = try FrameCodec.encode(.loaded(status: 0, message: nil, metadata: nil,
+                                                   confinement: ConfinementReport(createdCgroups: ["/a", "/b", "/c"])))
+        #expect(throws: FrameError.invalidField(message: "loaded", field: "createdCgroups", reason: "3 folders, at most 2 (memory and cpu)")) {
+            try FrameCodec.decode(frame: loaded)
+        }
+    }
+
     @Test func hostCallArgumentsRoundTripAndRefuseGarbage() throws {
         let arguments: [[UInt8]] = [[], [1], Array(repeating: 9, count: 1000)]
         #expect(try HostCallArguments.decode(HostCallArguments.encode(arguments)) == arguments)
@@ -149,7 +167,7 @@ import Testing
 
     /// Deterministic garbage: decoding random bytes never traps.
     @Test func randomBytesNeverCrashTheDecoder() {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(state: 42)
         for _ in 0..<5000 {
             let count = Int(generator.next() % 64)
             var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -161,17 +179,5 @@ import Testing
             _ = try? FrameCodec.decode(frame: bytes)
             _ = try? FrameCodec.decodeFirst(bytes[...])
         }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,26 +1,16 @@
 import Foundation
+import HyperMeshTestSupport
 import HyperMeshTrust
 import Testing
 
 /// `extension.sig` comes from someone else: any damage to it is a typed error or a signature that
 /// does not verify, never a crash and never a false pass.
 @Suite struct SignatureFileMutationTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func truncationsAndByteFlipsNeverVerifyFalselyOrCrash() throws {
         let ca = try DevelopmentCA.generate()
         let manifest = Data("{\"id\":\"org.tests.x\"}".utf8)
         let pem = Array(try PackageSignature.sign(manifest, key: ca.signingKey, chain: [ca.signingCertificate]).pemEncoded().utf8)
-        var generator = SplitMix(state: 42)
+        var generator = SplitMix64(state: 42)
         var parsedAndValid = 0
         var candidates: [[UInt8]] = stride(from: 0, to: pem.count, by: 7).map { Array(pem[..<$0]) }
         for _ in 0..<400 {

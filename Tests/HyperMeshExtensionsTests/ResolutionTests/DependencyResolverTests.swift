@@ -1,5 +1,6 @@
 import HyperMeshExtensions
 import HyperMeshManifest
+import HyperMeshTestSupport
 import Testing
 
 @Suite("Dependency resolver: selection and order")

@@ -1,5 +1,6 @@
 import HyperMeshExtensions
 import HyperMeshManifest
+import HyperMeshTestSupport
 import Testing
 
 /// Large graphs: correctness and the absence of deep recursion. No timing assertions.
