@@ -5,7 +5,7 @@
 ///
 /// The bytes are yours: version the format, since the new version may be older or newer than the
 /// one that exported. Throwing from either keeps the running version serving (the reload fails
-/// with `lifecycle.state_handover_failed` and your message). Keep it small and quick: callers wait
+/// with `lifecycle.reload_failed`, and its message carries yours). Keep it small and quick: callers wait
 /// while it runs. State kept in host storage needs no hand-over.
 public protocol StateHandOver: HyperMeshExtension {
     func exportState() throws(ExtensionError) -> [UInt8]

@@ -28,8 +28,14 @@ extension NodeReload {
     /// extension is reloaded (hot, with its canary); a new package is registered and activated; a
     /// package that no longer verifies, or a folder that is gone, is logged and the running version
     /// stays. Never throws: every outcome is logged (and a reload's is audited by the registry).
+    /// Nothing is registered, activated or reloaded once the node is stopping: its extensions are
+    /// being drained and deactivated, and the audit log is about to close.
     static func apply(changedFolders folders: [URL], on node: NodeRuntime) async {
         let logger = node.logger
+        guard !node.isStopping else {
+            logger.notice("--watch: the node is stopping; \(folders.count) changed package folder(s) left alone")
+            return
+        }
         let discovery: DiscoveryResult
         do {
             let verifier = try node.options.makeVerifier(logger: logger)
@@ -39,7 +45,7 @@ extension NodeReload {
             return
         }
         let registered = Set(await node.registry.registeredIDs)
-        for folder in folders {
+        for folder in folders where !node.isStopping {
             let path = folder.standardizedFileURL.path
             if let problem = discovery.problems.first(where: { $0.directory.standardizedFileURL.path == path }) {
                 logger.warning("--watch: \(path) changed but cannot be used; the running version stays: \(problem.error.description)")

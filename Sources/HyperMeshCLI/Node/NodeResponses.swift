@@ -13,15 +13,18 @@ enum NodeResponses {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// An error as the JSON error document. What the HTTP layer refuses (no such route, a body over
+    /// the limit, which NIO reports as its own error type) keeps its status and gets a `node.*` code.
     static func error(_ error: any Error) -> Response {
-        if let http = error as? HTTPError {
+        if let http = error as? any HTTPResponseError {
             let code = switch http.status {
             case .notFound: "node.not_found"
             case .contentTooLarge: "node.too_large"
             case .methodNotAllowed: "node.method_not_allowed"
             default: "node.bad_request"
             }
-            let record = ErrorRecord(code: code, extension: nil, message: http.body ?? http.status.reasonPhrase, cause: nil)
+            let message = (http as? HTTPError)?.body ?? http.status.reasonPhrase
+            let record = ErrorRecord(code: code, extension: nil, message: message, cause: nil)
             return json(["error": record], status: http.status)
         }
         let record = ErrorRecord(error)

@@ -41,6 +41,11 @@ public struct CrashLoopBreaker: Sendable {
         return isOpen ? .stop : .restart(after: backoff.delay(afterFailures: recentFailures.count))
     }
 
+    /// How many of the recorded failures lie inside the window ending at `now`.
+    public func failures(inWindowEndingAt now: ContinuousClock.Instant) -> Int {
+        recentFailures.count { now - $0 <= window }
+    }
+
     /// Closes the breaker and forgets every failure.
     public mutating func reset() {
         isOpen = false

@@ -38,7 +38,7 @@ extension ExtensionRegistry {
             wasm: wasmDetails(of: entry, quotas: quotas),
             isolation: entry.manifest.kind == .native ? policy.isolation(for: entry.manifest, signer: entry.signer).rawValue : nil,
             confinement: (entry.instance?.runtime as? IsolatedInstance)?.confinement.steps.map(\.description),
-            recentWorkerFailures: entry.supervision.recentFailures, workerRestarts: entry.supervision.restarts)
+            recentWorkerFailures: entry.supervision.recentFailures(at: .now), workerRestarts: entry.supervision.restarts)
     }
 
     private func suspensionReason(of entry: RegisteredExtension) -> String? {

@@ -7,6 +7,8 @@ struct WorkerSupervision {
     /// Bumped at each failure; a scheduled restart runs only if it still holds the latest token.
     var pendingRestart: UInt64 = 0
 
-    /// Failures inside the breaker's window (0 before the first one).
-    var recentFailures: Int { breaker?.recentFailures.count ?? 0 }
+    /// Failures inside the breaker's window ending at `now` (0 before the first one).
+    func recentFailures(at now: ContinuousClock.Instant) -> Int {
+        breaker?.failures(inWindowEndingAt: now) ?? 0
+    }
 }

@@ -120,6 +120,11 @@ extension NodeTests {
         // An unknown route is a JSON 404 too.
         let nowhere = client.request("GET", "/v1/nowhere")
         #expect(nowhere.status == 404)
+        #expect(nowhere.errorCode == "node.not_found", "\(nowhere.text)")
+        // A body over the route's limit (1 MiB for a grant) is a JSON 413.
+        let oversized = client.request("POST", "\(base)/grant", body: String(repeating: " ", count: (1 << 20) + 1))
+        #expect(oversized.status == 413, "\(oversized.text)")
+        #expect(oversized.errorCode == "node.too_large", "\(oversized.text)")
 
         #expect(await node.stop() == 0, "\(node.output)")
     }

@@ -39,3 +39,28 @@ extension NodeTests {
         #expect(String(decoding: client.request("POST", path).body, as: UTF8.self) == "2.0.0")
     }
 }
+
+/// `--watch` changes that land while the node stops are left alone: nothing new is registered or
+/// started while the extensions drain and the audit log closes.
+@Suite struct NodeWatchStoppingTests {
+    func runtime(_ cli: CLIHarness) async throws -> NodeRuntime {
+        let options = try HostOptions.parse(["--path", cli.extensions.path, "--state-dir", cli.state.path])
+        return NodeRuntime(session: try await HostSession.open(options), options: options)
+    }
+
+    @Test func aNewPackageIsRegisteredWhileServingButNotWhileStopping() async throws {
+        let cli = CLIHarness()
+        let serving = try await runtime(cli)
+        let first = try cli.stageFixture(id: "org.tests.new-while-serving")
+        await NodeReload.apply(changedFolders: [first], on: serving)
+        #expect(await serving.registry.registeredIDs.contains("org.tests.new-while-serving"))
+        await serving.registry.shutdown()
+
+        let stopping = try await runtime(cli)
+        stopping.markStopping()
+        let second = try cli.stageFixture(id: "org.tests.new-while-stopping")
+        await NodeReload.apply(changedFolders: [second], on: stopping)
+        #expect(await !stopping.registry.registeredIDs.contains("org.tests.new-while-stopping"))
+        await stopping.registry.shutdown()
+    }
+}

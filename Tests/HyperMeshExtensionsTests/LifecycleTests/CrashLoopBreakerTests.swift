@@ -22,6 +22,16 @@ struct CrashLoopBreakerTests {
         #expect(breaker.isOpen)
     }
 
+    @Test("failures age out of the window as time passes, not only at the next failure")
+    func failuresAgeOut() {
+        var breaker = CrashLoopBreaker(maxFailures: 5, window: .seconds(10))
+        _ = breaker.recordFailure(at: at(0))
+        _ = breaker.recordFailure(at: at(5))
+        #expect(breaker.failures(inWindowEndingAt: at(6)) == 2)
+        #expect(breaker.failures(inWindowEndingAt: at(12)) == 1)
+        #expect(breaker.failures(inWindowEndingAt: at(100)) == 0)
+    }
+
     @Test("once open it stays open, even after the window passed")
     func staysOpen() {
         var breaker = CrashLoopBreaker(maxFailures: 2, window: .seconds(10))
