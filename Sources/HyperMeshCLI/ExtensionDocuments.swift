@@ -22,7 +22,7 @@ enum ExtensionDocuments {
                     pendingCapabilities: info.grant.pending.map(\.rawValue).sorted(),
                     suspension: info.suspension)
             },
-            problems: session.problems.map { ListExtensions.Output.Problem(directory: $0.directory.path, error: ErrorRecord($0.error)) },
+            problems: session.problems(now: await session.registry.registeredIDs).map { ListExtensions.Output.Problem(directory: $0.directory.path, error: ErrorRecord($0.error)) },
             searchPaths: session.discovery.searchedPaths.map(\.path))
     }
 

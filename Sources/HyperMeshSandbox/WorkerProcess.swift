@@ -75,6 +75,8 @@ public final class WorkerProcess: Sendable {
     public let metadata: WorkerMetadata
     /// What the worker applied to itself before mapping the library.
     public let confinement: ConfinementReport
+    /// The worker's CPU clock, read by the host (nil if the kernel does not offer it).
+    public let cpuClock: ProcessCPUClock?
     public let configuration: WorkerConfiguration
     private let handler: HostCallHandler
     private let refusals: RefusalHandler
@@ -143,6 +145,7 @@ public final class WorkerProcess: Sendable {
             self.pid = pid
             self.metadata = metadata
             self.confinement = confinement
+            self.cpuClock = ProcessCPUClock(pid: pid)
             self.configuration = configuration
             self.handler = hostCalls
             self.refusals = refusals

@@ -209,3 +209,22 @@ extension IsolatedExtensionTests {
         await registry.shutdown()
     }
 }
+
+/// An isolated call's CPU is what its worker used, read by the host from the worker's process CPU
+/// clock (the calling thread only waits): per-call and total CPU quotas see it.
+extension IsolatedExtensionTests {
+    @Test func aCallsCPUIsTheWorkersAndItsQuotaSeesIt() async throws {
+        let host = SecurityHost()
+        try Self.stage(host, manifest: ["quotas": ["cpuMillisecondsPerCall": 5, "cpuMillisecondsTotal": 60]])
+        let registry = try await host.start()
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "burn", "40") == "burned")
+        let violation = try #require(try host.auditRecords(of: Self.id, kinds: [.violation]).first { $0.details["violation"] == "cpu_per_call" })
+        #expect(Int(violation.details["cpu_ms"] ?? "") ?? 0 >= 40, "\(violation)")
+        #expect(try await registry.info(Self.id).security?.cpuMillisecondsUsed ?? 0 >= 40)
+        _ = try await registry.callText(Self.id, "burn", "30")
+        let refused = try #require(await registry.failure(Self.id, "echo", "x"))
+        #expect(refused.code == .quotaExceeded, "\(refused)")
+        await registry.shutdown()
+    }
+}

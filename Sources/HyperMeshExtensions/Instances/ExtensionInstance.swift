@@ -1,3 +1,5 @@
+import HyperMeshSandbox
+
 /// One live extension instance as the registry holds it: the runtime that runs it (native or
 /// wasm), its ``HostContext``, and the ``CallGate`` that admits at most the `concurrency` quota of
 /// calls at once (default 1: calls are serialized; wasm instances are always serialized).
@@ -6,10 +8,14 @@ public final class ExtensionInstance: Sendable {
     let gate: CallGate
     let runtime: any ExtensionRuntime
 
+    /// The CPU clock of the process that runs the calls (an isolated worker), or nil.
+    let processCPUClock: ProcessCPUClock?
+
     init(runtime: any ExtensionRuntime, context: HostContext, concurrency: Int) {
         self.runtime = runtime
         self.context = context
         self.gate = CallGate(limit: concurrency)
+        self.processCPUClock = runtime.processCPUClock
     }
 
     public var extensionID: String { context.extensionID }
@@ -25,6 +31,22 @@ public final class ExtensionInstance: Sendable {
     ) throws(ExtensionError) -> Result {
         gate.enter()
         defer { gate.leave() }
+        return try runtime.call(method: method, input: input, body)
+    }
+
+    /// Like ``call(method:input:_:)``; with a ``processCPUClock``, `processCPU` is set to the CPU
+    /// the process used between entering the gate and the answer (the gate admits one call at a
+    /// time there, so it is this call's), whether the call succeeded or not.
+    func call<Result>(
+        method: String, input: [UInt8], processCPU: inout UInt64?, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) throws(ExtensionError) -> Result {
+        guard let clock = processCPUClock else { return try call(method: method, input: input, body) }
+        gate.enter()
+        defer { gate.leave() }
+        let before = clock.nanoseconds()
+        defer {
+            if let before, let after = clock.nanoseconds() { processCPU = after &- before }
+        }
         return try runtime.call(method: method, input: input, body)
     }
 

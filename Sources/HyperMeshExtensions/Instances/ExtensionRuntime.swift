@@ -1,3 +1,5 @@
+import HyperMeshSandbox
+
 /// What runs one extension instance, whatever its kind: a native library in this process
 /// (``NativeInstance``) or a WebAssembly guest (``WasmInstance``). ``ExtensionInstance`` wraps one
 /// with the call gate and the host context; the registry only sees that wrapper.
@@ -23,6 +25,13 @@ protocol ExtensionRuntime: AnyObject, Sendable {
     func exportState() throws(ExtensionError) -> [UInt8]
     /// Calls `import_state` with `state` (only when ``stateHandOver`` says it exists).
     func importState(_ state: [UInt8]) throws(ExtensionError)
+    /// The CPU clock of the process that runs the extension's calls, when that is not the calling
+    /// thread (an isolated worker); nil: a call's CPU is the calling thread's (``CallCPUClock``).
+    var processCPUClock: ProcessCPUClock? { get }
+}
+
+extension ExtensionRuntime {
+    var processCPUClock: ProcessCPUClock? { nil }
 }
 
 /// The optional state hand-over entries an extension instance has.

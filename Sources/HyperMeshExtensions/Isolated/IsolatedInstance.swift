@@ -75,6 +75,9 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
 
     var extensionID: String { context.extensionID }
 
+    /// The worker's CPU clock: a call's CPU is what the worker used while it served it.
+    var processCPUClock: ProcessCPUClock? { worker.cpuClock }
+
     /// What the worker applied to itself, step by step (for `ext inspect`).
     var confinement: ConfinementReport { worker.confinement }
 

@@ -3,7 +3,8 @@ import Synchronization
 
 /// The fast path into one active extension: admission (is it accepting calls? does its
 /// ``SecurityContext`` admit one more: not suspended, within its call rate and total CPU?), the
-/// call itself with its CPU time taken from the thread CPU clock (see ``CallCPUClock``), and metrics, with no actor hop. What the
+/// call itself with its CPU time taken from the thread CPU clock (see ``CallCPUClock``), or for an
+/// isolated extension from its worker's process CPU clock, and metrics, with no actor hop. What the
 /// call used goes to the security context (per-call CPU quota, anomaly detection) after it returns:
 /// in-process code is never stopped mid-call. Obtain one from ``ExtensionRegistry/handle(for:)``; it stays
 /// valid until the extension is deactivated, after which every call fails with `call.not_active`.
@@ -46,22 +47,31 @@ public final class ExtensionHandle: Sendable {
         try security.admitCall(now: start)
         let cpuStart = CallCPUClock.start(now: start)
         let hostWorkStart = HostWorkCPU.total()
+        var processCPU: UInt64?
         do {
-            let result = try instance.call(method: method, input: input, body)
-            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, failed: false)
+            let result = try instance.call(method: method, input: input, processCPU: &processCPU, body)
+            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, processCPU: processCPU, failed: false)
             return result
         } catch {
-            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, failed: true)
+            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, processCPU: processCPU, failed: true)
             throw error
         }
     }
 
+    /// Accounts a call: its CPU is the worker's (`processCPU`, measured by the host) for an
+    /// isolated extension, else the calling thread's minus the host's own work on it.
     @inline(__always)
-    private func finish(_ security: SecurityContext, start: UInt64, cpuStart: CallCPUClock.Start, hostWorkStart: UInt64, failed: Bool) {
+    private func finish(_ security: SecurityContext, start: UInt64, cpuStart: CallCPUClock.Start, hostWorkStart: UInt64,
+                        processCPU: UInt64?, failed: Bool) {
         let end = MonotonicClock.nanoseconds()
-        let used = CallCPUClock.used(since: cpuStart, wall: end &- start, now: end)
-        let hostWork = HostWorkCPU.total() &- hostWorkStart
-        let cpu = used > hostWork ? used - hostWork : 0
+        let cpu: UInt64
+        if let processCPU {
+            cpu = processCPU
+        } else {
+            let used = CallCPUClock.used(since: cpuStart, wall: end &- start, now: end)
+            let hostWork = HostWorkCPU.total() &- hostWorkStart
+            cpu = used > hostWork ? used - hostWork : 0
+        }
         metrics.record(nanoseconds: end &- start, failed: failed)
         security.callFinished(cpuNanoseconds: cpu, now: end)
     }

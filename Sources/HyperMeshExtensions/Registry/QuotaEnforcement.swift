@@ -78,9 +78,9 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
         let deadline = IsolatedInstance.callDeadlineMilliseconds(for: quotas)
         return [
             QuotaEnforcement(quota: "cpuMillisecondsPerCall", declared: quotas.cpuMillisecondsPerCall, level: .enforced,
-                             mechanism: "worker process: a call that passes its deadline of \(deadline) ms (10 × the quota, at least 1 s) gets the worker killed (SIGKILL)"),
+                             mechanism: "worker process: the host reads the worker's CPU clock around each call (over the quota: a violation); a call that passes its deadline of \(deadline) ms (10 × the quota, at least 1 s) gets the worker killed (SIGKILL)"),
             QuotaEnforcement(quota: "cpuMillisecondsTotal", declared: quotas.cpuMillisecondsTotal, level: quotas.cpuMillisecondsTotal == nil ? .measuredOnly : .enforced,
-                             mechanism: "RLIMIT_CPU of the worker (whole seconds), and refused at admission once spent"),
+                             mechanism: "refused at admission once spent (the worker's CPU, read by the host), and RLIMIT_CPU of the worker (whole seconds)"),
             QuotaEnforcement(quota: "memoryBytes", declared: quotas.memoryBytes, level: quotas.memoryBytes == nil ? .notEnforced : .enforced,
                              mechanism: "RLIMIT_AS of the worker, and a cgroup memory limit where this host may write one (ext inspect shows the confinement applied)"),
             storageRow(quotas), networkRow(quotas, note: "; the worker cannot open sockets (seccomp)"),

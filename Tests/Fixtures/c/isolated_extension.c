@@ -19,6 +19,7 @@
  *   exec        execve("/bin/true"): "result=R errno=E" (only returns when refused)
  *   thread      starts and joins a thread: "thread=ok" or "thread=failed errno=E"
  *   pid         the worker's process id, as decimal text
+ *   burn        busy for the input's number of milliseconds of thread CPU time, then "burned"
  *   signal_host kill(getppid(), 0) (signal 0: a probe, harmless if it were allowed): "result=R errno=E"
  *   signal_self kill(getpid(), 0): "result=R errno=E"
  *   io_uring    io_uring_setup(1, &params): "result=R errno=E" (R is 0 when a ring was made)
@@ -36,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct isolated {
@@ -132,6 +134,17 @@ static hypermesh_status handle(void *instance, const char *method, size_t method
         int result = execve("/bin/true", argv, envp);
         snprintf(text, sizeof text, "result=%d errno=%d", result, errno);
         return reply_text(self, out, text);
+    }
+    if (is(method, method_len, "burn")) {
+        char digits[16] = {0};
+        memcpy(digits, input, input_len < sizeof digits - 1 ? input_len : sizeof digits - 1);
+        long milliseconds = strtol(digits, NULL, 10);
+        struct timespec start, now;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+        do {
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+        } while ((now.tv_sec - start.tv_sec) * 1000L + (now.tv_nsec - start.tv_nsec) / 1000000L < milliseconds);
+        return reply_text(self, out, "burned");
     }
     if (is(method, method_len, "pid")) {
         snprintf(text, sizeof text, "%d", (int)getpid());

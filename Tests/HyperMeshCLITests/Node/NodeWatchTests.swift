@@ -40,9 +40,10 @@ extension NodeTests {
     }
 }
 
-/// `--watch` changes that land while the node stops are left alone: nothing new is registered or
-/// started while the extensions drain and the audit log closes.
-@Suite struct NodeWatchStoppingTests {
+/// `--watch` applied to a node's session directly: changes that land while the node stops are left
+/// alone (nothing new is registered or started while the extensions drain and the audit log
+/// closes), and a package broken at the start that is fixed becomes usable.
+@Suite struct NodeWatchApplyTests {
     func runtime(_ cli: CLIHarness) async throws -> NodeRuntime {
         let options = try HostOptions.parse(["--path", cli.extensions.path, "--state-dir", cli.state.path])
         return NodeRuntime(session: try await HostSession.open(options), options: options)
@@ -62,5 +63,25 @@ extension NodeTests {
         await NodeReload.apply(changedFolders: [second], on: stopping)
         #expect(await !stopping.registry.registeredIDs.contains("org.tests.new-while-stopping"))
         await stopping.registry.shutdown()
+    }
+}
+
+extension NodeWatchApplyTests {
+    @Test func aPackageBrokenAtStartAndFixedIsUsableAfterTheWatchPicksItUp() async throws {
+        let cli = CLIHarness()
+        let id = "org.tests.fixed-later"
+        // Another signed package puts the development CA in the trust store; this one is unsigned.
+        _ = try cli.stageFixture(id: "org.tests.signed")
+        _ = try cli.stageFixture(id: id, signed: false)
+        let node = try await runtime(cli)
+        #expect(node.session.problems(now: await node.registry.registeredIDs).contains { $0.error.extensionID == id })
+        await #expect(throws: (any Error).self) { try await node.session.requireUsable(id) }
+
+        let fixed = try cli.stageFixture(id: id)
+        await NodeReload.apply(changedFolders: [fixed], on: node)
+        #expect(await node.registry.registeredIDs.contains(id))
+        try await node.session.requireUsable(id)
+        #expect(!node.session.problems(now: await node.registry.registeredIDs).contains { $0.error.extensionID == id })
+        await node.registry.shutdown()
     }
 }
