@@ -14,8 +14,8 @@ enum ChannelError: Error, Equatable {
     case system(String)
 }
 
-/// Frames over one connected stream socket: blocking writes (`MSG_NOSIGNAL`, so a dead peer is
-/// an error, not SIGPIPE) and reads with an optional deadline (`poll`). Not thread-safe: the owner
+/// Frames over one connected stream socket: writes (`MSG_NOSIGNAL`, so a dead peer is an error,
+/// not SIGPIPE) and reads, each with an optional deadline (`poll`). Not thread-safe: the owner
 /// serializes use.
 final class FrameChannel: @unchecked Sendable {
     let descriptor: Int32
@@ -28,17 +28,30 @@ final class FrameChannel: @unchecked Sendable {
         self.descriptor = descriptor
     }
 
-    func send(_ message: SandboxMessage) throws(ChannelError) {
+    /// Encodes and sends `message`; blocks until it is sent, or until `deadline` when one is given.
+    func send(_ message: SandboxMessage, deadline: ContinuousClock.Instant? = nil) throws(ChannelError) {
         let frame: [UInt8]
         do { frame = try FrameCodec.encode(message) } catch { throw .frame(error) }
+        try send(frame: frame, deadline: deadline)
+    }
+
+    /// Sends an encoded frame. With a `deadline`, a peer that stops reading cannot hold the sender
+    /// past it (`.timedOut`): the socket is written without blocking, and a full buffer is waited
+    /// on with `poll` until the deadline.
+    func send(frame: [UInt8], deadline: ContinuousClock.Instant?) throws(ChannelError) {
+        let flags = Int32(MSG_NOSIGNAL) | (deadline == nil ? 0 : Int32(MSG_DONTWAIT))
         var offset = 0
         while offset < frame.count {
             let sent = frame.withUnsafeBytes { bytes in
-                Glibc.send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                Glibc.send(descriptor, bytes.baseAddress! + offset, bytes.count - offset, flags)
             }
             if sent < 0 {
                 let code = errno
                 if code == EINTR { continue }
+                if code == EAGAIN || code == EWOULDBLOCK, let deadline {
+                    try wait(for: Int16(POLLOUT), until: deadline)
+                    continue
+                }
                 if code == EPIPE || code == ECONNRESET { throw .closed }
                 throw .system("send: \(SystemCalls.describe(code))")
             }
@@ -66,21 +79,7 @@ final class FrameChannel: @unchecked Sendable {
     }
 
     private func fill(deadline: ContinuousClock.Instant?) throws(ChannelError) {
-        if let deadline {
-            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            while true {
-                let left = ContinuousClock.now.duration(to: deadline)
-                if left <= .zero { throw .timedOut }
-                let (seconds, attoseconds) = left.components
-                let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
-                let ready = poll(&entry, 1, milliseconds)
-                if ready < 0 {
-                    if errno == EINTR { continue }
-                    throw .system("poll: \(SystemCalls.describe(errno))")
-                }
-                if ready > 0 { break }
-            }
-        }
+        if let deadline { try wait(for: Int16(POLLIN), until: deadline) }
         if start > 0 && start >= buffer.count / 2 {
             buffer.removeFirst(start)
             start = 0
@@ -102,6 +101,24 @@ final class FrameChannel: @unchecked Sendable {
             }
             buffer += scratch[0..<count]
             return
+        }
+    }
+
+    /// Waits until the socket is ready for `events`, or throws `.timedOut` at `deadline`.
+    private func wait(for events: Int16, until deadline: ContinuousClock.Instant) throws(ChannelError) {
+        var entry = pollfd(fd: descriptor, events: events, revents: 0)
+        while true {
+            let left = ContinuousClock.now.duration(to: deadline)
+            if left <= .zero { throw .timedOut }
+            let (seconds, attoseconds) = left.components
+            let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+            let timeout = overflow ? Int32.max : Int32(clamping: milliseconds &+ attoseconds / 1_000_000_000_000_000 &+ 1)
+            let ready = poll(&entry, 1, timeout)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw .system("poll: \(SystemCalls.describe(errno))")
+            }
+            if ready > 0 { return }
         }
     }
 }

@@ -36,6 +36,8 @@ public enum WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
     case notRunning(WorkerExit?)
     /// A system error on the host side of the socket.
     case system(String)
+    /// The request is larger than the protocol carries; it was not sent, and the worker goes on.
+    case requestTooLarge(FrameError)
 
     public var description: String {
         switch self {
@@ -48,6 +50,7 @@ public enum WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .deadlineExceeded(let during, let deadline): return "sandbox.deadline: \(during) passed its deadline of \(deadline); the worker was killed"
         case .notRunning(let exit): return "sandbox.not_running: the worker has ended\(exit.map { " (\($0))" } ?? "")"
         case .system(let reason): return "sandbox.system: \(reason)"
+        case .requestTooLarge(let error): return "sandbox.request_too_large: \(error); nothing was sent, the worker goes on"
         }
     }
 }

@@ -237,6 +237,9 @@ public final class WorkerProcess: Sendable {
             let id = state.nextRequestID
             state.nextRequestID += 1
             let end = ContinuousClock.now + deadline
+            // Encoded first: a request the protocol cannot carry is refused, and the worker goes on.
+            let requestFrame: [UInt8]
+            do throws(FrameError) { requestFrame = try FrameCodec.encode(request(id)) } catch { throw .requestTooLarge(error) }
             func fail(_ failure: ChannelError) -> WorkerError {
                 let exit = Self.reap(pid, kill: true)
                 state.exit = exit
@@ -246,11 +249,11 @@ public final class WorkerProcess: Sendable {
                 return Self.translate(failure, exit: exit, during: during, deadline: deadline)
             }
             do throws(ChannelError) {
-                try channel.send(request(id))
+                try channel.send(frame: requestFrame, deadline: end)
                 while true {
                     let message = try channel.receive(deadline: end)
                     if case .hostCall(let callID, let hostCall) = message {
-                        try channel.send(.hostResult(requestID: callID, reply: handler(hostCall)))
+                        try channel.send(frame: Self.hostResultFrame(callID, handler(hostCall)), deadline: end)
                         continue
                     }
                     if case .refused(id, let events) = message {
@@ -264,6 +267,22 @@ public final class WorkerProcess: Sendable {
                 }
             } catch {
                 throw fail(error)
+            }
+        }
+    }
+
+    /// The frame of a host call's answer; an answer the protocol cannot carry becomes a
+    /// `QUOTA_EXCEEDED` status for the extension (it is the extension's request that was too big).
+    static func hostResultFrame(_ callID: UInt64, _ reply: HostCallReply) throws(ChannelError) -> [UInt8] {
+        do throws(FrameError) {
+            return try FrameCodec.encode(.hostResult(requestID: callID, reply: reply))
+        } catch {
+            let refusal = HostCallReply(status: HYPERMESH_ERR_QUOTA_EXCEEDED,
+                                        message: "the host's answer (\(reply.output.count) bytes) is larger than the worker protocol carries (\(SandboxProtocol.maximumFrameSize) bytes per frame)")
+            do throws(FrameError) {
+                return try FrameCodec.encode(.hostResult(requestID: callID, reply: refusal))
+            } catch {
+                throw .frame(error)
             }
         }
     }

@@ -47,6 +47,26 @@ import Testing
         #expect(put.message == "storage_put is not granted")
     }
 
+    /// Sizes the protocol cannot carry are refused on the host side, and the worker goes on: a
+    /// request is not sent; a host answer becomes QUOTA_EXCEEDED for the extension.
+    @Test func sizesTheProtocolCannotCarryAreRefusedAndTheWorkerGoesOn() throws {
+        let worker = try IsolatedFixture.start(host: TestHost(storageAnswerBytes: Int(SandboxProtocol.maximumFrameSize)))
+        defer { worker.shutdown() }
+        let huge = [UInt8](repeating: 1, count: Int(SandboxProtocol.maximumFrameSize))
+        #expect(throws: WorkerError.self) { try worker.call(method: "echo", input: huge) }
+        do {
+            _ = try worker.call(method: "echo", input: huge)
+        } catch {
+            guard case .requestTooLarge = error else { Issue.record("\(error)"); return }
+        }
+        #expect(try worker.call(method: "echo", input: Array("still here".utf8)).text == "still here")
+        let put = try worker.call(method: "put", input: Array("x".utf8))
+        #expect(put.status == HYPERMESH_ERR_QUOTA_EXCEEDED)
+        #expect(put.message?.contains("larger than the worker protocol carries") == true, "\(String(describing: put.message))")
+        #expect(try worker.call(method: "echo", input: Array("and here".utf8)).text == "and here")
+        #expect(worker.exit == nil)
+    }
+
     @Test func aNullDereferenceKillsOnlyTheWorkerAndIsReportedWithTheSignalAndTheCall() throws {
         let worker = try IsolatedFixture.start()
         #expect(throws: WorkerError.crashed(.signaled(SIGSEGV), during: "call crash")) {

@@ -40,9 +40,12 @@ final class TestHost: Sendable {
     let calls = Mutex<[HostCallRequest]>([])
     let storage = Mutex<[String: [UInt8]]>([:])
     let refuseStorage: Bool
+    /// When set, `storage_get` answers this many bytes, whatever was stored.
+    let storageAnswerBytes: Int?
 
-    init(refuseStorage: Bool = false) {
+    init(refuseStorage: Bool = false, storageAnswerBytes: Int? = nil) {
         self.refuseStorage = refuseStorage
+        self.storageAnswerBytes = storageAnswerBytes
     }
 
     var handler: HostCallHandler {
@@ -53,6 +56,7 @@ final class TestHost: Sendable {
                 storage.withLock { $0[String(decoding: request.arguments[0], as: UTF8.self)] = request.arguments[1] }
                 return HostCallReply(status: HYPERMESH_OK)
             case "storage_get" where !refuseStorage && request.arguments.count == 1:
+                if let storageAnswerBytes { return HostCallReply(status: HYPERMESH_OK, output: [UInt8](repeating: 7, count: storageAnswerBytes)) }
                 let key = String(decoding: request.arguments[0], as: UTF8.self)
                 guard let value = storage.withLock({ $0[key] }) else {
                     return HostCallReply(status: HYPERMESH_ERR_NOT_FOUND, message: "no key \(key)")

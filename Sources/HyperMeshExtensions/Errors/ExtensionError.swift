@@ -77,6 +77,8 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     case workerDeadlineExceeded = "isolation.deadline_exceeded"
     /// The worker broke the protocol or a system call failed on the host side.
     case workerFailed = "isolation.worker_failed"
+    /// A request larger than the worker protocol carries (64 MiB per frame): not sent; the worker goes on.
+    case requestTooLarge = "isolation.request_too_large"
     // WebAssembly (the codes of `WasmErrorCode`; docs/wasm-abi.md explains each)
     case wasmOutOfFuel = "wasm.out_of_fuel"
     case wasmDeadlineExceeded = "wasm.deadline_exceeded"

@@ -133,6 +133,9 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     private func answer<Reply>(_ what: String, _ body: () throws(WorkerError) -> Reply) throws(ExtensionError) -> Reply {
         do throws(WorkerError) {
             return try body()
+        } catch .requestTooLarge(let error) {
+            throw ExtensionError(.requestTooLarge, extensionID: extensionID, "the request for \(what) is larger than an isolated worker accepts; the worker goes on",
+                                 cause: error.description)
         } catch {
             let code: ExtensionErrorCode
             switch error {
