@@ -80,6 +80,22 @@ import Testing
         #expect(try await registry.callText(Self.id, "fork", "").contains("result=-1"))
         await registry.shutdown()
     }
+
+    /// `isolation` in inspection is where the extension runs while loaded, not where a policy
+    /// changed since would run it (it takes effect at the next load).
+    @Test func inspectionShowsWhereALoadedExtensionRunsNotWhereThePolicyNowSays() async throws {
+        let host = SecurityHost()
+        try Self.stage(host, manifest: ["isolation": "in-process"])
+        var policy = TestPolicy.grantingEverythingDeclared
+        let registry = try await host.start(policy: policy)
+        try await registry.activate(Self.id)
+        #expect(try await registry.info(Self.id).isolation == "in-process")
+        policy.extensions[Self.id] = PolicyRule(allow: [.storage], isolation: .process)
+        await registry.setPolicy(policy)
+        #expect(try await registry.info(Self.id).isolation == "in-process")
+        #expect(try await registry.callText(Self.id, "fork", "").contains("result=1"), "still in the host's process")
+        await registry.shutdown()
+    }
 }
 
 extension IsolatedExtensionTests {

@@ -28,9 +28,10 @@ struct NodeServer {
         case .tcp(let host, let port): .hostname(host, port: port)
         }
         if case .unixSocket(let path) = endpoint { try Self.prepareSocketPath(path) }
-        // bind creates the socket file with the process umask: make it 0600 from the start (a chmod
-        // afterwards leaves a moment in which others may connect, and keep that connection).
-        let previousUmask: mode_t? = if case .unixSocket = endpoint { umask(0o177) } else { nil }
+        // bind creates the socket file with the process umask: owner only from the start (a chmod
+        // afterwards leaves a moment in which others may connect, and keep that connection). The
+        // umask is the process's: 077 leaves folders created meanwhile usable by their owner.
+        let previousUmask: mode_t? = if case .unixSocket = endpoint { umask(0o077) } else { nil }
         defer { if let previousUmask { umask(previousUmask) } }
         let logger = runtime.logger
         let app = Application(

@@ -1,3 +1,5 @@
+import HyperMeshManifest
+
 /// What the registry mapped or parsed for a loaded extension: a native library, a WebAssembly
 /// module (from the process-wide module cache), or the path of a library an isolated worker maps.
 enum LoadedImage: Sendable {
@@ -10,6 +12,15 @@ enum LoadedImage: Sendable {
     /// a wasm module is left to the cache.
     func close() {
         if case .native(let image) = self { image.close() }
+    }
+
+    /// Where a loaded native image runs (nil for wasm).
+    var isolation: Isolation? {
+        switch self {
+        case .native: return .inProcess
+        case .isolated: return .process
+        case .wasm: return nil
+        }
     }
 
     /// Whether the image stays mapped after close (native libraries that use the Swift runtime).

@@ -31,8 +31,9 @@ public struct ExtensionInfo: Sendable {
     public let verification: VerificationReport
     /// Limits, imports and fuel use of a WebAssembly extension; nil for native ones.
     public let wasm: WasmDetails?
-    /// Where a native extension runs (`in-process` or `process`: the manifest's choice, or the
-    /// policy's when it forces `process`); nil for wasm.
+    /// Where a native extension runs (`in-process` or `process`): while loaded, where it does run;
+    /// otherwise where it would (the manifest's choice, or the policy's when it forces `process`);
+    /// nil for wasm.
     public let isolation: String?
     /// While an isolated extension's worker runs: what it applied to itself, step by step
     /// (`seccomp: applied`, `cgroup: unavailable (...)`).

@@ -36,7 +36,9 @@ extension ExtensionRegistry {
             pinnedInMemory: entry.image?.usesSwiftRuntime,
             verification: entry.package.verification,
             wasm: wasmDetails(of: entry, quotas: quotas),
-            isolation: entry.manifest.kind == .native ? policy.isolation(for: entry.manifest, signer: entry.signer).rawValue : nil,
+            // Where it runs when loaded; else where the policy would run it now.
+            isolation: entry.image.map { $0.isolation?.rawValue }
+                ?? (entry.manifest.kind == .native ? policy.isolation(for: entry.manifest, signer: entry.signer).rawValue : nil),
             confinement: (entry.instance?.runtime as? IsolatedInstance)?.confinement.steps.map(\.description),
             recentWorkerFailures: entry.supervision.recentFailures(at: .now), workerRestarts: entry.supervision.restarts)
     }

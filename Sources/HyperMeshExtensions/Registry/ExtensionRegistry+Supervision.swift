@@ -34,12 +34,13 @@ extension ExtensionRegistry {
         entries[id]?.supervision = record
         switch verdict {
         case .stop:
-            let reason = "crash loop: \(breaker.recentFailures.count) worker failures within \(Self.seconds(supervision.window)); last: \(cause)"
+            let reason = "crash loop: \(breaker.recentFailures.count) worker failures within \(Self.seconds(breaker.window)); last: \(cause)"
             audit.record(.lifecycle, id, "restarts stopped by the crash-loop breaker", details: ["event": "crash_loop", "failures": "\(breaker.recentFailures.count)"])
             do {
                 try suspend(id, reason: reason)
             } catch {
                 logger.error("could not suspend after a crash loop: \(error)", metadata: ["extension": "\(id)"])
+                audit.record(.lifecycle, id, "could not suspend after a crash loop: \(error.message)", details: ["event": "crash_loop_suspend_failed", "code": error.code.rawValue])
             }
         case .restart(let delay):
             let token = record.pendingRestart

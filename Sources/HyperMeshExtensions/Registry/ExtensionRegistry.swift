@@ -143,13 +143,14 @@ public actor ExtensionRegistry {
     /// Calls `method` on an active extension. The call itself runs on the caller's thread.
     ///
     /// A call that took the handle of a version a reload just retired (closed before the call was
-    /// admitted) is retried once on the current handle, so a reload fails no call.
+    /// admitted), or that a failed state hand-over closed and reopened meanwhile, is retried once on
+    /// the current handle, so a reload fails no call.
     public nonisolated func call(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
         let handle = try await handle(for: id)
         do {
             return try handle.call(method: method, input: input)
         } catch {
-            guard error.code == .notActive, !handle.isAccepting else { throw error }
+            guard error.code == .notActive else { throw error }
             return try await self.handle(for: id).call(method: method, input: input)
         }
     }
