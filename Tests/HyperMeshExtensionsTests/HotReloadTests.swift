@@ -274,3 +274,32 @@ extension HotReloadTests {
         await registry.shutdown()
     }
 }
+
+extension HotReloadTests {
+    /// An operator who deactivates the extension while its new version starts wins: nothing is
+    /// swapped, the candidate is stopped, and the audit log says why.
+    @Test func aDeactivationDuringTheReloadAbandonsItAndIsAudited() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy, audited: true)
+        try await registry.activate(Self.id)
+        let slow = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_ACTIVATE_DELAY_MS": "1000"])
+        let reload = Task { () async throws(ExtensionError) in try await registry.reload(to: slow) }
+        // The candidate is starting once its shadow copy exists; its activate then takes 1 s.
+        let shadow = host.stateDirectory.appendingPathComponent("shadow").appendingPathComponent(Self.id)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline,
+              !((try? FileManager.default.contentsOfDirectory(atPath: shadow.path)) ?? []).contains(where: { $0.hasPrefix("2.0.0-") }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await registry.deactivate(Self.id)
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await reload.value })
+        #expect(error.code == .reloadFailed)
+        #expect(error.message.contains("changed state during the reload (now inactive)"), "\(error)")
+        #expect(try await registry.state(of: Self.id) == .inactive)
+        #expect(try await registry.info(Self.id).manifest.version.description == "1.0.0")
+        let records = try host.auditMessages(of: Self.id)
+        #expect(records.contains { $0.contains("reload to 2.0.0 abandoned") }, "\(records)")
+        await registry.shutdown()
+    }
+}

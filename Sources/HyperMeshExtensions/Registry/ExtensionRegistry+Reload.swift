@@ -105,7 +105,10 @@ extension ExtensionRegistry {
         // Still the same running version? (A deactivation or suspension may have run meanwhile.)
         guard let now = entries[id], now.instance === oldInstance, now.lifecycle.state == .active else {
             await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
-            throw ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the reload; nothing was swapped")
+            let state = entries[id].map { $0.instance === oldInstance ? $0.lifecycle.state.name : "\($0.lifecycle.state.name), another instance" } ?? "unregistered"
+            audit.record(.lifecycle, id, "reload to \(package.manifest.version) abandoned: the extension changed state during the reload (now \(state)); nothing was swapped",
+                         details: ["from": fromVersion, "to": package.manifest.version.description])
+            throw ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the reload (now \(state)); nothing was swapped")
         }
         let oldImage = now.image
         let pauseStart = MonotonicClock.nanoseconds()

@@ -17,6 +17,7 @@
  *   FIXTURE_CREATE_RETURNS_NULL defined: create fails with INVALID_ARGUMENT "fixture refused to start"
  *   FIXTURE_ACTIVATE_FAILS      defined: activate fails with UNAVAILABLE "fixture refused to activate"
  *   FIXTURE_ACTIVATE_CRASHES    defined: activate writes through a NULL pointer (for isolated workers)
+ *   FIXTURE_ACTIVATE_DELAY_MS   activate sleeps this many milliseconds first (a slow start)
  *   FIXTURE_HEALTH_FAILS        defined: health fails with UNAVAILABLE "fixture health failed"
  *   FIXTURE_HEALTH_CRASHES      defined: health writes through a NULL pointer (for isolated workers)
  *   FIXTURE_STATE_HANDOVER      defined: export_state / import_state hand the `count` counter over
@@ -46,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #ifndef FIXTURE_ID
 #define FIXTURE_ID "org.hypermesh.tests.fixture"
@@ -206,6 +208,9 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
 }
 
 FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_activate(void *instance, hypermesh_error *out_error) {
+#ifdef FIXTURE_ACTIVATE_DELAY_MS
+    thrd_sleep(&(struct timespec){.tv_sec = (FIXTURE_ACTIVATE_DELAY_MS) / 1000, .tv_nsec = (long)((FIXTURE_ACTIVATE_DELAY_MS) % 1000) * 1000000L}, NULL);
+#endif
 #if defined(FIXTURE_ACTIVATE_FAILS)
     return fail_with(instance, out_error, HYPERMESH_ERR_UNAVAILABLE, "fixture refused to activate");
 #elif defined(FIXTURE_ACTIVATE_CRASHES)

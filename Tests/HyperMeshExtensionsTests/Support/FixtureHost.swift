@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshAudit
 import HyperMeshSecurity
 import HyperMeshExtensions
 import HyperMeshState
@@ -10,6 +11,8 @@ struct FixtureHost {
     let root = ExtensionBuilder.temporaryDirectory()
     var stateDirectory: URL { root.appendingPathComponent("state") }
     var extensionsDirectory: URL { root.appendingPathComponent("extensions") }
+    /// The audit log of a registry made with `audited: true`.
+    var auditFile: URL { stateDirectory.appendingPathComponent("audit.sqlite") }
 
     static let fixtureSource = ExtensionBuilder.repositoryRoot.appendingPathComponent("Tests/Fixtures/c/fixture_extension.c")
 
@@ -37,13 +40,22 @@ struct FixtureHost {
         return try PackageStager.stage(manifest: manifest, payload: library, entryName: "libfixture.so", into: directory)
     }
 
-    func makeRegistry(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared) throws -> ExtensionRegistry {
-        ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: policy)
+    func makeRegistry(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared, audited: Bool = false) throws -> ExtensionRegistry {
+        let store = try StateStore(directory: stateDirectory)
+        guard audited else { return ExtensionRegistry(stateStore: store, policy: policy) }
+        return ExtensionRegistry(stateStore: store, policy: policy, audit: SecurityAudit(log: try AuditLog(file: auditFile), logger: .init(label: "test")))
+    }
+
+    /// The audit messages about `id` (a registry made with `audited: true`).
+    func auditMessages(of id: String) throws -> [String] {
+        let log = try AuditLog(file: auditFile)
+        defer { log.close() }
+        return try log.records(extensionID: id, kinds: nil).map(\.message)
     }
 
     /// Discovers everything staged so far and registers it.
-    func registryWithStagedPackages(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared) async throws -> (ExtensionRegistry, [DiscoveryProblem]) {
-        let registry = try makeRegistry(policy: policy)
+    func registryWithStagedPackages(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared, audited: Bool = false) async throws -> (ExtensionRegistry, [DiscoveryProblem]) {
+        let registry = try makeRegistry(policy: policy, audited: audited)
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         return (registry, problems)
     }
