@@ -127,7 +127,7 @@ public enum FrameCodec {
     /// Decodes a payload of message type `type`.
     public static func decodePayload(type: UInt8, _ payload: ArraySlice<UInt8>) throws(FrameError) -> SandboxMessage {
         guard let kind = SandboxMessage.Kind(rawValue: type) else { throw .unknownType(type) }
-        var reader = WireReader(payload, context: "\(kind)")
+        var reader = WireReader(payload, context: kind.name)
         let message: SandboxMessage
         switch kind {
         case .hello:

@@ -94,6 +94,32 @@ public enum SandboxMessage: Sendable, Equatable {
         case hello = 1, load, loaded, call, result, hostCall, hostResult
         case activate, activated, deactivate, deactivated, health, healthReport, shutdown
         case refused, exportState, stateExported, importState, stateImported
+
+        /// The message's name in errors. A switch over literals: decoding names every frame, and
+        /// `"\(kind)"` would describe the case by reflection each time.
+        public var name: String {
+            switch self {
+            case .hello: "hello"
+            case .load: "load"
+            case .loaded: "loaded"
+            case .call: "call"
+            case .result: "result"
+            case .hostCall: "hostCall"
+            case .hostResult: "hostResult"
+            case .activate: "activate"
+            case .activated: "activated"
+            case .deactivate: "deactivate"
+            case .deactivated: "deactivated"
+            case .health: "health"
+            case .healthReport: "healthReport"
+            case .shutdown: "shutdown"
+            case .refused: "refused"
+            case .exportState: "exportState"
+            case .stateExported: "stateExported"
+            case .importState: "importState"
+            case .stateImported: "stateImported"
+            }
+        }
     }
 
     public var kind: Kind {

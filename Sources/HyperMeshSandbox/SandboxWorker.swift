@@ -42,8 +42,13 @@ public enum SandboxWorker {
         return serve(FrameChannel(descriptor: descriptor))
     }
 
+    /// The extension this worker serves, once the host named it (for the lines on standard error).
+    nonisolated(unsafe) static var servedExtension: String?
+
+    /// A line on standard error (the host's, unless it gave the worker a file): the worker's pid
+    /// and, once known, the extension's id come first, so the lines of several workers part.
     static func report(_ text: String) {
-        let line = "hypermesh-sandbox: \(text)\n"
+        let line = "hypermesh-sandbox[\(getpid())\(servedExtension.map { " \($0)" } ?? "")]: \(text)\n"
         _ = line.withCString { write(2, $0, strlen($0)) }
     }
 
@@ -81,6 +86,7 @@ public enum SandboxWorker {
                 report("the host did not send load after hello")
                 return 3
             }
+            servedExtension = extensionID
             let confinement = Confinement.apply(limits)
             WorkerHostTable.link.withLock { $0 = WorkerHostLink(channel: channel) }
             let loaded: LoadedExtension

@@ -122,7 +122,7 @@ public final class WorkerProcess: Sendable {
             try channel.send(.hello(protocolVersion: SandboxProtocol.version, abiVersion: HYPERMESH_ABI_VERSION))
             let hello = try channel.receive(deadline: deadline)
             guard case .hello(let version, _) = hello else {
-                throw ChannelError.frame(.unexpectedMessage(expected: "hello", received: "\(hello.kind)"))
+                throw ChannelError.frame(.unexpectedMessage(expected: "hello", received: hello.kind.name))
             }
             guard version == SandboxProtocol.version else {
                 _ = Self.reap(pid, kill: true)
@@ -134,7 +134,7 @@ public final class WorkerProcess: Sendable {
                                    version: configuration.version, limits: configuration.limits))
             let loaded = try channel.receive(deadline: deadline)
             guard case .loaded(let status, let message, let metadata, let confinement) = loaded else {
-                throw ChannelError.frame(.unexpectedMessage(expected: "loaded", received: "\(loaded.kind)"))
+                throw ChannelError.frame(.unexpectedMessage(expected: "loaded", received: loaded.kind.name))
             }
             guard status == HYPERMESH_OK, let metadata else {
                 _ = Self.reap(pid, kill: false)
@@ -226,7 +226,7 @@ public final class WorkerProcess: Sendable {
     /// Sends a request and serves host calls until its answer arrives, the deadline passes or the
     /// worker dies.
     private func exchange<Answer>(
-        during: String, request: (UInt64) -> SandboxMessage, answer: (UInt64, SandboxMessage) -> Answer?
+        during: @autoclosure () -> String, request: (UInt64) -> SandboxMessage, answer: (UInt64, SandboxMessage) -> Answer?
     ) throws(WorkerError) -> Answer {
         let deadline = configuration.callDeadline
         let handler = self.handler
@@ -246,7 +246,7 @@ public final class WorkerProcess: Sendable {
                 close(channel.descriptor)
                 state.channel = nil
                 Cgroups.remove(state.cgroups)
-                return Self.translate(failure, exit: exit, during: during, deadline: deadline)
+                return Self.translate(failure, exit: exit, during: during(), deadline: deadline)
             }
             do throws(ChannelError) {
                 try channel.send(frame: requestFrame, deadline: end)
@@ -257,11 +257,11 @@ public final class WorkerProcess: Sendable {
                         continue
                     }
                     if case .refused(id, let events) = message {
-                        refusals(events, during)
+                        refusals(events, during())
                         continue
                     }
                     guard let result = answer(id, message) else {
-                        throw .frame(.unexpectedMessage(expected: "the answer to \(during)", received: "\(message.kind)"))
+                        throw .frame(.unexpectedMessage(expected: "the answer to \(during())", received: message.kind.name))
                     }
                     return result
                 }

@@ -130,11 +130,11 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
         }
     }
 
-    private func answer<Reply>(_ what: String, _ body: () throws(WorkerError) -> Reply) throws(ExtensionError) -> Reply {
+    private func answer<Reply>(_ what: @autoclosure () -> String, _ body: () throws(WorkerError) -> Reply) throws(ExtensionError) -> Reply {
         do throws(WorkerError) {
             return try body()
         } catch .requestTooLarge(let error) {
-            throw ExtensionError(.requestTooLarge, extensionID: extensionID, "the request for \(what) is larger than an isolated worker accepts; the worker goes on",
+            throw ExtensionError(.requestTooLarge, extensionID: extensionID, "the request for \(what()) is larger than an isolated worker accepts; the worker goes on",
                                  cause: error.description)
         } catch {
             let code: ExtensionErrorCode
@@ -143,7 +143,7 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
             case .crashed, .notRunning: code = .workerCrashed
             default: code = .workerFailed
             }
-            let failure = ExtensionError(code, extensionID: extensionID, "the isolated worker failed during \(what)", cause: error.description)
+            let failure = ExtensionError(code, extensionID: extensionID, "the isolated worker failed during \(what())", cause: error.description)
             // Also for `.notRunning`: the registry ignores an end it already heard of (the
             // extension is no longer active), and a worker that died between requests is heard of here.
             onWorkerEnded(ObjectIdentifier(self), failure.description)
