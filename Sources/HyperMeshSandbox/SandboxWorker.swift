@@ -108,31 +108,45 @@ public enum SandboxWorker {
                 } catch .closed {
                     return 0
                 }
+                /// Runs the extension for one request (its host calls are answered meanwhile), then
+                /// sends what the sandbox refused and the answer.
+                func serve(_ requestID: UInt64, _ run: () -> SandboxMessage) throws(ChannelError) {
+                    WorkerHostTable.beginRequest()
+                    let answer = run()
+                    try WorkerHostTable.endRequest { () throws(ChannelError) in
+                        let events = SandboxRefusals.take(openFiles: limits.openFiles)
+                        if !events.isEmpty { try channel.send(.refused(requestID: requestID, events: events)) }
+                        try channel.send(answer)
+                    }
+                }
                 switch message {
                 case .call(let requestID, let method, let input):
-                    let (status, output, text) = loaded.call(method: method, input: input)
-                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
-                    try channel.send(.result(requestID: requestID, status: status, output: output, message: text))
+                    try serve(requestID) {
+                        let (status, output, text) = loaded.call(method: method, input: input)
+                        return .result(requestID: requestID, status: status, output: output, message: text)
+                    }
                 case .activate(let requestID):
-                    let (status, text) = loaded.lifecycle(\.activate)
-                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
-                    try channel.send(.activated(requestID: requestID, status: status, message: text))
+                    try serve(requestID) {
+                        let (status, text) = loaded.lifecycle(\.activate)
+                        return .activated(requestID: requestID, status: status, message: text)
+                    }
                 case .deactivate(let requestID):
-                    let (status, text) = loaded.lifecycle(\.deactivate)
-                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
-                    try channel.send(.deactivated(requestID: requestID, status: status, message: text))
+                    try serve(requestID) {
+                        let (status, text) = loaded.lifecycle(\.deactivate)
+                        return .deactivated(requestID: requestID, status: status, message: text)
+                    }
                 case .health(let requestID):
-                    let report = loaded.health()
-                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
-                    try channel.send(.healthReport(requestID: requestID, report: report))
+                    try serve(requestID) { .healthReport(requestID: requestID, report: loaded.health()) }
                 case .exportState(let requestID):
-                    let (status, state, text) = loaded.exportState()
-                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
-                    try channel.send(.stateExported(requestID: requestID, status: status, state: state, message: text))
+                    try serve(requestID) {
+                        let (status, state, text) = loaded.exportState()
+                        return .stateExported(requestID: requestID, status: status, state: state, message: text)
+                    }
                 case .importState(let requestID, let state):
-                    let (status, text) = loaded.importState(state)
-                    try reportRefusals(requestID, channel, openFiles: limits.openFiles)
-                    try channel.send(.stateImported(requestID: requestID, status: status, message: text))
+                    try serve(requestID) {
+                        let (status, text) = loaded.importState(state)
+                        return .stateImported(requestID: requestID, status: status, message: text)
+                    }
                 case .shutdown:
                     loaded.destroy()
                     return 0
@@ -146,12 +160,6 @@ public enum SandboxWorker {
             return 3
         }
     }
-}
-
-/// Sends what the sandbox refused while serving `requestID`, if anything, before its answer.
-private func reportRefusals(_ requestID: UInt64, _ channel: FrameChannel, openFiles: UInt64?) throws(ChannelError) {
-    let events = SandboxRefusals.take(openFiles: openFiles)
-    if !events.isEmpty { try channel.send(.refused(requestID: requestID, events: events)) }
 }
 
 /// The extension as the worker holds it: the library handle, the created instance, its metadata.

@@ -4,11 +4,16 @@ import Glibc
 #endif
 import Synchronization
 
-/// The worker's end of the host link: the channel and the next request id. Host calls hold the
-/// lock for their whole round trip, so calls from several extension threads are serialized.
+/// The worker's end of the host link: the channel, the next request id, and whether the host is
+/// serving a request now. Host calls hold the lock for their whole round trip, so calls from
+/// several extension threads are serialized; the worker's loop sends each answer under the same
+/// lock, so no host call interleaves with it.
 final class WorkerHostLink: @unchecked Sendable {
     let channel: FrameChannel
     var nextRequestID: UInt64 = 1
+    /// True while the host waits for the answer to a request (and so answers host calls). From
+    /// `create`, `destroy` or a thread between requests, nobody would: those get UNAVAILABLE.
+    var serving = false
 
     init(channel: FrameChannel) {
         self.channel = channel
@@ -48,7 +53,24 @@ enum WorkerHostTable {
     static func forward(_ function: String, _ arguments: [[UInt8]]) -> HostCallReply {
         link.withLock { link in
             guard let link else { return HostCallReply(status: HYPERMESH_ERR_UNAVAILABLE, message: "no host link") }
+            guard link.serving else {
+                return HostCallReply(status: HYPERMESH_ERR_UNAVAILABLE,
+                                     message: "host functions answer only during a call, activate, deactivate, health or a state hand-over (not from create, destroy or a thread between requests)")
+            }
             return link.call(HostCallRequest(function: function, arguments: arguments))
+        }
+    }
+
+    /// The host now waits for a request's answer: host calls are forwarded.
+    static func beginRequest() {
+        link.withLock { $0?.serving = true }
+    }
+
+    /// Stops forwarding host calls (after any in flight) and runs `send` under the same lock.
+    static func endRequest(_ send: () throws(ChannelError) -> Void) throws(ChannelError) {
+        try link.withLock { (link) throws(ChannelError) in
+            link?.serving = false
+            try send()
         }
     }
 

@@ -67,6 +67,19 @@ import Testing
         #expect(worker.exit == nil)
     }
 
+    /// A host call from an extension thread between requests is answered UNAVAILABLE by the worker
+    /// itself (the host is not listening then), and never mixes with the next request's frames.
+    @Test func aHostCallBetweenRequestsIsRefusedInTheWorker() throws {
+        let host = TestHost()
+        let worker = try IsolatedFixture.start(host: host)
+        defer { worker.shutdown() }
+        #expect(try worker.call(method: "late_host_call", input: []).text == "started")
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try worker.call(method: "late_status", input: []).text == "status=\(HYPERMESH_ERR_UNAVAILABLE)")
+        #expect(try worker.call(method: "echo", input: Array("after".utf8)).text == "after")
+        #expect(!host.calls.withLock { $0 }.contains { $0.function == "storage_put" })
+    }
+
     @Test func aNullDereferenceKillsOnlyTheWorkerAndIsReportedWithTheSignalAndTheCall() throws {
         let worker = try IsolatedFixture.start()
         #expect(throws: WorkerError.crashed(.signaled(SIGSEGV), during: "call crash")) {

@@ -23,6 +23,9 @@
  *   signal_host kill(getppid(), 0) (signal 0: a probe, harmless if it were allowed): "result=R errno=E"
  *   signal_self kill(getpid(), 0): "result=R errno=E"
  *   io_uring    io_uring_setup(1, &params): "result=R errno=E" (R is 0 when a ring was made)
+ *   late_host_call  starts a thread that stores a key through the host 200 ms later, after the call
+ *               returned; answers "started"
+ *   late_status the status that late host call got: "status=S" (-1 while it has not run)
  */
 #define _GNU_SOURCE
 #include "hypermesh_extension.h"
@@ -34,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -62,6 +66,18 @@ static int is(const char *method, size_t len, const char *name) {
 }
 
 static void *thread_body(void *arg) { return arg; }
+
+static _Atomic int late_status = -1;
+
+static void *late_body(void *arg) {
+    const isolated *self = arg;
+    struct timespec pause = {0, 200 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    hypermesh_error error = {0};
+    atomic_store(&late_status, (int)self->host->storage_put(self->context, "late", 4, (const uint8_t *)"x", 1, &error));
+    if (error.message) self->host->free(error.message);
+    return NULL;
+}
 
 /* Keeps the allocations observable, so the compiler cannot drop them. */
 static void *volatile kept;
@@ -145,6 +161,16 @@ static hypermesh_status handle(void *instance, const char *method, size_t method
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
         } while ((now.tv_sec - start.tv_sec) * 1000L + (now.tv_nsec - start.tv_nsec) / 1000000L < milliseconds);
         return reply_text(self, out, "burned");
+    }
+    if (is(method, method_len, "late_host_call")) {
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, late_body, self) != 0) return reply_text(self, out, "no thread");
+        pthread_detach(thread);
+        return reply_text(self, out, "started");
+    }
+    if (is(method, method_len, "late_status")) {
+        snprintf(text, sizeof text, "status=%d", atomic_load(&late_status));
+        return reply_text(self, out, text);
     }
     if (is(method, method_len, "pid")) {
         snprintf(text, sizeof text, "%d", (int)getpid());
