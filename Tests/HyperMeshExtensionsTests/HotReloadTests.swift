@@ -303,3 +303,46 @@ extension HotReloadTests {
         await registry.shutdown()
     }
 }
+
+extension HotReloadTests {
+    /// The running version cannot export its state: the reload fails, its handle reopens, and it
+    /// serves again with its state.
+    @Test func anOldVersionThatCannotExportKeepsServing() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0", defines: Self.handOver.merging(["FIXTURE_EXPORT_FAILS": ""]) { $1 })
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
+        try await registry.activate(Self.id)
+        #expect(try await registry.callText(Self.id, "count") == "1")
+        let error = try #require(await #expect(throws: ExtensionError.self) {
+            try await registry.reload(to: try await Self.stage(host, version: "2.0.0", defines: Self.handOver))
+        })
+        #expect(error.code == .reloadFailed)
+        #expect(error.cause?.contains("fixture cannot export") == true, "\(error)")
+        #expect(try await registry.callText(Self.id, "version") == "1.0.0")
+        #expect(try await registry.callText(Self.id, "count") == "2")
+        await registry.shutdown()
+    }
+
+    /// One reload at a time per extension: a second one while the first starts its candidate is
+    /// refused, and the first goes through.
+    @Test func aSecondReloadWhileOneIsInProgressIsRefused() async throws {
+        let host = FixtureHost()
+        _ = try await Self.stage(host, version: "1.0.0")
+        let (registry, _) = try await host.registryWithStagedPackages(policy: Self.policy)
+        try await registry.activate(Self.id)
+        let slow = try await Self.stage(host, version: "2.0.0", defines: ["FIXTURE_ACTIVATE_DELAY_MS": "1000"])
+        let first = Task { () async throws(ExtensionError) in try await registry.reload(to: slow) }
+        let shadow = host.stateDirectory.appendingPathComponent("shadow").appendingPathComponent(Self.id)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline,
+              !((try? FileManager.default.contentsOfDirectory(atPath: shadow.path)) ?? []).contains(where: { $0.hasPrefix("2.0.0-") }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.reload(to: slow) })
+        #expect(error.code == .reloadFailed)
+        #expect(error.message.contains("already in progress"), "\(error)")
+        #expect(try await first.value.toVersion == "2.0.0")
+        #expect(try await registry.callText(Self.id, "version") == "2.0.0")
+        await registry.shutdown()
+    }
+}

@@ -40,11 +40,11 @@ extension ExtensionRegistry {
     ///
     /// 1. Checks: the policy settles the new version's capabilities, and its version satisfies the
     ///    ranges of every active extension that depends on it.
-    /// 2. Off the actor: loads the new image beside the old one (a wasm module, or a native library
-    ///    from a shadow copy under the state dir, since the old path is already mapped), creates the
-    ///    instance with a fresh host context and activates it.
-    /// 3. Canary: the new version's health report must not be `unhealthy` (an extension without a
-    ///    health entry passes once it activated). A failure keeps the old version and throws
+    /// 2. Off the actor, on a dispatch queue: loads the new image beside the old one (a wasm module,
+    ///    or a native library from a shadow copy under the state dir, since the old path is already
+    ///    mapped), creates the instance with a fresh host context and activates it.
+    /// 3. Canary, there too: the new version's health report must not be `unhealthy` (an extension
+    ///    without a health entry passes once it activated; a health entry that fails does not). A failure keeps the old version and throws
     ///    `lifecycle.reload_failed` with the reason.
     /// 4. State hand-over, when the old version has `export_state` and the new one `import_state`:
     ///    on the actor, the old handle stops admitting calls and its calls in flight are drained;
@@ -83,18 +83,19 @@ extension ExtensionRegistry {
         let context = makeHostContext(for: staged)
         let candidate: ExtensionInstance
         let image: LoadedImage
+        let canary: (passed: Bool, report: String)
         do throws(ExtensionError) {
             let isolated = package.manifest.kind == .native && policy.isolation(for: package.manifest, signer: package.verification.signer?.fingerprint) == .process
-            (image, candidate) = try await Self.startCandidate(package: package, context: context, stateDirectory: stateStore.directory,
+            let started = try await Self.startCandidate(package: package, context: context, stateDirectory: stateStore.directory,
                                                                hostABIVersion: hostABIVersion, wasmFuelRate: wasmFuelRate,
                                                                isolated: isolated, onWorkerEnded: workerEndedHandler(id))
+            (image, candidate, canary) = (started.image, started.instance, started.canary)
         } catch {
             audit.record(.lifecycle, id, "reload to \(package.manifest.version) failed; \(fromVersion) keeps serving: \(error.message)",
                          details: ["from": fromVersion, "to": package.manifest.version.description, "code": error.code.rawValue])
             throw ExtensionError(.reloadFailed, extensionID: id, "the new version \(package.manifest.version) did not start; \(fromVersion) keeps serving: \(error.message)",
                                  cause: error.cause ?? error.code.rawValue)
         }
-        let canary = Self.canary(candidate)
         guard canary.passed else {
             await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
             audit.record(.lifecycle, id, "reload to \(package.manifest.version) refused by its canary; \(fromVersion) keeps serving: \(canary.report)",
@@ -170,11 +171,39 @@ extension ExtensionRegistry {
         }
     }
 
-    /// Loads, creates and activates the new version, off the registry's actor.
+    /// Loads, creates and activates the new version and runs its canary, off the registry's actor
+    /// and on a dispatch queue: the work blocks (dlopen, a worker's start, the extension's own
+    /// activate and health), and must not hold one of the few threads Swift concurrency has.
     nonisolated static func startCandidate(
         package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate,
         isolated: Bool, onWorkerEnded: @escaping WorkerEndedHandler
-    ) async throws(ExtensionError) -> (LoadedImage, ExtensionInstance) {
+    ) async throws(ExtensionError) -> CandidateStart {
+        let result = await withCheckedContinuation { (done: CheckedContinuation<Result<CandidateStart, ExtensionError>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                do throws(ExtensionError) {
+                    let (image, instance) = try startCandidateBlocking(
+                        package: package, context: context, stateDirectory: stateDirectory, hostABIVersion: hostABIVersion,
+                        wasmFuelRate: wasmFuelRate, isolated: isolated, onWorkerEnded: onWorkerEnded)
+                    done.resume(returning: .success(CandidateStart(image: image, instance: instance, canary: Self.canary(instance))))
+                } catch {
+                    done.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// A started candidate and its canary's verdict.
+    struct CandidateStart: Sendable {
+        let image: LoadedImage
+        let instance: ExtensionInstance
+        let canary: (passed: Bool, report: String)
+    }
+
+    private nonisolated static func startCandidateBlocking(
+        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate,
+        isolated: Bool, onWorkerEnded: @escaping WorkerEndedHandler
+    ) throws(ExtensionError) -> (LoadedImage, ExtensionInstance) {
         let manifest = package.manifest
         guard manifest.abi.contains(hostABIVersion) else {
             throw ExtensionError(.abiMismatch, extensionID: manifest.id, "the manifest supports host ABI \(manifest.abi) but this host speaks ABI \(hostABIVersion)")

@@ -24,6 +24,8 @@
  *                               (as decimal text) on hot reload
  *   FIXTURE_IMPORT_FAILS        defined (with FIXTURE_STATE_HANDOVER): import_state fails with
  *                               INVALID_ARGUMENT "fixture refused the state"
+ *   FIXTURE_EXPORT_FAILS        defined (with FIXTURE_STATE_HANDOVER): export_state fails with
+ *                               UNAVAILABLE "fixture cannot export"
  *
  * Methods (JSON in, JSON out):
  *   echo      returns the input bytes unchanged
@@ -209,7 +211,9 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
 
 FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_activate(void *instance, hypermesh_error *out_error) {
 #ifdef FIXTURE_ACTIVATE_DELAY_MS
-    thrd_sleep(&(struct timespec){.tv_sec = (FIXTURE_ACTIVATE_DELAY_MS) / 1000, .tv_nsec = (long)((FIXTURE_ACTIVATE_DELAY_MS) % 1000) * 1000000L}, NULL);
+    /* Sleeps the whole delay: a signal (SIGCHLD in a test process) cuts one sleep short. */
+    struct timespec left = {.tv_sec = (FIXTURE_ACTIVATE_DELAY_MS) / 1000, .tv_nsec = (long)((FIXTURE_ACTIVATE_DELAY_MS) % 1000) * 1000000L};
+    while (thrd_sleep(&left, &left) == -1) {}
 #endif
 #if defined(FIXTURE_ACTIVATE_FAILS)
     return fail_with(instance, out_error, HYPERMESH_ERR_UNAVAILABLE, "fixture refused to activate");
@@ -251,9 +255,14 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_health(void *instance, hype
 #ifdef FIXTURE_STATE_HANDOVER
 static hypermesh_status fixture_export_state(void *instance, hypermesh_bytes *out_state, hypermesh_error *out_error) {
     fixture *self = instance;
+#ifdef FIXTURE_EXPORT_FAILS
+    (void)out_state;
+    return fail_with(self, out_error, HYPERMESH_ERR_UNAVAILABLE, "fixture cannot export");
+#else
     char text[32];
     int length = snprintf(text, sizeof text, "%ld", atomic_load(&self->counter));
     return reply(self, out_state, out_error, text, (size_t)length);
+#endif
 }
 
 static hypermesh_status fixture_import_state(void *instance, const uint8_t *state, size_t state_len, hypermesh_error *out_error) {

@@ -72,7 +72,7 @@ static _Atomic int late_status = -1;
 static void *late_body(void *arg) {
     const isolated *self = arg;
     struct timespec pause = {0, 200 * 1000 * 1000};
-    nanosleep(&pause, NULL);
+    while (nanosleep(&pause, &pause) == -1 && errno == EINTR) {}
     hypermesh_error error = {0};
     atomic_store(&late_status, (int)self->host->storage_put(self->context, "late", 4, (const uint8_t *)"x", 1, &error));
     if (error.message) self->host->free(error.message);
