@@ -113,7 +113,7 @@ let package = Package(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

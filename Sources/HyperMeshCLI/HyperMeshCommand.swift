@@ -24,8 +24,9 @@ public struct HyperMeshCommand: AsyncParsableCommand {
               hypermesh ext inspect org.hypermesh.catalog --json
               hypermesh audit list --extension org.hypermesh.catalog
               hypermesh audit verify
+              hypermesh doctor
             """,
-        subcommands: [ExtensionCommand.self, ServeCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self])
+        subcommands: [ExtensionCommand.self, ServeCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self, DoctorCommand.self])
 
     public init() {}
 }

@@ -45,6 +45,7 @@ public struct InspectExtension: AsyncParsableCommand {
         var wasm: WasmDetails?
         var isolation: String?
         var confinement: [String]?
+        var confinementLayers: [String]?
         /// Isolated extensions: restarts made and worker failures inside the supervisor's window.
         var workerRestarts: Int?
         var recentWorkerFailures: Int?
@@ -96,7 +97,7 @@ public struct InspectExtension: AsyncParsableCommand {
             assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
             hostCalls: info.hostCalls, hostDenials: info.hostDenials, pinnedInMemory: info.pinnedInMemory,
             verification: VerificationOutput(info.verification), wasm: info.wasm,
-            isolation: info.isolation, confinement: info.confinement,
+            isolation: info.isolation, confinement: info.confinement, confinementLayers: info.confinementLayers,
             workerRestarts: info.isolation == "process" ? info.workerRestarts : nil,
             recentWorkerFailures: info.isolation == "process" ? info.recentWorkerFailures : nil)
     }
@@ -125,6 +126,9 @@ public struct InspectExtension: AsyncParsableCommand {
         if let wasm = output.wasm { lines.append(contentsOf: wasmText(wasm)) }
         if let isolation = output.isolation {
             lines.append("  isolation:    \(isolation == "process" ? "process (a hypermesh-sandbox worker)" : "in-process (trusted code: shares the host's memory and descriptors)")")
+        }
+        if let layers = output.confinementLayers {
+            lines.append("  layers:       " + layers.joined(separator: "\n                "))
         }
         if let confinement = output.confinement {
             lines.append("  confinement:  " + confinement.joined(separator: "\n                "))

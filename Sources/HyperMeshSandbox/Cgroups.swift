@@ -12,6 +12,8 @@ public struct CgroupSupport: Sendable, Equatable, CustomStringConvertible {
     public var memoryFolder: String?
     /// The folder of the current cgroup holding the cpu controller.
     public var cpuFolder: String?
+    /// The folder of the current cgroup holding the pids controller.
+    public var pidsFolder: String?
     /// Why cgroups cannot be used, when they cannot.
     public var problem: String?
 
@@ -19,6 +21,7 @@ public struct CgroupSupport: Sendable, Equatable, CustomStringConvertible {
         var text = "cgroup \(version.rawValue)"
         if let memoryFolder { text += ", memory at \(memoryFolder)" }
         if let cpuFolder { text += ", cpu at \(cpuFolder)" }
+        if let pidsFolder { text += ", pids at \(pidsFolder)" }
         if let problem { text += " (\(problem))" }
         return text
     }
@@ -50,7 +53,8 @@ public enum Cgroups {
             if !available.contains("memory") || !available.contains("cpu") {
                 problem = "the current cgroup \(folder) offers controllers [\(available.joined(separator: " "))], not both memory and cpu"
             }
-            return CgroupSupport(version: .v2, memoryFolder: folder, cpuFolder: folder, problem: problem)
+            return CgroupSupport(version: .v2, memoryFolder: folder, cpuFolder: folder,
+                                 pidsFolder: available.contains("pids") ? folder : nil, problem: problem)
         }
         func folder(_ controller: String) -> String? {
             guard let entry = entries.first(where: { $0.controllers.contains(controller) }) else { return nil }
@@ -66,14 +70,14 @@ public enum Cgroups {
         var missing: [String] = []
         if memory == nil { missing.append("memory") }
         if cpu == nil { missing.append("cpu") }
-        return CgroupSupport(version: .v1, memoryFolder: memory, cpuFolder: cpu,
+        return CgroupSupport(version: .v1, memoryFolder: memory, cpuFolder: cpu, pidsFolder: folder("pids"),
                              problem: missing.isEmpty ? nil : "no mounted v1 controller for \(missing.joined(separator: ", "))")
     }
 
     /// Creates `hypermesh-<pid>` under the current cgroup(s), writes the limits and moves this
     /// process in. Steps: `cgroup` (detection and folder creation), `cgroup.memory`, `cgroup.cpu`.
-    static func apply(memoryBytes: UInt64?, cpuPercent: UInt64?, into report: inout ConfinementReport) {
-        guard memoryBytes != nil || cpuPercent != nil else { return }
+    static func apply(memoryBytes: UInt64?, cpuPercent: UInt64?, threads: UInt64? = nil, into report: inout ConfinementReport) {
+        guard memoryBytes != nil || cpuPercent != nil || threads != nil else { return }
         let support = detect()
         let pid = getpid()
         guard support.version != .none else {
@@ -131,16 +135,19 @@ public enum Cgroups {
                   files: support.version == .v2 ? [("cpu.max", "\(quota) 100000")]
                       : [("cpu.cfs_period_us", "100000"), ("cpu.cfs_quota_us", "\(quota)")])
         }
+        if let threads {
+            limit("cgroup.pids", folder: support.pidsFolder, files: [("pids.max", "\(threads)")])
+        }
     }
 
     /// The folders ``apply(memoryBytes:cpuPercent:into:)`` creates for the worker `pid`, worked out
     /// by the host from its own membership (a worker starts in its host's cgroup). The host removes
     /// these, never the paths a worker reports: an extension could forge that report.
-    public static func folders(ofWorker pid: pid_t, memory: Bool, cpu: Bool) -> [String] {
-        guard memory || cpu else { return [] }
+    public static func folders(ofWorker pid: pid_t, memory: Bool, cpu: Bool, pids: Bool = false) -> [String] {
+        guard memory || cpu || pids else { return [] }
         let support = detect()
         var folders: [String] = []
-        for parent in [memory ? support.memoryFolder : nil, cpu ? support.cpuFolder : nil].compactMap({ $0 }) {
+        for parent in [memory ? support.memoryFolder : nil, cpu ? support.cpuFolder : nil, pids ? support.pidsFolder : nil].compactMap({ $0 }) {
             let path = "\(parent)/hypermesh-\(pid)"
             if !folders.contains(path) { folders.append(path) }
         }

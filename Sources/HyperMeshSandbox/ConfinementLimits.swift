@@ -13,16 +13,30 @@ public struct ConfinementLimits: Sendable, Equatable {
     public var cgroupMemoryBytes: UInt64?
     /// cgroup CPU limit in percent of one CPU (v2 cpu.max, v1 cpu.cfs_quota_us), when a child cgroup can be made.
     public var cgroupCPUPercent: UInt64?
+    /// Threads (and processes) the worker may have at once: RLIMIT_NPROC where it counts only the
+    /// worker (its own user namespace or a uid of its own), and the cgroup pids controller
+    /// (`pids.max`) where a child cgroup can be made. Reported per mechanism.
+    public var threads: UInt64?
     /// prctl(PR_SET_NO_NEW_PRIVS, 1).
     public var noNewPrivileges: Bool
     /// The seccomp filter of ``SeccompFilter`` (no new sockets, processes, programs, mounts, tracing).
     public var seccomp: Bool
+    /// ``Landlock``: read and execute only what loading needs, write nothing. Off only by the
+    /// host's own configuration (tests), never by a manifest or policy.
+    public var landlock: Bool
+    /// The layers the worker must apply before it maps the library; a layer it cannot apply makes
+    /// it refuse to load (see ``ConfinementLayer``). Empty: best effort, reported.
+    public var requiredLayers: Set<ConfinementLayer>
 
     public init(
         addressSpaceBytes: UInt64? = nil, cpuSeconds: UInt64? = nil, openFiles: UInt64? = nil,
         fileSizeBytes: UInt64? = nil, cgroupMemoryBytes: UInt64? = nil, cgroupCPUPercent: UInt64? = nil,
-        noNewPrivileges: Bool = true, seccomp: Bool = true
+        threads: UInt64? = nil, noNewPrivileges: Bool = true, seccomp: Bool = true, landlock: Bool = true,
+        requiredLayers: Set<ConfinementLayer> = []
     ) {
+        self.threads = threads
+        self.landlock = landlock
+        self.requiredLayers = requiredLayers
         self.addressSpaceBytes = addressSpaceBytes
         self.cpuSeconds = cpuSeconds
         self.openFiles = openFiles

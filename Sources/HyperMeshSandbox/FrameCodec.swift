@@ -203,8 +203,11 @@ public enum FrameCodec {
         writer.optionalU64(limits.fileSizeBytes)
         writer.optionalU64(limits.cgroupMemoryBytes)
         writer.optionalU64(limits.cgroupCPUPercent)
+        writer.optionalU64(limits.threads)
         writer.bool(limits.noNewPrivileges)
         writer.bool(limits.seccomp)
+        writer.bool(limits.landlock)
+        writer.string(limits.requiredLayers.sorted().map(\.rawValue).joined(separator: ","))
     }
 
     private static func readLimits(_ reader: inout WireReader) throws(FrameError) -> ConfinementLimits {
@@ -212,7 +215,20 @@ public enum FrameCodec {
             addressSpaceBytes: try reader.optionalU64("addressSpaceBytes"), cpuSeconds: try reader.optionalU64("cpuSeconds"),
             openFiles: try reader.optionalU64("openFiles"), fileSizeBytes: try reader.optionalU64("fileSizeBytes"),
             cgroupMemoryBytes: try reader.optionalU64("cgroupMemoryBytes"), cgroupCPUPercent: try reader.optionalU64("cgroupCPUPercent"),
-            noNewPrivileges: try reader.bool("noNewPrivileges"), seccomp: try reader.bool("seccomp"))
+            threads: try reader.optionalU64("threads"), noNewPrivileges: try reader.bool("noNewPrivileges"),
+            seccomp: try reader.bool("seccomp"), landlock: try reader.bool("landlock"), requiredLayers: try readLayers(&reader))
+    }
+
+    private static func readLayers(_ reader: inout WireReader) throws(FrameError) -> Set<ConfinementLayer> {
+        let text = try reader.string("requiredLayers")
+        var layers: Set<ConfinementLayer> = []
+        for name in text.split(separator: ",") {
+            guard let layer = ConfinementLayer(name: String(name)) else {
+                throw .invalidField(message: reader.context, field: "requiredLayers", reason: "unknown layer \(name)")
+            }
+            layers.insert(layer)
+        }
+        return layers
     }
 
     private static func writeReport(_ report: ConfinementReport, _ writer: inout WireWriter) {
@@ -252,8 +268,8 @@ public enum FrameCodec {
             report.steps.append(ConfinementStep(name, outcome, detail: try reader.string("step.detail")))
         }
         let cgroups = try reader.u32("createdCgroups")
-        guard cgroups <= 2 else {
-            throw .invalidField(message: reader.context, field: "createdCgroups", reason: "\(cgroups) folders, at most 2 (memory and cpu)")
+        guard cgroups <= 3 else {
+            throw .invalidField(message: reader.context, field: "createdCgroups", reason: "\(cgroups) folders, at most 3 (memory, cpu and pids)")
         }
         guard Int(cgroups) <= reader.remaining / 4 else { throw .truncatedPayload(message: reader.context, field: "createdCgroups") }
         for _ in 0..<cgroups { report.createdCgroups.append(try reader.string("createdCgroups")) }

@@ -1,7 +1,7 @@
 /// Constants of the host–worker protocol.
 public enum SandboxProtocol {
     /// Bumped on every incompatible change; both sides send it in their hello and refuse another.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
     /// The largest value of a frame's length field (type byte plus payload): 64 MiB.
     public static let maximumFrameSize: UInt32 = 64 << 20
     /// Bytes before the payload: u32 length, u8 type.
@@ -55,7 +55,8 @@ public struct HostCallReply: Sendable, Equatable {
     }
 }
 
-/// Every message of protocol version 2. The host sends hello, load, call, hostResult, activate,
+/// Every message of protocol version 3 (3: the load frame's limits carry threads, Landlock and
+/// the required layers). The host sends hello, load, call, hostResult, activate,
 /// deactivate, health, exportState, importState and shutdown; the worker sends hello, loaded,
 /// result, hostCall, activated, deactivated, healthReport, stateExported, stateImported and
 /// refused. (Version 2 added the state hand-over, refused and the metadata's state flags.)

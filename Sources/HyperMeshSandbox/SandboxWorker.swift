@@ -25,6 +25,13 @@ public enum SandboxWorker {
                 }
                 descriptor = value
                 index += 2
+            case "--probe" where index + 2 < arguments.count:
+                guard let host = pid_t(arguments[index + 2]), fcntl(3, F_GETFD) >= 0 else {
+                    report("--probe needs a folder, the host's pid and descriptor 3")
+                    return 2
+                }
+                closeInheritedDescriptors(keeping: 3)
+                return SandboxProbe.probe(folder: arguments[index + 1], host: host, output: 3)
             case "--version":
                 print("hypermesh-sandbox protocol \(SandboxProtocol.version), ABI \(HYPERMESH_ABI_VERSION)")
                 return 0
@@ -37,7 +44,6 @@ public enum SandboxWorker {
             report("file descriptor \(descriptor) is not open")
             return 2
         }
-        guard OrphanWatchdog.start() else { return 3 }
         closeInheritedDescriptors(keeping: descriptor)
         return serve(FrameChannel(descriptor: descriptor))
     }
@@ -87,7 +93,19 @@ public enum SandboxWorker {
                 return 3
             }
             servedExtension = extensionID
-            let confinement = Confinement.apply(limits)
+            let confinement = Confinement.apply(limits, libraryPath: path)
+            // The namespaces are the host's to create and check.
+            if let (layer, reason) = ConfinementLayer.missing(in: confinement, required: limits.requiredLayers.subtracting([.namespaces])) {
+                try channel.send(.loaded(status: HYPERMESH_ERR_PERMISSION_DENIED,
+                                         message: "the required confinement layer \(layer) is not engaged: \(reason); the library was not loaded",
+                                         metadata: nil, confinement: confinement))
+                return 1
+            }
+            // After the confinement: the watchdog's thread runs under it like every other.
+            guard OrphanWatchdog.start(watching: channel.descriptor) else {
+                report("cannot start the orphan watchdog's thread")
+                return 3
+            }
             WorkerHostTable.link.withLock { $0 = WorkerHostLink(channel: channel) }
             let loaded: LoadedExtension
             switch LoadedExtension.open(path: path, extensionID: extensionID, version: version) {

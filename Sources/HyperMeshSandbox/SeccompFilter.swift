@@ -3,20 +3,32 @@ import Glibc
 #endif
 import CHyperMeshSandbox
 
-/// The worker's seccomp BPF program. It checks the architecture first (a foreign one, e.g. a
-/// 32-bit entry on x86_64, kills the process), then **refuses**:
+/// The worker's seccomp BPF program, installed on **every thread** of the worker
+/// (`SECCOMP_FILTER_FLAG_TSYNC`) before the extension's library is mapped, so threads that the
+/// library or its constructors start later inherit it. It checks the architecture first (a foreign
+/// one, e.g. a 32-bit entry on x86_64, kills the process), then **refuses**:
 ///
 /// - new sockets and network endpoints (`socket`, `socketpair`, `connect`, `bind`, `listen`,
 ///   `accept`, `accept4`): the worker keeps its inherited socket, which needs none of them;
 /// - new processes and programs (`fork`, `vfork`, `execve`, `execveat`) and `clone` without
 ///   `CLONE_THREAD` (threads keep working);
-/// - tracing and other processes' memory (`ptrace`, `process_vm_readv`, `process_vm_writev`),
-///   mounts (`mount`, `umount2`, the new mount API), `kexec_load`, `kexec_file_load`;
+/// - tracing and other processes' memory (`ptrace`, `process_vm_readv`, `process_vm_writev`,
+///   `kcmp`), mounts (`mount`, `umount2`, the new mount API), `kexec_load`, `kexec_file_load`,
+///   new or other namespaces (`unshare`, `setns`), the kernel keyring (`keyctl`, `add_key`,
+///   `request_key`), `perf_event_open`, `bpf`, `userfaultfd`, file handles
+///   (`name_to_handle_at`, `open_by_handle_at`) and System V IPC (`shm*`, `sem*`, `msg*`);
 /// - io_uring (`io_uring_setup`, `io_uring_enter`, `io_uring_register`), whose operations would
 ///   open sockets and connect without the system calls above;
-/// - signals to other processes: `kill` and `tgkill` only when the target is the worker itself
-///   (`raise` and `abort` keep working), never `tkill` (any thread of the system), and no process
-///   file descriptors (`pidfd_open`, `pidfd_getfd`, `pidfd_send_signal`).
+/// - signals to other processes: `kill`, `tgkill`, `rt_sigqueueinfo` and `rt_tgsigqueueinfo` only
+///   when the target is the worker itself (`raise`, `abort`, `sigqueue` to itself keep working),
+///   never `tkill` (any thread of the system), and no process file descriptors (`pidfd_open`,
+///   `pidfd_getfd`, `pidfd_send_signal`);
+/// - other processes' limits and scheduling: `prlimit64`, `sched_setaffinity`,
+///   `sched_setscheduler`, `sched_setparam`, `sched_setattr`, `migrate_pages`, `move_pages` only on
+///   the worker itself (pid 0 or its own); `setpriority` and `ioprio_set` only for the process itself;
+/// - signal-driven I/O aimed elsewhere: `fcntl` with `F_SETOWN`, `F_SETOWN_EX`, `F_SETSIG`, or
+///   `F_SETFL` with `O_ASYNC`; `ioctl` with `TIOCSTI` (typing into a terminal), `TIOCLINUX`,
+///   `FIOSETOWN` and `SIOCSPGRP`.
 ///
 /// A refusal is `SECCOMP_RET_TRAP`: the call does not run, the worker's SIGSYS handler
 /// (`CHyperMeshSandbox`) makes it return `EPERM` and notes it, and the worker tells the host, which
@@ -25,6 +37,9 @@ import CHyperMeshSandbox
 /// the filter cannot read, so libc falls back to `clone`), `EPERM` for x32 system calls on x86_64
 /// and for `rt_sigaction` on SIGSYS (the extension cannot take the handler over); everything else
 /// is allowed.
+///
+/// Not guaranteed: arguments are compared on their low 32 bits (the kernel reads `pid_t` and the
+/// `fcntl`/`ioctl` commands as 32-bit values); a system call this list does not name is allowed.
 public enum SeccompFilter {
     /// The audit architecture this filter accepts, or nil where no filter is defined.
     public static var architecture: UInt32? {
@@ -46,7 +61,12 @@ public enum SeccompFilter {
          ("kexec_load", 246), ("kexec_file_load", 320), ("open_tree", 428), ("move_mount", 429),
          ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442),
          ("io_uring_setup", 425), ("io_uring_enter", 426), ("io_uring_register", 427), ("tkill", 200),
-         ("pidfd_send_signal", 424), ("pidfd_open", 434), ("pidfd_getfd", 438)]
+         ("pidfd_send_signal", 424), ("pidfd_open", 434), ("pidfd_getfd", 438), ("kcmp", 312),
+         ("unshare", 272), ("setns", 308), ("keyctl", 250), ("add_key", 248), ("request_key", 249),
+         ("perf_event_open", 298), ("bpf", 321), ("userfaultfd", 323), ("name_to_handle_at", 303),
+         ("open_by_handle_at", 304), ("shmget", 29), ("shmat", 30), ("shmctl", 31), ("shmdt", 67),
+         ("semget", 64), ("semop", 65), ("semctl", 66), ("semtimedop", 220), ("msgget", 68), ("msgsnd", 69),
+         ("msgrcv", 70), ("msgctl", 71)]
         #elseif arch(arm64)
         [("socket", 198), ("socketpair", 199), ("bind", 200), ("listen", 201), ("accept", 202),
          ("connect", 203), ("accept4", 242), ("execve", 221), ("execveat", 281), ("ptrace", 117),
@@ -54,7 +74,12 @@ public enum SeccompFilter {
          ("kexec_load", 104), ("kexec_file_load", 294), ("open_tree", 428), ("move_mount", 429),
          ("fsopen", 430), ("fsconfig", 431), ("fsmount", 432), ("fspick", 433), ("mount_setattr", 442),
          ("io_uring_setup", 425), ("io_uring_enter", 426), ("io_uring_register", 427), ("tkill", 130),
-         ("pidfd_send_signal", 424), ("pidfd_open", 434), ("pidfd_getfd", 438)]
+         ("pidfd_send_signal", 424), ("pidfd_open", 434), ("pidfd_getfd", 438), ("kcmp", 272),
+         ("unshare", 97), ("setns", 268), ("keyctl", 219), ("add_key", 217), ("request_key", 218),
+         ("perf_event_open", 241), ("bpf", 280), ("userfaultfd", 282), ("name_to_handle_at", 264),
+         ("open_by_handle_at", 265), ("shmget", 194), ("shmat", 196), ("shmctl", 195), ("shmdt", 197),
+         ("semget", 190), ("semop", 193), ("semctl", 191), ("semtimedop", 192), ("msgget", 186), ("msgsnd", 189),
+         ("msgrcv", 188), ("msgctl", 187)]
         #else
         []
         #endif
@@ -63,22 +88,47 @@ public enum SeccompFilter {
     #if arch(x86_64)
     static let cloneNumber: UInt32 = 56
     static let sigactionNumber: UInt32 = 13
-    static let killNumber: UInt32 = 62
-    static let tgkillNumber: UInt32 = 234
+    static let fcntlNumber: UInt32 = 72
+    static let ioctlNumber: UInt32 = 16
+    static let setpriorityNumber: UInt32 = 141
+    static let ioprioSetNumber: UInt32 = 251
+    /// Calls allowed only when their first argument (a process or thread group id) is the worker.
+    static let targetingOwnProcess: [(name: String, number: UInt32, selfIsZero: Bool)] = [
+        ("kill", 62, false), ("tgkill", 234, false), ("rt_sigqueueinfo", 129, false), ("rt_tgsigqueueinfo", 297, false),
+        ("prlimit64", 302, true), ("sched_setaffinity", 203, true), ("sched_setscheduler", 144, true),
+        ("sched_setparam", 142, true), ("sched_setattr", 314, true), ("migrate_pages", 256, true), ("move_pages", 279, true),
+    ]
     #else
     static let cloneNumber: UInt32 = 220
     static let sigactionNumber: UInt32 = 134
-    static let killNumber: UInt32 = 129
-    static let tgkillNumber: UInt32 = 131
+    static let fcntlNumber: UInt32 = 25
+    static let ioctlNumber: UInt32 = 29
+    static let setpriorityNumber: UInt32 = 140
+    static let ioprioSetNumber: UInt32 = 30
+    static let targetingOwnProcess: [(name: String, number: UInt32, selfIsZero: Bool)] = [
+        ("kill", 129, false), ("tgkill", 131, false), ("rt_sigqueueinfo", 138, false), ("rt_tgsigqueueinfo", 240, false),
+        ("prlimit64", 261, true), ("sched_setaffinity", 122, true), ("sched_setscheduler", 119, true),
+        ("sched_setparam", 118, true), ("sched_setattr", 274, true), ("migrate_pages", 238, true), ("move_pages", 239, true),
+    ]
     #endif
     static let sigsys: UInt32 = 31
+    /// fcntl commands that aim signals at a process: F_SETOWN, F_SETSIG, F_SETOWN_EX; and F_SETFL.
+    static let refusedFcntlCommands: [UInt32] = [8, 10, 15]
+    static let fcntlSetFlags: UInt32 = 4
+    static let asyncFlag: UInt32 = 0o20000  // O_ASYNC
+    /// ioctl requests refused: TIOCSTI, TIOCLINUX, FIOSETOWN, SIOCSPGRP.
+    static let refusedIoctlRequests: [UInt32] = [0x5412, 0x541C, 0x8901, 0x8902]
 
     /// The name of a refused system call number, for reports.
     static func name(of number: Int32) -> String {
-        if UInt32(bitPattern: number) == cloneNumber { return "clone (a new process)" }
-        if UInt32(bitPattern: number) == killNumber { return "kill (another process)" }
-        if UInt32(bitPattern: number) == tgkillNumber { return "tgkill (another process)" }
-        return refused.first { $0.number == UInt32(bitPattern: number) }?.name ?? "system call \(number)"
+        let value = UInt32(bitPattern: number)
+        if value == cloneNumber { return "clone (a new process)" }
+        if let entry = targetingOwnProcess.first(where: { $0.number == value }) { return "\(entry.name) (another process)" }
+        if value == fcntlNumber { return "fcntl (F_SETOWN, F_SETSIG or O_ASYNC)" }
+        if value == ioctlNumber { return "ioctl (TIOCSTI, TIOCLINUX, FIOSETOWN or SIOCSPGRP)" }
+        if value == setpriorityNumber { return "setpriority (another process)" }
+        if value == ioprioSetNumber { return "ioprio_set (another process)" }
+        return refused.first { $0.number == value }?.name ?? "system call \(number)"
     }
     static let clone3Number: UInt32 = 435
     static let cloneThread: UInt32 = 0x0001_0000
@@ -135,16 +185,40 @@ public enum SeccompFilter {
             Instruction(code: returnConstant, constant: error(EPERM)),
             Instruction(code: returnConstant, constant: allow),
         ]
-        for number in [killNumber, tgkillNumber] {
-            // kill(pid, ...) / tgkill(tgid, ...): allowed only when args[0] is the worker itself.
-            program += [
-                Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 4, constant: number),
-                Instruction(code: loadWordAbsolute, constant: 16),  // low 32 bits of args[0] (the pid)
-                Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: UInt32(bitPattern: ownProcess)),
-                Instruction(code: returnConstant, constant: allow),
-                Instruction(code: returnConstant, constant: refusal),
-            ]
+        for entry in targetingOwnProcess {
+            // The call is allowed only when args[0] (a pid) is the worker (or 0, "the caller", where
+            // the call reads it so).
+            let allowed = entry.selfIsZero ? [UInt32(bitPattern: ownProcess), 0] : [UInt32(bitPattern: ownProcess)]
+            program += block(number: entry.number, argument: 0, allowedValues: allowed, refusal: refusal)
         }
+        // setpriority(which, who, ...) and ioprio_set(which, who, ...): PRIO_PROCESS (0) and
+        // IOPRIO_WHO_PROCESS (1) of the worker itself only.
+        program += whichAndWho(number: setpriorityNumber, which: 0, ownProcess: ownProcess, refusal: refusal)
+        program += whichAndWho(number: ioprioSetNumber, which: 1, ownProcess: ownProcess, refusal: refusal)
+        // fcntl(fd, cmd, arg): F_SETOWN, F_SETSIG, F_SETOWN_EX refused; F_SETFL with O_ASYNC refused.
+        var fcntlChecks: [Instruction] = [Instruction(code: loadWordAbsolute, constant: 24)]  // args[1]
+        for command in refusedFcntlCommands {
+            fcntlChecks.append(Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: command))
+            fcntlChecks.append(Instruction(code: returnConstant, constant: refusal))
+        }
+        fcntlChecks += [
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 3, constant: fcntlSetFlags),
+            Instruction(code: loadWordAbsolute, constant: 32),  // args[2]
+            Instruction(code: jumpSet, jumpTrue: 0, jumpFalse: 1, constant: asyncFlag),
+            Instruction(code: returnConstant, constant: refusal),
+            Instruction(code: returnConstant, constant: allow),
+        ]
+        program.append(Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: UInt8(fcntlChecks.count), constant: fcntlNumber))
+        program += fcntlChecks
+        // ioctl(fd, request, ...): the requests that type into a terminal or aim signals refused.
+        var ioctlChecks: [Instruction] = [Instruction(code: loadWordAbsolute, constant: 24)]  // args[1]
+        for request in refusedIoctlRequests {
+            ioctlChecks.append(Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: request))
+            ioctlChecks.append(Instruction(code: returnConstant, constant: refusal))
+        }
+        ioctlChecks.append(Instruction(code: returnConstant, constant: allow))
+        program.append(Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: UInt8(ioctlChecks.count), constant: ioctlNumber))
+        program += ioctlChecks
         program += [
             Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 1, constant: clone3Number),
             Instruction(code: returnConstant, constant: error(ENOSYS)),
@@ -158,8 +232,38 @@ public enum SeccompFilter {
         return program
     }
 
-    /// Installs the filter on the calling thread (and the threads it starts later) with
-    /// `prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)`. Needs no_new_privs or CAP_SYS_ADMIN.
+    /// `number` is allowed only when the low 32 bits of `args[argument]` are one of `allowedValues`;
+    /// any other system call skips the block with the number still loaded.
+    static func block(number: UInt32, argument: UInt32, allowedValues: [UInt32], refusal: UInt32) -> [Instruction] {
+        let count = allowedValues.count
+        var block: [Instruction] = [
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: UInt8(count + 3), constant: number),
+            Instruction(code: loadWordAbsolute, constant: 16 + 8 * argument),
+        ]
+        for (index, value) in allowedValues.enumerated() {
+            block.append(Instruction(code: jumpEqual, jumpTrue: UInt8(count - index), jumpFalse: 0, constant: value))
+        }
+        block += [Instruction(code: returnConstant, constant: refusal), Instruction(code: returnConstant, constant: allow)]
+        return block
+    }
+
+    /// `number(which, who, ...)` is allowed only for `which` and `who` 0 or the worker.
+    static func whichAndWho(number: UInt32, which: UInt32, ownProcess: pid_t, refusal: UInt32) -> [Instruction] {
+        [
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 7, constant: number),
+            Instruction(code: loadWordAbsolute, constant: 16),  // args[0]: which
+            Instruction(code: jumpEqual, jumpTrue: 0, jumpFalse: 3, constant: which),
+            Instruction(code: loadWordAbsolute, constant: 24),  // args[1]: who
+            Instruction(code: jumpEqual, jumpTrue: 2, jumpFalse: 0, constant: 0),
+            Instruction(code: jumpEqual, jumpTrue: 1, jumpFalse: 0, constant: UInt32(bitPattern: ownProcess)),
+            Instruction(code: returnConstant, constant: refusal),
+            Instruction(code: returnConstant, constant: allow),
+        ]
+    }
+
+    /// Installs the filter on every thread of the worker and the threads they start later, with
+    /// `seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog)`. Needs no_new_privs or
+    /// CAP_SYS_ADMIN.
     static func install() -> ConfinementStep {
         guard architecture != nil else {
             return ConfinementStep("seccomp", .unavailable(reason: "no filter for this architecture"))
@@ -169,18 +273,12 @@ public enum SeccompFilter {
             return ConfinementStep("seccomp", .unavailable(reason: "no filter for this architecture"))
         }
         let how = handlerError == 0 ? "refused (EPERM, reported to the host)" : "EPERM, not reported (SIGSYS handler: \(SystemCalls.describe(handlerError)))"
-        let detail = "\(program.count) instructions; \(how): \(refused.map(\.name).joined(separator: ", ")), clone without CLONE_THREAD, kill and tgkill of another process; ENOSYS for clone3"
-        let instructions = UnsafeMutablePointer<UInt64>.allocate(capacity: program.count)
-        defer { instructions.deallocate() }
-        for (index, instruction) in program.enumerated() { instructions[index] = instruction.packed }
-        // struct sock_fprog { unsigned short len; struct sock_filter *filter; }: 16 bytes on 64-bit.
-        let fprog = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 8)
-        defer { fprog.deallocate() }
-        fprog.initializeMemory(as: UInt8.self, repeating: 0, count: 16)
-        fprog.storeBytes(of: UInt16(program.count), as: UInt16.self)
-        fprog.storeBytes(of: UInt(bitPattern: instructions), toByteOffset: 8, as: UInt.self)
-        let (result, code) = SystemCalls.prctl(SystemCalls.PR_SET_SECCOMP, SystemCalls.SECCOMP_MODE_FILTER, UInt(bitPattern: fprog))
-        if result == 0 { return ConfinementStep("seccomp", .applied, detail: detail) }
+        let targeted = targetingOwnProcess.map(\.name) + ["setpriority", "ioprio_set"]
+        let detail = "\(program.count) instructions on every thread; \(how): \(refused.map(\.name).joined(separator: ", ")), clone without CLONE_THREAD, \(targeted.joined(separator: ", ")) aimed at another process, fcntl F_SETOWN/F_SETOWN_EX/F_SETSIG/O_ASYNC, ioctl TIOCSTI/TIOCLINUX/FIOSETOWN/SIOCSPGRP; ENOSYS for clone3"
+        let code = program.map(\.packed).withUnsafeBufferPointer { buffer in
+            hypermesh_seccomp_install_all_threads(buffer.baseAddress, UInt16(buffer.count))
+        }
+        if code == 0 { return ConfinementStep("seccomp", .applied, detail: detail) }
         switch code {
         case EINVAL, ENOSYS:
             return ConfinementStep("seccomp", .unavailable(reason: "the kernel has no seccomp filter support: \(SystemCalls.describe(code))"), detail: detail)

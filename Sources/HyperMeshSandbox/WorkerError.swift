@@ -38,6 +38,8 @@ public enum WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
     case system(String)
     /// The request is larger than the protocol carries; it was not sent, and the worker goes on.
     case requestTooLarge(FrameError)
+    /// A confinement layer the operator requires is not engaged here; the library was not loaded.
+    case confinementUnavailable(layer: ConfinementLayer, reason: String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notRunning(let exit): return "sandbox.not_running: the worker has ended\(exit.map { " (\($0))" } ?? "")"
         case .system(let reason): return "sandbox.system: \(reason)"
         case .requestTooLarge(let error): return "sandbox.request_too_large: \(error); nothing was sent, the worker goes on"
+        case .confinementUnavailable(let layer, let reason):
+            return "sandbox.confinement_unavailable: the required layer \(layer) is not engaged (\(reason)); the extension was not loaded"
         }
     }
 }

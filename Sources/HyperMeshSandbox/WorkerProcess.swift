@@ -19,14 +19,24 @@ public struct WorkerConfiguration: Sendable {
     public var callDeadline: Duration
     /// Longest time from spawning to the loaded frame.
     public var startDeadline: Duration
-    /// Where the worker's standard error goes; nil: the host's own.
+    /// Where the worker's standard error lines go (through a pipe, each line prefixed with the
+    /// worker's pid and extension: see ``WorkerLogRelay``); nil: the host's own standard error.
     public var standardErrorPath: String?
+    /// Whether the worker gets new user, mount, network and IPC namespaces (where the kernel allows
+    /// them; reported either way). Default true. Off only by the host's own configuration (tests).
+    public var namespaces: Bool
+    /// The uid and gid the worker runs as; only a root host can start a worker as another user.
+    /// nil: the host's own.
+    public var workerUser: WorkerUser?
 
     public init(
         executablePath: String? = nil, libraryPath: String, extensionID: String, version: String,
         limits: ConfinementLimits = ConfinementLimits(), callDeadline: Duration = .seconds(10),
-        startDeadline: Duration = .seconds(10), standardErrorPath: String? = nil
+        startDeadline: Duration = .seconds(10), standardErrorPath: String? = nil, namespaces: Bool = true,
+        workerUser: WorkerUser? = nil
     ) {
+        self.namespaces = namespaces
+        self.workerUser = workerUser
         self.executablePath = executablePath
         self.libraryPath = libraryPath
         self.extensionID = extensionID
@@ -62,8 +72,9 @@ public typealias RefusalHandler = @Sendable (_ events: [String], _ during: Strin
 
 /// One extension running in its own `hypermesh-sandbox` process, reached over a socketpair.
 ///
-/// Start: socketpair (close-on-exec), posix_spawn with the worker's end as fd 3, standard input
-/// and output on /dev/null and default signal dispositions (the worker closes every other
+/// Start: socketpair (close-on-exec), ``WorkerSpawner`` (new namespaces where allowed, a new
+/// session, the worker's end as fd 3, standard input and output on /dev/null, standard error into
+/// a pipe read by ``WorkerLogRelay``, default signal dispositions; the worker closes every other
 /// inherited descriptor first thing), then hello both ways, load, loaded. Calls are serialized: one
 /// request at a time, each with a deadline; host calls arriving meanwhile are answered with
 /// ``HostCallHandler``. A deadline that passes kills the worker with SIGKILL; a worker that dies
@@ -98,19 +109,27 @@ public final class WorkerProcess: Sendable {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
             throw .spawnFailed("socketpair: \(SystemCalls.describe(errno))")
         }
-        let pid: pid_t
+        let spawned: WorkerSpawner.Spawned
         do {
-            pid = try Self.spawn(executable, socket: sockets[1], standardError: configuration.standardErrorPath)
+            spawned = try WorkerSpawner.spawn(executable, socket: sockets[1], configuration: configuration)
         } catch {
             close(sockets[0])
             close(sockets[1])
             throw error
         }
         close(sockets[1])
+        let pid = spawned.pid
+        WorkerLogRelay.start(reading: spawned.standardError, workerPID: pid, extensionID: configuration.extensionID,
+                             appendingTo: configuration.standardErrorPath)
+        if configuration.limits.requiredLayers.contains(.namespaces), !spawned.namespaces.outcome.isApplied {
+            _ = Self.reap(pid, kill: true)
+            close(sockets[0])
+            throw .confinementUnavailable(layer: .namespaces, reason: "\(spawned.namespaces.outcome)")
+        }
         let channel = FrameChannel(descriptor: sockets[0])
         let deadline = ContinuousClock.now + configuration.startDeadline
         let cgroups = Cgroups.folders(ofWorker: pid, memory: configuration.limits.cgroupMemoryBytes != nil,
-                                      cpu: configuration.limits.cgroupCPUPercent != nil)
+                                      cpu: configuration.limits.cgroupCPUPercent != nil, pids: configuration.limits.threads != nil)
 
         func abandon(_ failure: ChannelError, during: String) -> WorkerError {
             let exit = Self.reap(pid, kill: true)
@@ -133,13 +152,18 @@ public final class WorkerProcess: Sendable {
             try channel.send(.load(libraryPath: configuration.libraryPath, extensionID: configuration.extensionID,
                                    version: configuration.version, limits: configuration.limits))
             let loaded = try channel.receive(deadline: deadline)
-            guard case .loaded(let status, let message, let metadata, let confinement) = loaded else {
+            guard case .loaded(let status, let message, let metadata, let reported) = loaded else {
                 throw ChannelError.frame(.unexpectedMessage(expected: "loaded", received: loaded.kind.name))
             }
+            var confinement = reported
+            confinement.steps.insert(spawned.namespaces, at: 0)
             guard status == HYPERMESH_OK, let metadata else {
                 _ = Self.reap(pid, kill: false)
                 close(channel.descriptor)
                 Cgroups.remove(cgroups)
+                if let (layer, reason) = ConfinementLayer.missing(in: confinement, required: configuration.limits.requiredLayers) {
+                    throw WorkerError.confinementUnavailable(layer: layer, reason: reason)
+                }
                 throw WorkerError.loadFailed(status: status, message: message, confinement: confinement)
             }
             self.pid = pid
@@ -310,42 +334,6 @@ public final class WorkerProcess: Sendable {
         }
         guard access(candidate, X_OK) == 0 else { throw .executableNotFound(candidate) }
         return candidate
-    }
-
-    private static func spawn(_ executable: String, socket: Int32, standardError: String?) throws(WorkerError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        if let standardError {
-            posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        }
-        // dup2 clears close-on-exec on fd 3 (glibc does so even when the socket already is fd 3).
-        posix_spawn_file_actions_adddup2(&actions, socket, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let arguments = [executable, "--fd", "3"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        // No Swift backtracer in the worker: it would try to spawn a helper on a crash, which the
-        // seccomp filter refuses, and turn every crash into SIGSYS.
-        var environment: [UnsafeMutablePointer<CChar>?] = [strdup("PATH=/usr/bin:/bin"), strdup("SWIFT_BACKTRACE=enable=no"), nil]
-        defer { for pointer in environment { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, &argv, &environment)
-        guard result == 0 else { throw .spawnFailed("posix_spawn \(executable): \(SystemCalls.describe(result))") }
-        return pid
     }
 
     /// Waits for the worker to end. With `kill`, sends SIGKILL first; otherwise waits up to

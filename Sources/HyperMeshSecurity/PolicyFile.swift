@@ -13,7 +13,8 @@ import HyperMeshManifest
 ///                                               "quotas": { "storageBytes": 1048576 },
 ///                                               "violations": { "windowSeconds": 60, "threshold": 20,
 ///                                                               "thresholds": { "rate_limited": 200 } } } },
-///   "supervision": { "maxFailures": 5, "windowSeconds": 60, "initialDelayMilliseconds": 1000 }
+///   "supervision": { "maxFailures": 5, "windowSeconds": 60, "initialDelayMilliseconds": 1000 },
+///   "isolatedWorkers": { "requiredLayers": ["landlock", "seccomp"], "memoryBytes": 536870912 }
 /// }
 /// ```
 ///
@@ -44,10 +45,11 @@ public enum PolicyFile {
 
     public static func decode(_ data: Data) throws(PolicyError) -> SecurityPolicy {
         let root = try PolicyJSON.parse(data).object(at: "$")
-        try root.rejectUnknownKeys(["defaults", "signers", "extensions", "supervision"], at: "")
+        try root.rejectUnknownKeys(["defaults", "signers", "extensions", "supervision", "isolatedWorkers"], at: "")
         var policy = SecurityPolicy()
         if let defaults = root["defaults"] { policy.defaults = try PolicyRuleCoding.decode(defaults, at: "defaults") }
         if let supervision = root["supervision"] { policy.supervision = try SupervisionCoding.decode(supervision, at: "supervision") }
+        if let workers = root["isolatedWorkers"] { policy.isolatedWorkers = try WorkerIsolationCoding.decode(workers, at: "isolatedWorkers") }
         for (name, members) in [("signers", \SecurityPolicy.signers), ("extensions", \SecurityPolicy.extensions)] {
             guard let section = root[name] else { continue }
             for (key, value) in try section.object(at: name) {
@@ -65,6 +67,7 @@ public enum PolicyFile {
         if !policy.signers.isEmpty { root["signers"] = policy.signers.mapValues(PolicyRuleCoding.encode) }
         if !policy.extensions.isEmpty { root["extensions"] = policy.extensions.mapValues(PolicyRuleCoding.encode) }
         if let supervision = policy.supervision { root["supervision"] = SupervisionCoding.encode(supervision) }
+        if let workers = policy.isolatedWorkers { root["isolatedWorkers"] = WorkerIsolationCoding.encode(workers) }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return data + Data("\n".utf8)
     }

@@ -15,9 +15,13 @@ public struct SecurityPolicy: Sendable, Hashable {
     public var extensions: [String: PolicyRule]
     /// How isolated workers that end are restarted; nil: the host's defaults.
     public var supervision: SupervisionSettings?
+    /// Isolated workers' required layers, default ceilings and user; nil: the defaults of
+    /// ``WorkerIsolationSettings``.
+    public var isolatedWorkers: WorkerIsolationSettings?
 
     public init(defaults: PolicyRule = PolicyRule(), signers: [String: PolicyRule] = [:], extensions: [String: PolicyRule] = [:],
-                supervision: SupervisionSettings? = nil) {
+                supervision: SupervisionSettings? = nil, isolatedWorkers: WorkerIsolationSettings? = nil) {
+        self.isolatedWorkers = isolatedWorkers
         self.defaults = defaults
         self.signers = signers
         self.extensions = extensions
@@ -54,6 +58,12 @@ public struct SecurityPolicy: Sendable, Hashable {
     public func isolation(for manifest: Manifest, signer: String?) -> Isolation {
         if manifest.isolation == .process { return .process }
         return rules(extensionID: manifest.id, signer: signer).contains { $0.isolation == .process } ? .process : .inProcess
+    }
+
+    /// The confinement layers an isolated `extensionID` must have: the `isolatedWorkers` section's
+    /// and every applicable rule's `requiredIsolationLayers`, together.
+    public func requiredIsolationLayers(extensionID: String, signer: String?) -> Set<String> {
+        rules(extensionID: extensionID, signer: signer).reduce(into: isolatedWorkers?.requiredLayers ?? []) { $0.formUnion($1.requiredIsolationLayers) }
     }
 
     public func violationSettings(extensionID: String, signer: String?) -> ViolationSettings {

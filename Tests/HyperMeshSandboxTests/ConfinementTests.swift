@@ -34,7 +34,8 @@ import Testing
     @Test func theProgramAnswersAsDocumented() throws {
         let program = try #require(SeccompFilter.program(ownProcess: 4_242))
         let arch = try #require(SeccompFilter.architecture)
-        func run(nr: UInt32, arch: UInt32, flags: UInt32 = 0) -> UInt32 {
+        func run(nr: UInt32, arch: UInt32, flags: UInt32 = 0, arguments: [UInt32]? = nil) -> UInt32 {
+            let arguments = arguments ?? [flags]
             var accumulator: UInt32 = 0
             var pc = 0
             while pc < program.count {
@@ -44,7 +45,9 @@ import Testing
                     switch instruction.constant {
                     case 0: accumulator = nr
                     case 4: accumulator = arch
-                    case 16: accumulator = flags
+                    case 16, 24, 32, 40, 48, 56:
+                        let index = Int(instruction.constant - 16) / 8
+                        accumulator = index < arguments.count ? arguments[index] : 0
                     default: Issue.record("unexpected load offset \(instruction.constant)"); return 0
                     }
                     pc += 1
@@ -68,12 +71,28 @@ import Testing
         #expect(run(nr: SeccompFilter.sigactionNumber, arch: arch, flags: 10) == SeccompFilter.allow)
         #expect(run(nr: SeccompFilter.cloneNumber, arch: arch, flags: 0x3D0F00) == SeccompFilter.allow)  // pthread_create's flags
         // Signals: only to the worker itself (pid 4242 here).
-        for number in [SeccompFilter.killNumber, SeccompFilter.tgkillNumber] {
-            #expect(run(nr: number, arch: arch, flags: 4_242) == SeccompFilter.allow)
-            #expect(run(nr: number, arch: arch, flags: 1) == trap)
-            #expect(run(nr: number, arch: arch, flags: 0) == trap)  // kill(0, ...): the process group
-            #expect(run(nr: number, arch: arch, flags: UInt32(bitPattern: -1)) == trap)  // kill(-1, ...): everyone
+        // kill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, prlimit64, sched_*, migrate/move_pages.
+        for entry in SeccompFilter.targetingOwnProcess {
+            #expect(run(nr: entry.number, arch: arch, flags: 4_242) == SeccompFilter.allow, "\(entry.name)")
+            #expect(run(nr: entry.number, arch: arch, flags: 1) == trap, "\(entry.name)")
+            // 0 is "the caller" for prlimit64 and the scheduler calls, the process group for kill.
+            #expect(run(nr: entry.number, arch: arch, flags: 0) == (entry.selfIsZero ? SeccompFilter.allow : trap), "\(entry.name)")
+            #expect(run(nr: entry.number, arch: arch, flags: UInt32(bitPattern: -1)) == trap, "\(entry.name)")  // kill(-1, ...): everyone
         }
+        // setpriority(PRIO_PROCESS, who) and ioprio_set(IOPRIO_WHO_PROCESS, who): the worker only.
+        #expect(run(nr: SeccompFilter.setpriorityNumber, arch: arch, arguments: [0, 0]) == SeccompFilter.allow)
+        #expect(run(nr: SeccompFilter.setpriorityNumber, arch: arch, arguments: [0, 4_242]) == SeccompFilter.allow)
+        #expect(run(nr: SeccompFilter.setpriorityNumber, arch: arch, arguments: [0, 77]) == trap)
+        #expect(run(nr: SeccompFilter.setpriorityNumber, arch: arch, arguments: [2, 0]) == trap)  // PRIO_USER: every process of the uid
+        #expect(run(nr: SeccompFilter.ioprioSetNumber, arch: arch, arguments: [1, 0]) == SeccompFilter.allow)
+        #expect(run(nr: SeccompFilter.ioprioSetNumber, arch: arch, arguments: [1, 77]) == trap)
+        // fcntl: signal-driven I/O refused, everything else allowed.
+        for command: UInt32 in [8, 10, 15] { #expect(run(nr: SeccompFilter.fcntlNumber, arch: arch, arguments: [3, command, 77]) == trap) }
+        #expect(run(nr: SeccompFilter.fcntlNumber, arch: arch, arguments: [3, 4, 0o20000 | 0o4000]) == trap)  // F_SETFL O_ASYNC
+        #expect(run(nr: SeccompFilter.fcntlNumber, arch: arch, arguments: [3, 4, 0o4000]) == SeccompFilter.allow)  // F_SETFL O_NONBLOCK
+        #expect(run(nr: SeccompFilter.fcntlNumber, arch: arch, arguments: [3, 1, 0]) == SeccompFilter.allow)  // F_GETFD
+        for request: UInt32 in [0x5412, 0x541C, 0x8901, 0x8902] { #expect(run(nr: SeccompFilter.ioctlNumber, arch: arch, arguments: [0, request]) == trap) }
+        #expect(run(nr: SeccompFilter.ioctlNumber, arch: arch, arguments: [0, 0x5401]) == SeccompFilter.allow)  // TCGETS
         #expect(run(nr: 0, arch: arch) == SeccompFilter.allow)  // read / io_setup
         #expect(run(nr: 1, arch: arch) == SeccompFilter.allow)
         #expect(run(nr: 0, arch: 0x4000_0003) == SeccompFilter.killProcess)  // i386
@@ -98,10 +117,50 @@ import Testing
 }
 
 extension ConfinementTests {
-    /// A host that is PID 1 (a container's init) still gets workers; any other parent is watched.
-    @Test func theOrphanWatchdogWatchesEveryParentButInit() {
-        #expect(!OrphanWatchdog.watches(parent: 1))
-        #expect(OrphanWatchdog.watches(parent: getpid()))
+    /// A layer is engaged only when every one of its steps applied; a required layer that is not
+    /// is named with the failing step and why.
+    @Test func aRequiredLayerIsEngagedOnlyWhenEachOfItsStepsApplied() {
+        let report = ConfinementReport(steps: [
+            ConfinementStep("namespaces", .unavailable(reason: "the kernel refused")),
+            ConfinementStep("rlimit.as", .applied), ConfinementStep("rlimit.nproc", .unavailable(reason: "root")),
+            ConfinementStep("no_new_privs", .applied), ConfinementStep("seccomp", .applied),
+            ConfinementStep("landlock", .applied),
+        ])
+        #expect(ConfinementLayer.seccomp.isEngaged(in: report))
+        #expect(ConfinementLayer.landlock.isEngaged(in: report))
+        #expect(!ConfinementLayer.rlimits.isEngaged(in: report))
+        #expect(!ConfinementLayer.cgroup.isEngaged(in: report))
+        #expect(ConfinementLayer.missing(in: report, required: [.landlock, .seccomp]) == nil)
+        let missing = ConfinementLayer.missing(in: report, required: [.seccomp, .rlimits, .namespaces])
+        #expect(missing?.layer == .namespaces)
+        #expect(missing?.reason.contains("the kernel refused") == true)
+        #expect(ConfinementLayer.missing(in: report, required: [.rlimits])?.reason.contains("rlimit.nproc") == true)
+        #expect(ConfinementLayer.cgroup.problem(in: report)?.contains("not taken") == true)
+    }
+
+    /// The rights a ruleset handles grow with the ABI; what an older ABI cannot enforce is named.
+    @Test func landlockRightsFollowTheKernelsABIAndNameWhatTheyCannotEnforce() {
+        let first = LandlockRights(abi: 1)
+        #expect(first.handledNetwork == 0 && first.scoped == 0)
+        #expect(first.unenforced.count == 5)
+        #expect(first.unenforced.contains { $0.contains("TCP") })
+        let fourth = LandlockRights(abi: 4)
+        #expect(fourth.handledNetwork == 3)
+        #expect(fourth.unenforced.contains { $0.contains("signals") })
+        let seventh = LandlockRights(abi: 7)
+        #expect(seventh.unenforced.isEmpty)
+        #expect(seventh.scoped == 3)
+        #expect(seventh.handledFileSystem & LandlockRights.writeFile != 0)
+        #expect(seventh.readAndExecute & LandlockRights.writeFile == 0)
+    }
+
+    /// What the worker would print as a log line reaches the host with control characters shown.
+    @Test func workerLogLinesShowControlCharactersInsteadOfActingOnThem() {
+        #expect(WorkerLogRelay.sanitized(Array("plain text\twith tab".utf8)) == "plain text\twith tab")
+        #expect(WorkerLogRelay.sanitized(Array("red\u{1B}[31m".utf8)) == "red\\x1B[31m")
+        #expect(WorkerLogRelay.sanitized(Array("back\roverwrite".utf8)) == "back\\x0Doverwrite")
+        #expect(WorkerLogRelay.sanitized(Array("café ✓".utf8)) == "café ✓")
+        #expect(WorkerLogRelay.sanitized([0x66, 0xFF, 0xC3]) == "f\\xFF\\xC3")
     }
 }
 

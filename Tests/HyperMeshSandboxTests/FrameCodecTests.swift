@@ -5,7 +5,8 @@ import Testing
 /// The wire protocol without I/O: every message round-trips, every malformed input is a typed error.
 @Suite struct FrameCodecTests {
     static let limits = ConfinementLimits(addressSpaceBytes: 512 << 20, cpuSeconds: 10, openFiles: 64, fileSizeBytes: nil,
-                                          cgroupMemoryBytes: 256 << 20, cgroupCPUPercent: nil, noNewPrivileges: true, seccomp: false)
+                                          cgroupMemoryBytes: 256 << 20, cgroupCPUPercent: nil, threads: 64, noNewPrivileges: true, seccomp: false,
+                                          landlock: false, requiredLayers: [.landlock, .namespaces])
     static let report = ConfinementReport(
         steps: [ConfinementStep("rlimit.as", .applied, detail: "536870912"),
                 ConfinementStep("cgroup", .unavailable(reason: "read-only"), detail: ""),
@@ -149,8 +150,8 @@ import Testing
         let most = [String](repeating: "socket", count: SandboxRefusals.maximumEvents)
         #expect(throws: Never.self) { try FrameCodec.decode(frame: try FrameCodec.encode(.refused(requestID: 1, events: most))) }
         let loaded = try FrameCodec.encode(.loaded(status: 0, message: nil, metadata: nil,
-                                                   confinement: ConfinementReport(createdCgroups: ["/a", "/b", "/c"])))
-        #expect(throws: FrameError.invalidField(message: "loaded", field: "createdCgroups", reason: "3 folders, at most 2 (memory and cpu)")) {
+                                                   confinement: ConfinementReport(createdCgroups: ["/a", "/b", "/c", "/d"])))
+        #expect(throws: FrameError.invalidField(message: "loaded", field: "createdCgroups", reason: "4 folders, at most 3 (memory, cpu and pids)")) {
             try FrameCodec.decode(frame: loaded)
         }
     }

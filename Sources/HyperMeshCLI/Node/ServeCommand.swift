@@ -63,6 +63,10 @@ public struct ServeCommand: AsyncParsableCommand {
             let metrics = NodeMetrics()
             let session = try await HostSession.open(host, metricsFactory: metrics.factory)
             let runtime = NodeRuntime(session: session, options: host)
+            switch await DoctorCommand.probe() {
+            case .success(let report): session.logger.notice("\(DoctorCommand.summary(report))")
+            case .failure(let failure): session.logger.warning("isolation probe could not run: \(failure.description)")
+            }
             for problem in session.problems {
                 session.logger.warning("package not usable: \(problem.error.description)", metadata: ["directory": "\(problem.directory.path)"])
             }

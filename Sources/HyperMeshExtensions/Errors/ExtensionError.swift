@@ -79,6 +79,9 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     case workerFailed = "isolation.worker_failed"
     /// A request larger than the worker protocol carries (64 MiB per frame): not sent; the worker goes on.
     case requestTooLarge = "isolation.request_too_large"
+    /// A confinement layer the operator requires (policy `requiredLayers`, `requiredIsolationLayers`)
+    /// is not engaged on this machine; the extension was not started.
+    case confinementUnavailable = "isolation.confinement_unavailable"
     // WebAssembly (the codes of `WasmErrorCode`; docs/wasm-abi.md explains each)
     case wasmOutOfFuel = "wasm.out_of_fuel"
     case wasmDeadlineExceeded = "wasm.deadline_exceeded"

@@ -26,6 +26,8 @@ public final class HostContext: Sendable {
     /// Where this extension's metrics go.
     let metricsFactory: any MetricsFactory
     private let wasmFuelRateOverride: WasmFuelRate?
+    /// How this extension's worker is confined, when it runs isolated.
+    let workerIsolation: WorkerIsolation
     /// Fuel per millisecond for modules this extension runs with `vm_execute` (calibrated at first
     /// use unless the host gave one).
     var wasmFuelRate: WasmFuelRate { wasmFuelRateOverride ?? .measured }
@@ -36,9 +38,11 @@ public final class HostContext: Sendable {
     init(
         security: SecurityContext, storage: ExtensionStorage, filesDirectory: URL,
         events: EventBus, assets: AssetManager, consensus: ConsensusGateway?, logger: Logger,
-        metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil
+        metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
+        workerIsolation: WorkerIsolation = WorkerIsolation()
     ) {
         self.wasmFuelRateOverride = wasmFuelRate
+        self.workerIsolation = workerIsolation
         self.extensionID = security.extensionID
         self.security = security
         self.storage = storage

@@ -27,27 +27,28 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
          onWorkerEnded: @escaping WorkerEndedHandler) throws(ExtensionError) {
         self.context = context
         self.onWorkerEnded = onWorkerEnded
+        let isolation = context.workerIsolation
         let configuration = WorkerConfiguration(
             libraryPath: libraryPath, extensionID: manifest.id, version: manifest.version.description,
-            limits: Self.limits(for: quotas), callDeadline: Self.callDeadline(for: quotas))
+            limits: isolation.limits(for: quotas), callDeadline: Self.callDeadline(for: quotas),
+            namespaces: isolation.switches.namespaces, workerUser: isolation.workerUser)
         do throws(WorkerError) {
             worker = try WorkerProcess(configuration, hostCalls: BrokerHostCalls.handler(for: context),
                                        refusals: Self.refusalHandler(for: context))
         } catch {
+            if case .confinementUnavailable(let layer, let reason) = error {
+                throw ExtensionError(.confinementUnavailable, extensionID: manifest.id,
+                                     "the operator requires the '\(layer)' confinement layer, which is not engaged here: \(reason); the extension was not started",
+                                     cause: error.description)
+            }
             throw ExtensionError(.createFailed, extensionID: manifest.id, "the isolated worker did not start", cause: error.description)
         }
     }
 
-    /// What the worker applies to itself: the memory quota as its address space (and a cgroup
-    /// memory limit where one can be written), the total CPU quota as CPU seconds, the descriptor
-    /// quota as open files, no_new_privs and the seccomp filter always. No file size limit: the
-    /// extension writes files only through the host, and a limit would also hit its standard error
-    /// when that is a file.
+    /// What the worker applies to itself with the default isolation settings (see
+    /// ``WorkerIsolation/limits(for:)``).
     static func limits(for quotas: Quotas) -> ConfinementLimits {
-        ConfinementLimits(
-            addressSpaceBytes: quotas.memoryBytes, cpuSeconds: quotas.cpuMillisecondsTotal.map { $0 / 1_000 + ($0 % 1_000 == 0 ? 0 : 1) },
-            openFiles: quotas.fileDescriptors.map(UInt64.init), fileSizeBytes: nil,
-            cgroupMemoryBytes: quotas.memoryBytes, cgroupCPUPercent: nil, noNewPrivileges: true, seccomp: true)
+        WorkerIsolation().limits(for: quotas)
     }
 
     /// 10 × the CPU quota per call (default 1,000 ms), at least 1 s, like a wasm call's deadline.

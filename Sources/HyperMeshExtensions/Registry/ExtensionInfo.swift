@@ -38,6 +38,9 @@ public struct ExtensionInfo: Sendable {
     /// While an isolated extension's worker runs: what it applied to itself, step by step
     /// (`seccomp: applied`, `cgroup: unavailable (...)`).
     public let confinement: [String]?
+    /// While an isolated extension's worker runs: each confinement layer (landlock, seccomp,
+    /// namespaces, rlimits, cgroup) as `<layer>: engaged` or `<layer>: not engaged (<why>)`.
+    public let confinementLayers: [String]?
     /// Worker failures inside the supervisor's window, and restarts made (isolated extensions;
     /// zero otherwise).
     public let recentWorkerFailures: Int

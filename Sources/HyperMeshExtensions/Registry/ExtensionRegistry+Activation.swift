@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshWasm
 
 extension ExtensionRegistry {
@@ -148,7 +149,10 @@ extension ExtensionRegistry {
             security: makeSecurityContext(for: entry), storage: stateStore.storage(for: id),
             filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
             events: events, assets: assets, consensus: consensus, logger: logger, metricsFactory: metricsFactory,
-            wasmFuelRate: wasmFuelRateOverride)
+            wasmFuelRate: wasmFuelRateOverride,
+            workerIsolation: WorkerIsolation(settings: policy.isolatedWorkers ?? WorkerIsolationSettings(),
+                                             requiredLayers: policy.requiredIsolationLayers(extensionID: id, signer: entry.signer),
+                                             switches: isolationSwitches))
     }
 
     /// Creates the instance of `image` bound to `context` (calls the native `create`, or instantiates

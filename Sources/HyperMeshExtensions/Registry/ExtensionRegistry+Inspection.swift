@@ -40,6 +40,7 @@ extension ExtensionRegistry {
             isolation: entry.image.map { $0.isolation?.rawValue }
                 ?? (entry.manifest.kind == .native ? policy.isolation(for: entry.manifest, signer: entry.signer).rawValue : nil),
             confinement: (entry.instance?.runtime as? IsolatedInstance)?.confinement.steps.map(\.description),
+            confinementLayers: (entry.instance?.runtime as? IsolatedInstance).map { ConfinementLayers.describe($0.confinement) },
             recentWorkerFailures: entry.supervision.recentFailures(at: .now), workerRestarts: entry.supervision.restarts)
     }
 

@@ -47,6 +47,8 @@ public actor ExtensionRegistry {
     let metricsFactory: any MetricsFactory
     let consensus: (any ConsensusGateway)?
     let wasmFuelRateOverride: WasmFuelRate?
+    /// The host's own switches for isolated workers' layers (tests); default all on.
+    let isolationSwitches: IsolationSwitches
     /// How isolated workers that end are restarted (see ``SupervisionPolicy``): the one passed to
     /// `init`, else the policy's `supervision` section, else the defaults.
     public var supervision: SupervisionPolicy { supervisionOverride ?? policy.supervision.map(SupervisionPolicy.init) ?? SupervisionPolicy() }
@@ -64,13 +66,16 @@ public actor ExtensionRegistry {
     ///   - supervision: restarts of isolated extensions whose worker ended; default: the policy's
     ///     `supervision` section, else restart with backoff (1 s doubling to 30 s) and suspend after
     ///     5 failures within 60 s.
+    ///   - isolationSwitches: layers of isolated workers the host turns off (for tests that show
+    ///     what still holds without them); no manifest or policy can reach these. Default all on.
     public init(
         stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
         assets: AssetManager = AssetManager(), consensus: (any ConsensusGateway)? = nil,
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
-        supervision: SupervisionPolicy? = nil
+        supervision: SupervisionPolicy? = nil, isolationSwitches: IsolationSwitches = IsolationSwitches()
     ) {
+        self.isolationSwitches = isolationSwitches
         self.supervisionOverride = supervision
         self.wasmFuelRateOverride = wasmFuelRate
         self.policy = policy
