@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -94,153 +95,119 @@ int hypermesh_drop_capabilities(int *dropped) {
     return 0;
 }
 
-/* ---- The namespaced spawn ---------------------------------------------------------------- */
+/* ---- The namespaced spawn ----------------------------------------------------------------- */
 
-/* Writes `text` to `path` in one write; 0 or errno. Used by the parent for the id maps. */
-static int write_file(const char *path, const char *text) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
+/* What the child reports when it fails: the step and its errno, written into the parent's memory
+   (the child shares it: CLONE_VM) before it exits. */
+typedef struct spawn_state {
+    const hypermesh_spawn_request *request;
+    uid_t outer_uid;
+    gid_t outer_gid;
+    volatile int failed_step;
+    volatile int error;
+} spawn_state;
+
+static const char *const child_steps[] = {"none", "setgroups", "setgid", "setuid", "unshare", "setgroups deny", "gid_map",
+                                          "uid_map", "mount propagation", "setsid", "dup2", "exec"};
+
+/* Raw system calls only in the child: it runs on the parent's memory while the parent's thread is
+   suspended (CLONE_VFORK), so it must not take a lock or touch what the parent's other threads use.
+   Returns the errno, 0 on success. */
+static int child_write(const char *path, const char *text, size_t length) {
+    int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return errno;
-    ssize_t length = (ssize_t)strlen(text);
-    ssize_t written = write(fd, text, (size_t)length);
-    int error = written == length ? 0 : (written < 0 ? errno : EIO);
-    close(fd);
+    long written = syscall(SYS_write, fd, text, length);
+    int error = written == (long)length ? 0 : (written < 0 ? errno : EIO);
+    syscall(SYS_close, fd);
     return error;
 }
 
-/* The child reports the step and errno it failed at, as two ints, on the status pipe. */
-static void child_fail(int status_fd, int step, int error) {
-    int report[2] = {step, error};
-    ssize_t ignored = write(status_fd, report, sizeof report);
-    (void)ignored;
-    _exit(127);
+/* "N N 1\n" for `id`, without printf (not async-signal-safe). */
+static size_t one_to_one_map(char *buffer, unsigned long id) {
+    char digits[24];
+    size_t count = 0;
+    do { digits[count++] = (char)('0' + id % 10); id /= 10; } while (id);
+    size_t length = 0;
+    for (int copy = 0; copy < 2; copy++) {
+        for (size_t index = count; index > 0; index--) buffer[length++] = digits[index - 1];
+        buffer[length++] = ' ';
+    }
+    buffer[length++] = '1';
+    buffer[length++] = '\n';
+    return length;
 }
 
-static const char *const child_steps[] = {"wait for the id maps", "setsid", "mount propagation", "setgroups", "setgid",
-                                          "setuid", "dup2", "exec"};
-
-static void run_child(const hypermesh_spawn_request *request, int go_fd, int status_fd) {
-    char byte;
-    if (request->namespaces) {
-        /* The parent writes the id maps, then one byte. End of file: it gave up. */
-        ssize_t got;
-        do { got = read(go_fd, &byte, 1); } while (got < 0 && errno == EINTR);
-        if (got != 1) child_fail(status_fd, 0, got < 0 ? errno : EPIPE);
-    }
-    close(go_fd);
-    if (setsid() < 0) child_fail(status_fd, 1, errno);
-    if (request->namespaces && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) child_fail(status_fd, 2, errno);
+static int run_child(void *argument) {
+    spawn_state *state = argument;
+    const hypermesh_spawn_request *request = state->request;
+#define FAIL(step) do { state->error = errno; state->failed_step = (step); syscall(SYS_exit_group, 127); } while (0)
+    uid_t uid = state->outer_uid;
+    gid_t gid = state->outer_gid;
     if (request->worker_uid >= 0) {
-        /* Raw system calls: glibc's wrappers would signal the parent's other threads (setxid). */
-        gid_t gid = (gid_t)request->worker_gid;
-        uid_t uid = (uid_t)request->worker_uid;
-        if (syscall(SYS_setgroups, 0, NULL) != 0) child_fail(status_fd, 3, errno);
-        if (syscall(SYS_setresgid, gid, gid, gid) != 0) child_fail(status_fd, 4, errno);
-        if (syscall(SYS_setresuid, uid, uid, uid) != 0) child_fail(status_fd, 5, errno);
+        uid = (uid_t)request->worker_uid;
+        gid = (gid_t)request->worker_gid;
+        if (syscall(SYS_setgroups, 0, NULL) != 0) FAIL(1);
+        if (syscall(SYS_setresgid, gid, gid, gid) != 0) FAIL(2);
+        if (syscall(SYS_setresuid, uid, uid, uid) != 0) FAIL(3);
     }
-    /* Move the descriptors above 3 first, so that a dup2 cannot overwrite one still needed. */
-    int null_fd = fcntl(request->null_fd, F_DUPFD_CLOEXEC, 10);
-    int stderr_fd = fcntl(request->stderr_fd, F_DUPFD_CLOEXEC, 10);
-    int socket_fd = fcntl(request->socket_fd, F_DUPFD_CLOEXEC, 10);
-    if (null_fd < 0 || stderr_fd < 0 || socket_fd < 0) child_fail(status_fd, 6, errno);
-    if (dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(stderr_fd, 2) < 0 || dup2(socket_fd, 3) < 0) child_fail(status_fd, 6, errno);
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = SIG_DFL;
+    if (request->namespaces) {
+        if (syscall(SYS_unshare, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC) != 0) FAIL(4);
+        /* Its own ids, one to one: the only maps a process may write for itself. */
+        char map[64];
+        int error = child_write("/proc/self/setgroups", "deny", 4);
+        if (error && error != ENOENT) { errno = error; FAIL(5); }
+        if ((error = child_write("/proc/self/gid_map", map, one_to_one_map(map, gid)))) { errno = error; FAIL(6); }
+        if ((error = child_write("/proc/self/uid_map", map, one_to_one_map(map, uid)))) { errno = error; FAIL(7); }
+        if (syscall(SYS_mount, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) FAIL(8);
+    }
+    if (syscall(SYS_setsid) < 0) FAIL(9);
+    /* Move the descriptors above 10 first, so that a dup2 cannot overwrite one still needed. */
+    long null_fd = syscall(SYS_fcntl, request->null_fd, F_DUPFD_CLOEXEC, 10);
+    long stderr_fd = syscall(SYS_fcntl, request->stderr_fd, F_DUPFD_CLOEXEC, 10);
+    long socket_fd = syscall(SYS_fcntl, request->socket_fd, F_DUPFD_CLOEXEC, 10);
+    if (null_fd < 0 || stderr_fd < 0 || socket_fd < 0) FAIL(10);
+    if (syscall(SYS_dup2, null_fd, 0) < 0 || syscall(SYS_dup2, null_fd, 1) < 0 || syscall(SYS_dup2, stderr_fd, 2) < 0 ||
+        syscall(SYS_dup2, socket_fd, 3) < 0) FAIL(10);
+    /* Default dispositions (the handler table is the child's own: no CLONE_SIGHAND), then an
+       empty mask; the kernel struct is 8 bytes of mask on x86_64 and aarch64. */
+    struct { void *handler; unsigned long flags; void *restorer; unsigned long mask; } action = {SIG_DFL, 0, NULL, 0};
     for (int signal_number = 1; signal_number < 65; signal_number++) {
-        if (signal_number != SIGKILL && signal_number != SIGSTOP) sigaction(signal_number, &action, NULL);
+        if (signal_number != SIGKILL && signal_number != SIGSTOP) syscall(SYS_rt_sigaction, signal_number, &action, NULL, 8);
     }
-    sigset_t empty;
-    sigemptyset(&empty);
-    sigprocmask(SIG_SETMASK, &empty, NULL);
-    execve(request->path, request->argv, request->envp);
-    child_fail(status_fd, 7, errno);
+    unsigned long empty = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, 8);
+    syscall(SYS_execve, request->path, request->argv, request->envp);
+    FAIL(11);
+#undef FAIL
+    return 127;
 }
 
 pid_t hypermesh_sandbox_spawn(const hypermesh_spawn_request *request, const char **failed_step, int *error) {
-    int go[2], status[2];
     *failed_step = NULL;
     *error = 0;
-    if (pipe2(go, O_CLOEXEC) != 0) { *failed_step = "pipe"; *error = errno; return -1; }
-    if (pipe2(status, O_CLOEXEC) != 0) {
-        *failed_step = "pipe"; *error = errno;
-        close(go[0]); close(go[1]);
-        return -1;
-    }
-    long flags = SIGCHLD;
-    if (request->namespaces) flags |= CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC;
-    uid_t outer_uid = geteuid();
-    gid_t outer_gid = getegid();
+    spawn_state state = {request, geteuid(), getegid(), 0, 0};
+    size_t stack_size = 64 * 1024;
+    void *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) { *failed_step = "mmap"; *error = errno; return -1; }
     /* Signals stay blocked across the clone: the child must not run the host's handlers before it
-       resets them. A raw clone: no atfork handlers run in a child that only execs. */
+       resets them. CLONE_VM | CLONE_VFORK, as posix_spawn: nothing of the host is copied, and this
+       thread waits until the child has exec'd or exited. */
     sigset_t all, previous;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &previous);
-    long pid = syscall(SYS_clone, flags, 0, NULL, NULL, 0);
+    int pid = clone(run_child, (char *)stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &state);
     int clone_error = errno;
-    if (pid != 0) pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    if (pid == 0) {
-        close(go[1]);
-        close(status[0]);
-        run_child(request, go[0], status[1]);
-    }
-    close(go[0]);
-    close(status[1]);
-    if (pid < 0) {
-        *failed_step = "clone"; *error = clone_error;
-        close(go[1]); close(status[0]);
-        return -1;
-    }
-    if (request->namespaces) {
-        char path[64], map[64];
-        int map_error = 0;
-        const char *map_step = NULL;
-        if (request->worker_uid >= 0) {
-            /* A root host maps the configured uid and gid; the child switches to them. */
-            snprintf(path, sizeof path, "/proc/%ld/gid_map", pid);
-            snprintf(map, sizeof map, "%lld %lld 1\n", (long long)request->worker_gid, (long long)request->worker_gid);
-            if ((map_error = write_file(path, map))) map_step = "gid_map";
-            snprintf(path, sizeof path, "/proc/%ld/uid_map", pid);
-            snprintf(map, sizeof map, "%lld %lld 1\n", (long long)request->worker_uid, (long long)request->worker_uid);
-            if (!map_step && (map_error = write_file(path, map))) map_step = "uid_map";
-        } else {
-            snprintf(path, sizeof path, "/proc/%ld/setgroups", pid);
-            if ((map_error = write_file(path, "deny")) && map_error != ENOENT) map_step = "setgroups";
-            else map_error = 0;
-            snprintf(path, sizeof path, "/proc/%ld/gid_map", pid);
-            snprintf(map, sizeof map, "%u %u 1\n", outer_gid, outer_gid);
-            if (!map_step && (map_error = write_file(path, map))) map_step = "gid_map";
-            snprintf(path, sizeof path, "/proc/%ld/uid_map", pid);
-            snprintf(map, sizeof map, "%u %u 1\n", outer_uid, outer_uid);
-            if (!map_step && (map_error = write_file(path, map))) map_step = "uid_map";
-        }
-        if (!map_step) {
-            char byte = 1;
-            if (write(go[1], &byte, 1) != 1) { map_step = "release the child"; map_error = errno; }
-        }
-        close(go[1]);
-        if (map_step) {
-            int child_status;
-            kill((pid_t)pid, SIGKILL);
-            while (waitpid((pid_t)pid, &child_status, 0) < 0 && errno == EINTR) {}
-            close(status[0]);
-            *failed_step = map_step; *error = map_error;
-            return -1;
-        }
-    } else {
-        close(go[1]);
-    }
-    int report[2];
-    ssize_t got;
-    do { got = read(status[0], report, sizeof report); } while (got < 0 && errno == EINTR);
-    close(status[0]);
-    if (got == (ssize_t)sizeof report) {
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    munmap(stack, stack_size);
+    if (pid < 0) { *failed_step = "clone"; *error = clone_error; return -1; }
+    if (state.failed_step) {
         int child_status;
-        while (waitpid((pid_t)pid, &child_status, 0) < 0 && errno == EINTR) {}
-        *failed_step = report[0] >= 0 && report[0] < 8 ? child_steps[report[0]] : "child";
-        *error = report[1];
+        while (waitpid(pid, &child_status, 0) < 0 && errno == EINTR) {}
+        *failed_step = state.failed_step > 0 && state.failed_step < 12 ? child_steps[state.failed_step] : "child";
+        *error = state.error;
         return -1;
     }
-    return (pid_t)pid;
+    return pid;
 }
 
 /* ---- Helpers for Swift: GNU calls the Glibc module does not import ---------------------------- */

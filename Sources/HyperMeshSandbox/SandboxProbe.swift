@@ -51,9 +51,13 @@ public enum SandboxProbe {
         }
         let folder = String(cString: folderPointer)
         let secret = "\(folder)/host-secret"
+        // The probe's "package folder" (what Landlock lets it read) is a folder of its own, beside
+        // the host's secret, as a package folder is beside the host's state directory.
+        mkdir("\(folder)/package", 0o755)
         defer {
             unlink(secret)
             unlink("\(folder)/written-by-the-probe")
+            rmdir("\(folder)/package")
             rmdir(folder)
         }
         _ = FileText.create(secret, "a file of the host's user that a worker must not read\n")
@@ -62,7 +66,7 @@ public enum SandboxProbe {
             throw Failure(description: "socketpair: \(SystemCalls.describe(errno))")
         }
         defer { close(sockets[0]) }
-        let configuration = WorkerConfiguration(libraryPath: "\(folder)/probe", extensionID: "probe", version: "0")
+        let configuration = WorkerConfiguration(libraryPath: "\(folder)/package/probe", extensionID: "probe", version: "0")
         let spawned: WorkerSpawner.Spawned
         do throws(WorkerError) {
             spawned = try WorkerSpawner.spawn(executable, socket: sockets[1], configuration: configuration,
@@ -117,7 +121,7 @@ public enum SandboxProbe {
     /// `hypermesh-sandbox --probe FOLDER HOSTPID`: confines itself, tries each route, writes the
     /// report to fd 3 (tab-separated lines), exits 0.
     static func probe(folder: String, host: pid_t, output: Int32) -> Int32 {
-        let report = Confinement.apply(limits, libraryPath: "\(folder)/probe")
+        let report = Confinement.apply(limits, libraryPath: "\(folder)/package/probe")
         var lines: [String] = report.steps.map { step in
             "step\t\(step.name)\t\(step.outcome)\t\(step.detail)".replacingNewlines()
         }

@@ -14,12 +14,14 @@ public struct WorkerUser: Sendable, Equatable {
     }
 }
 
-/// Starts a `hypermesh-sandbox` process for ``WorkerProcess``: a raw `clone` (C, in
-/// `CHyperMeshSandbox`) into new user, mount, network and IPC namespaces where the kernel allows
-/// them, a new session, descriptors 0 and 1 on /dev/null, 2 into a pipe, 3 the socket.
+/// Starts a `hypermesh-sandbox` process for ``WorkerProcess``: `clone(CLONE_VM | CLONE_VFORK)` (C,
+/// in `CHyperMeshSandbox`; as cheap as posix_spawn), then in the child new user, mount, network and
+/// IPC namespaces where the kernel allows them, a new session, descriptors 0 and 1 on /dev/null, 2
+/// into a pipe, 3 the socket.
 ///
 /// In the new user namespace the worker keeps the host's uid and gid (mapped one to one), or the
-/// configured ``WorkerUser``; its mounts are private; its network namespace has no interface but
+/// configured ``WorkerUser`` (a root host: the child switches to it before it unshares); its mounts
+/// are private; its network namespace has no interface but
 /// a loopback that is down; its IPC namespace has no System V object of the host. Where the kernel
 /// refuses the namespaces (no unprivileged user namespaces, a container's seccomp profile), the
 /// worker starts without them and the `namespaces` step says why.

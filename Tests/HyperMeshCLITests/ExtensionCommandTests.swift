@@ -145,12 +145,41 @@ import Testing
         let result = await cli.run(["ext", "inspect", "org.tests.isolated", "--activate"])
         #expect(result.exitCode == 0, "\(result.err)")
         #expect(result.out.contains("isolation:    process (a hypermesh-sandbox worker)"), "\(result.out)")
-        #expect(result.out.contains("confinement:  core_dumps"), "\(result.out)")
+        #expect(result.out.contains("confinement:  namespaces"), "\(result.out)")
+        #expect(result.out.contains("layers:       cgroup"), "\(result.out)")
+        #expect(result.out.contains("seccomp: engaged"), "\(result.out)")
         #expect(result.out.contains("seccomp"))
         #expect(result.out.contains("supervision:  0 restart(s); 0 worker failure(s) in the crash-loop window"), "\(result.out)")
         let json = try await cli.run(["ext", "inspect", "org.tests.isolated", "--activate", "--json"]).out.jsonObject()
         #expect(json["workerRestarts"] as? Int == 0)
         #expect((json["confinement"] as? [String])?.contains { $0.hasPrefix("seccomp") } == true)
+        #expect((json["confinementLayers"] as? [String])?.count == 5)
+    }
+
+    /// `hypermesh doctor` starts a probe worker that tries the routes out of a worker: on this
+    /// machine (seccomp at least) each is refused; every layer is reported, engaged or with why not.
+    @Test func doctorProbesEachLayerAndEachRouteInTextAndJSON() async throws {
+        let cli = CLIHarness()
+        let result = await cli.run(["doctor", "--json"], hostOptions: false)
+        let json = try result.out.jsonObject()
+        let layers = try #require(json["layers"] as? [[String: Any]], "\(result.out) \(result.err)")
+        #expect(layers.map { $0["layer"] as? String } == ["landlock", "seccomp", "namespaces", "rlimits", "cgroup"])
+        #expect(layers.first { $0["layer"] as? String == "seccomp" }?["engaged"] as? Bool == true)
+        let routes = try #require(json["routes"] as? [[String: Any]])
+        #expect(routes.count >= 12)
+        let open = routes.filter { $0["refused"] as? Bool == false }.compactMap { $0["route"] as? String }
+        let landlockEngaged = layers.first { $0["layer"] as? String == "landlock" }?["engaged"] as? Bool == true
+        if landlockEngaged {
+            #expect(open.isEmpty, "\(open)")
+            #expect(result.exitCode == 0)
+        } else {
+            #expect(result.exitCode == (open.isEmpty ? 0 : 1))
+        }
+        #expect(!open.contains("kill the host (signal 0)"))
+        #expect(!open.contains("open a TCP socket"))
+        let text = await cli.run(["doctor"], hostOptions: false)
+        #expect(text.out.contains("Layers of an isolated extension's confinement on this machine:"), "\(text.out)")
+        #expect(text.out.contains("refused  prlimit of the host"), "\(text.out)")
     }
 
     @Test func graphPrintsDependencyOrder() async throws {

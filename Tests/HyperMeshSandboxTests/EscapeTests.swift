@@ -20,12 +20,12 @@ enum EscapeFixture {
     }
 
     /// A worker on the fixture; its standard error lines go to `log` (a file).
-    static func start(limits: ConfinementLimits = defaults, namespaces: Bool = true, log: URL? = nil,
+    static func start(limits: ConfinementLimits = defaults, namespaces: Bool = true, log: URL? = nil, user: WorkerUser? = nil,
                       refusals: @escaping RefusalHandler = { _, _ in }) throws -> WorkerProcess {
         let library = try library()
         let logPath = (log ?? library.deletingLastPathComponent().appendingPathComponent("worker-stderr.log")).path
         let configuration = WorkerConfiguration(libraryPath: library.path, extensionID: extensionID, version: "1.0.0", limits: limits,
-                                                standardErrorPath: logPath, namespaces: namespaces)
+                                                standardErrorPath: logPath, namespaces: namespaces, workerUser: user)
         return try WorkerProcess(configuration, hostCalls: TestHost().handler, refusals: refusals)
     }
 
@@ -174,6 +174,23 @@ extension WorkerProcess {
             print("\(layer) is not engaged on this machine: \(layer.problem(in: report) ?? "")")
         }
         #expect(report.step("seccomp")?.outcome == .applied)
+    }
+
+    /// A root host can run its workers as another user (the policy's isolatedWorkers.uid/gid):
+    /// the worker's real, effective and saved ids are that user's, with and without namespaces.
+    @Test func aRootHostRunsItsWorkersAsTheConfiguredUser() throws {
+        guard geteuid() == 0 else {
+            #expect(throws: WorkerError.self) { try EscapeFixture.start(user: WorkerUser(uid: 65534, gid: 65534)) }
+            return
+        }
+        for namespaces in [true, false] {
+            let worker = try EscapeFixture.start(namespaces: namespaces, user: WorkerUser(uid: 65534, gid: 65534))
+            defer { worker.shutdown() }
+            let status = try String(contentsOfFile: "/proc/\(worker.pid)/status", encoding: .utf8)
+            #expect(status.contains("Uid:\t65534\t65534\t65534"), "\(status)")
+            #expect(status.contains("Gid:\t65534\t65534\t65534"), "\(status)")
+            #expect(try worker.attempt("kill", host) == Self.refused)
+        }
     }
 
     @Test func aForgedLogLineArrivesPrefixedWithTheWorkerAndEscaped() throws {

@@ -63,7 +63,8 @@ import HyperMeshSecurity
             extensions: ["org.example.tool": PolicyRule(
                 deny: [.networkAccess], quotas: Quotas(storageBytes: 0, concurrency: 2),
                 violations: ViolationSettings(windowSeconds: 30, threshold: 5, thresholds: [.rateLimited: 50]))],
-            supervision: SupervisionSettings(maxFailures: 3, windowSeconds: 10, initialDelayMilliseconds: 50, delayFactor: 3, maxDelayMilliseconds: 900))
+            supervision: SupervisionSettings(maxFailures: 3, windowSeconds: 10, initialDelayMilliseconds: 50, delayFactor: 3, maxDelayMilliseconds: 900),
+            isolatedWorkers: WorkerIsolationSettings(requiredLayers: ["landlock", "seccomp"], memoryBytes: 256 << 20, threads: 64, uid: 65534, gid: 65534))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = PolicyFile.defaultLocation(stateDirectory: folder)
@@ -75,6 +76,22 @@ import HyperMeshSecurity
         let policy = try PolicyFile.decode(Data(#"{"supervision": {"maxFailures": 2}}"#.utf8))
         #expect(policy.supervision == SupervisionSettings(maxFailures: 2))
         #expect(try PolicyFile.decode(Data("{}".utf8)).supervision == nil)
+    }
+
+    /// Isolated workers' ceilings default to 512 MiB, 16 MiB files and 256 threads; required
+    /// layers add up from the section and every rule that applies.
+    @Test func isolatedWorkersHaveCeilingsAndRequiredLayersAddUp() throws {
+        let policy = try PolicyFile.decode(Data(#"""
+            {"isolatedWorkers": {"requiredLayers": ["seccomp"]},
+             "defaults": {"requiredIsolationLayers": ["landlock"]},
+             "extensions": {"org.x": {"requiredIsolationLayers": ["namespaces"]}}}
+            """#.utf8))
+        let workers = try #require(policy.isolatedWorkers)
+        #expect(workers.memoryBytes == 512 << 20 && workers.fileSizeBytes == 16 << 20 && workers.threads == 256)
+        #expect(workers.uid == nil)
+        #expect(policy.requiredIsolationLayers(extensionID: "org.x", signer: nil) == ["seccomp", "landlock", "namespaces"])
+        #expect(policy.requiredIsolationLayers(extensionID: "org.y", signer: nil) == ["seccomp", "landlock"])
+        #expect(SecurityPolicy().requiredIsolationLayers(extensionID: "org.y", signer: nil).isEmpty)
     }
 
     @Test func aMissingFileIsTheDenyAllPolicy() throws {
@@ -98,6 +115,11 @@ import HyperMeshSecurity
         (#"{"supervision": {"restarts": "yes"}}"#, .invalidJSON, "supervision.restarts"),
         (#"{"supervision": {"windowSeconds": 1e9}}"#, .badValue, "supervision.windowSeconds"),
         (#"{"supervision": {"backoff": 1}}"#, .unknownKey, "supervision.backoff"),
+        (#"{"isolatedWorkers": {"requiredLayers": ["landlock", "prayer"]}}"#, .badValue, "isolatedWorkers.requiredLayers[1]"),
+        (#"{"isolatedWorkers": {"memoryBytes": 1024}}"#, .badValue, "isolatedWorkers.memoryBytes"),
+        (#"{"isolatedWorkers": {"uid": 1000}}"#, .badValue, "isolatedWorkers"),
+        (#"{"isolatedWorkers": {"threads": 0}}"#, .badValue, "isolatedWorkers.threads"),
+        (#"{"defaults": {"requiredIsolationLayers": ["chroot"]}}"#, .badValue, "defaults.requiredIsolationLayers[0]"),
         (#"[1, 2]"#, .invalidJSON, "$"),
     ])
     func badFilesAreRefusedWithTheirPath(_ text: String, _ code: PolicyError.Code, _ path: String) {

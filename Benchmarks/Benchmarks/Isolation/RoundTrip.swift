@@ -30,14 +30,10 @@ var roundTripConfiguration: Benchmark.Configuration {
         maxIterations: 500)
 }
 
-/// A worker of isolated_extension.c started directly, with the default confinement
-/// (no_new_privs and seccomp; no rlimits, no cgroup) and host calls answered with status 0.
-func startWorker(under root: URL) throws(BenchmarkSetupError) -> WorkerProcess {
-    let executable = try SandboxExecutable.locate()
-    let package = try IsolatedFixturePackage.stage(under: root, isolated: true)
-    let configuration = WorkerConfiguration(
-        executablePath: executable, libraryPath: package.libraryPath,
-        extensionID: IsolatedFixturePackage.id, version: IsolatedFixturePackage.version)
+/// A worker of isolated_extension.c started directly, with `layers` of confinement (default: every
+/// layer) and host calls answered with status 0.
+func startWorker(under root: URL, layers: WorkerLayers = .every) throws(BenchmarkSetupError) -> WorkerProcess {
+    let configuration = try workerConfiguration(under: root, layers: layers)
     do {
         return try WorkerProcess(configuration, hostCalls: { _ in HostCallReply(status: 0) })
     } catch {

@@ -16,8 +16,13 @@ import HyperMeshTestSupport
 //   - reference: registry.activate of the same library in-process;
 //   - floor: posix_spawn + waitpid of /bin/true, and of hypermesh-sandbox --version (the worker's
 //     own executable: dynamic linking of the Swift runtime, a line printed to /dev/null).
-// Not measured: confinement with rlimits or a cgroup (the default configuration has none; the
-// registry applies the extension's quotas, none here), a worker that fails to load.
+// Each WorkerProcess.init case in three confinements, same run:
+//   - every layer (the default, with an undeclared manifest's ceilings: 512 MiB, 16 MiB files, 256
+//     threads): namespaces, rlimits, cgroup pids where writable, capabilities, no_new_privs,
+//     Landlock (with the dependency walk of LibraryFolders), seccomp on every thread;
+//   - the previous release's layers: no_new_privs and seccomp only;
+//   - no layer at all (the floor of the worker's own start).
+// Not measured: a worker that fails to load.
 
 var startConfiguration: Benchmark.Configuration {
     Benchmark.Configuration(
@@ -28,13 +33,32 @@ var startConfiguration: Benchmark.Configuration {
         maxIterations: 300)
 }
 
+/// Which confinement a benchmarked worker gets.
+enum WorkerLayers: String, CaseIterable, Sendable {
+    /// Every layer, with the ceilings an isolated extension gets when its manifest is silent.
+    case every = "every layer"
+    /// no_new_privs and seccomp only (the previous release's worker).
+    case previous = "no_new_privs + seccomp"
+    /// None: the worker's own start.
+    case none = "no layer"
+
+    var limits: ConfinementLimits {
+        switch self {
+        case .every: return ConfinementLimits(addressSpaceBytes: 512 << 20, fileSizeBytes: 16 << 20, threads: 256)
+        case .previous: return ConfinementLimits(landlock: false)
+        case .none: return ConfinementLimits(noNewPrivileges: false, seccomp: false, landlock: false)
+        }
+    }
+}
+
 /// The configuration of a worker of isolated_extension.c staged under `root`.
-func workerConfiguration(under root: URL) throws(BenchmarkSetupError) -> WorkerConfiguration {
+func workerConfiguration(under root: URL, layers: WorkerLayers = .every) throws(BenchmarkSetupError) -> WorkerConfiguration {
     let executable = try SandboxExecutable.locate()
     let package = try IsolatedFixturePackage.stage(under: root, isolated: true)
     return WorkerConfiguration(
         executablePath: executable, libraryPath: package.libraryPath,
-        extensionID: IsolatedFixturePackage.id, version: IsolatedFixturePackage.version)
+        extensionID: IsolatedFixturePackage.id, version: IsolatedFixturePackage.version,
+        limits: layers.limits, namespaces: layers == .every)
 }
 
 /// A registry and the fixture's package, discovered in setup and not registered: each iteration
@@ -65,16 +89,19 @@ struct ActivationFixture: Sendable {
 }
 
 func registerWorkerStartBenchmarks() {
-    let initFolder = ScratchFolder()
-    Benchmark("Worker start: WorkerProcess.init to loaded", configuration: startConfiguration) { benchmark, configuration in
-        benchmark.startMeasurement()
-        let worker = try WorkerProcess(configuration, hostCalls: { _ in HostCallReply(status: 0) })
-        benchmark.stopMeasurement()
-        worker.shutdown()
-    } setup: {
-        try workerConfiguration(under: initFolder.url)
-    } teardown: {
-        initFolder.remove()
+    for layers in WorkerLayers.allCases {
+        let initFolder = ScratchFolder()
+        let name = layers == .every ? "Worker start: WorkerProcess.init to loaded" : "Worker start: WorkerProcess.init to loaded, \(layers.rawValue)"
+        Benchmark(name, configuration: startConfiguration) { benchmark, configuration in
+            benchmark.startMeasurement()
+            let worker = try WorkerProcess(configuration, hostCalls: { _ in HostCallReply(status: 0) })
+            benchmark.stopMeasurement()
+            worker.shutdown()
+        } setup: {
+            try workerConfiguration(under: initFolder.url, layers: layers)
+        } teardown: {
+            initFolder.remove()
+        }
     }
 
     let cycleFolder = ScratchFolder()

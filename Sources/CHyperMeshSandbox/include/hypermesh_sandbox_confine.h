@@ -3,8 +3,9 @@
 
 /*
  * The kernel calls a worker confines itself with, and the host's namespaced spawn. They are in C
- * because Swift cannot call the variadic syscall(2), and because the child of a raw clone(2) may
- * run only async-signal-safe code until it execs.
+ * because Swift cannot call the variadic syscall(2), and because the child of a
+ * clone(CLONE_VM | CLONE_VFORK) runs on the host's memory and may only make raw system calls until
+ * it execs.
  *
  * Every function returns 0 or a positive errno (never sets errno as its only report), except where
  * noted.
@@ -61,9 +62,12 @@ typedef struct hypermesh_spawn_request {
 } hypermesh_spawn_request;
 
 /**
- * Starts `request->path` in a new session (and, when asked, new namespaces) with default signal
- * dispositions and an empty signal mask. Returns the child's pid (in the caller's pid namespace);
- * on failure -1 with `*failed_step` naming the step ("clone", "uid_map", "exec"...) and
+ * Starts `request->path` as posix_spawn would (clone with CLONE_VM | CLONE_VFORK: nothing of the
+ * host is copied; the calling thread waits until the child has exec'd), in a new session, with
+ * default signal dispositions and an empty signal mask. When asked, the child first switches to
+ * `worker_uid`/`worker_gid`, then unshares new user, mount, network and IPC namespaces and writes
+ * its own one-to-one id maps (setgroups denied) and makes its mounts private. Returns the child's
+ * pid; on failure -1 with `*failed_step` naming the step ("unshare", "uid_map", "exec"...) and
  * `*error` its errno. The child is reaped on failure.
  */
 pid_t hypermesh_sandbox_spawn(const hypermesh_spawn_request *request, const char **failed_step, int *error);
