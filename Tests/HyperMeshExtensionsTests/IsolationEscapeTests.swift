@@ -1,5 +1,6 @@
 import Foundation
 import HyperMeshAudit
+import HyperMeshManifest
 import HyperMeshExtensions
 import HyperMeshSecurity
 import HyperMeshTestSupport
@@ -59,6 +60,26 @@ import Testing
         let inspection = try await registry.info(Self.id)
         #expect(inspection.confinement?.contains { $0.hasPrefix("seccomp: applied") } == true, "\(inspection.confinement ?? [])")
         #expect(inspection.confinementLayers?.contains("seccomp: engaged") == true, "\(inspection.confinementLayers ?? [])")
+        await registry.shutdown()
+    }
+
+    /// A Swift extension (the Catalog, with its Swift runtime and Foundation) loads and serves in a
+    /// worker confined by every layer: Landlock allows the toolchain's library folder it needs.
+    @Test func theCatalogServesFromAWorkerConfinedByEveryLayer() async throws {
+        let host = SecurityHost()
+        try PackageStager.stageCatalog(into: host.extensionsDirectory.appendingPathComponent("org.hypermesh.catalog"))
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.extensions["org.hypermesh.catalog"] = PolicyRule(allow: Set(Capability.allCases), isolation: .process)
+        let registry = try await host.start(policy: policy)
+        try await registry.activate("org.hypermesh.catalog")
+        let asset = #"{"type":"document","name":"readme","version":"1.0.0","content":"hello worker"}"#
+        _ = try await registry.callText("org.hypermesh.catalog", "add", asset)
+        let got = try await registry.callText("org.hypermesh.catalog", "get", #"{"type":"document","name":"readme"}"#)
+        #expect(got.contains("hello worker"), "\(got)")
+        let info = try await registry.info("org.hypermesh.catalog")
+        #expect(info.isolation == "process")
+        #expect(info.confinement?.contains { $0.hasPrefix("landlock: applied") } == true || info.confinement?.contains { $0.hasPrefix("landlock: unavailable") } == true,
+                "\(info.confinement ?? [])")
         await registry.shutdown()
     }
 
