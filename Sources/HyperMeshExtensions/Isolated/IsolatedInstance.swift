@@ -47,7 +47,7 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
         ConfinementLimits(
             addressSpaceBytes: quotas.memoryBytes, cpuSeconds: quotas.cpuMillisecondsTotal.map { $0 / 1_000 + ($0 % 1_000 == 0 ? 0 : 1) },
             openFiles: quotas.fileDescriptors.map(UInt64.init), fileSizeBytes: nil,
-            cgroupMemoryBytes: quotas.memoryBytes, cgroupCPUPercent: nil, noNewPrivileges: true, seccomp: true)
+            cgroupMemoryBytes: quotas.memoryBytes, cgroupCPUPercent: quotas.cpuPercent.map(UInt64.init), noNewPrivileges: true, seccomp: true)
     }
 
     /// 10 × the CPU quota per call (default 1,000 ms), at least 1 s, like a wasm call's deadline.
