@@ -54,6 +54,7 @@ import Testing
         #expect(floorShare <= Self.ceiling, "\(run)")
         #expect(measuredShare <= Self.ceiling, "\(run)")
         let security = try #require(try await registry.info(SecurityHost.hostileID).security)
+        // The share was reached (calls had to wait), so the bound above is the share's doing.
         #expect((security.cpuShareThrottledCalls ?? 0) > 0, "a spinning extension at 25% must have waited")
         #expect(security.cpuShareRefusedCalls == 0)
         let row = try #require(try await Self.row(registry, SecurityHost.hostileID))
@@ -87,8 +88,9 @@ import Testing
         let measuredShare = Double(run.cpuMilliseconds) / 1_000 / run.seconds
         print("cpu share, wasm at \(Self.share)%: \(run.calls) calls of compute \(iterations) in \(run.seconds) s; measured \(measuredShare)")
         #expect(run.seconds >= 4.9)
-        #expect(run.cpuMilliseconds >= 500, "the calls must have been busy to prove anything: \(run)")
         #expect(measuredShare <= Self.ceiling, "\(run)")
+        // The share was reached (calls had to wait): the bound above is the share's doing, not an
+        // idle caller's (on a machine busy with other tests, the CPU used may be far below 25%).
         #expect((try await registry.info(SecurityHost.wasmID).security?.cpuShareThrottledCalls ?? 0) > 0)
         let row = try #require(try await Self.row(registry, SecurityHost.wasmID))
         #expect(row.mechanism.hasPrefix("admission"), "\(row.mechanism)")
