@@ -2,10 +2,10 @@ import Foundation
 import Synchronization
 
 /// The fast path into one active extension: admission (is it accepting calls? does its
-/// ``SecurityContext`` admit one more: not suspended, within its call rate and total CPU? and its
-/// ``CPUShareThrottle``, within its CPU share?), the
-/// call itself with its CPU time taken from the thread CPU clock (see ``CallCPUClock``), or for an
-/// isolated extension from its worker's process CPU clock, and metrics, with no actor hop. What the
+/// ``SecurityContext`` admit one more: not suspended, within its call rate and total CPU? does its
+/// ``CPUShareThrottle``, if it has one: within its CPU share?), the call itself with its CPU time
+/// taken from the thread CPU clock (see ``CallCPUClock``), or for an isolated extension from its
+/// worker's process CPU clock, and metrics, with no actor hop. What the
 /// call used goes to the security context (per-call CPU quota, anomaly detection) after it returns:
 /// in-process code is never stopped mid-call. Obtain one from ``ExtensionRegistry/handle(for:)``; it stays
 /// valid until the extension is deactivated, after which every call fails with `call.not_active`.
