@@ -91,7 +91,7 @@ public struct InspectExtension: AsyncParsableCommand {
             grantSource: "declared in the manifest ∩ the operator's policy",
             networkHosts: manifest.networkHosts, suspension: info.suspension, security: info.security,
             quotas: QuotaEnforcement.report(for: manifest, quotas: info.quotas, wasmFuelPerMillisecond: info.wasm?.fuelPerMillisecond,
-                                            isolation: info.isolation.flatMap(Isolation.init(rawValue:))),
+                                            isolation: info.isolation.flatMap(Isolation.init(rawValue:)), cgroupCPU: info.cgroupCPU),
             dependencies: manifest.dependencies.mapValues(\.description),
             files: manifest.files, filesVerified: true,
             assetTypes: info.assetTypes, health: info.health, metrics: info.metrics,
@@ -146,6 +146,9 @@ public struct InspectExtension: AsyncParsableCommand {
             if let security = output.security {
                 let violations = security.violations.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
                 lines.append("  security:     CPU \(security.cpuMillisecondsUsed) ms, network \(security.networkBytesUsed) B, violations: \(violations.isEmpty ? "none" : violations.joined(separator: ", "))")
+                if let throttled = security.cpuShareThrottledCalls {
+                    lines.append("  CPU share:    \(throttled) call(s) throttled (waited for the share), \(security.cpuShareRefusedCalls ?? 0) refused (synchronous callers)")
+                }
                 if let anomaly = security.lastAnomaly { lines.append("  last anomaly: \(anomaly)") }
             }
             if let pinned = output.pinnedInMemory {

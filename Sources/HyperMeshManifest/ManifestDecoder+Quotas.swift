@@ -1,7 +1,8 @@
 extension ManifestDecoder {
     /// `quotas`: an object with the keys of ``Quotas/jsonKeys``, each optional.
     ///
-    /// Every value is a whole number within its Swift type, and at least ``Quotas/minimumValue(forKey:)``.
+    /// Every value is a whole number within its Swift type, at least ``Quotas/minimumValue(forKey:)``
+    /// and at most ``Quotas/maximumValue(forKey:)`` where there is one.
     static func decodeQuotas(_ field: JSONField) throws(ManifestError) -> Quotas {
         let object = try ObjectReader(field.value, at: field.path)
         try object.rejectUnknownKeys(allowed: Quotas.jsonKeys)
@@ -14,6 +15,7 @@ extension ManifestDecoder {
         quotas.operationsPerSecond = try quota("operationsPerSecond", in: object, as: UInt32.self)
         quotas.concurrency = try quota("concurrency", in: object, as: UInt32.self)
         quotas.cpuMillisecondsTotal = try quota("cpuMillisecondsTotal", in: object, as: UInt64.self)
+        quotas.cpuPercent = try quota("cpuPercent", in: object, as: UInt8.self)
         return quotas
     }
 
@@ -22,7 +24,7 @@ extension ManifestDecoder {
     ) throws(ManifestError) -> Value? {
         guard let field = object.optional(key) else { return nil }
         let minimum = Quotas.minimumValue(forKey: key)
-        let maximum = UInt64(Value.max)
+        let maximum = min(UInt64(Value.max), Quotas.maximumValue(forKey: key) ?? .max)
         let hint = minimum == 0
             ? "\(key) must be an integer from 0 to \(maximum)"
             : "\(key) must be an integer from \(minimum) to \(maximum) (0 would make the extension unusable; leave the key out for the host default)"

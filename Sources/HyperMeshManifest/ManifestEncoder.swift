@@ -54,6 +54,7 @@ public enum ManifestEncoder {
             ("operationsPerSecond", quotas.operationsPerSecond.map(UInt64.init)),
             ("concurrency", quotas.concurrency.map(UInt64.init)),
             ("cpuMillisecondsTotal", quotas.cpuMillisecondsTotal),
+            ("cpuPercent", quotas.cpuPercent.map(UInt64.init)),
         ]
         return .object(values.compactMap { key, value in value.map { JSONMember(key: key, value: .number(JSONNumber($0))) } })
     }

@@ -6,9 +6,10 @@
 ///
 /// Zero is allowed only where it means something an extension can live with: `storageBytes`,
 /// `networkBytes` and `fileDescriptors` may be 0 ("uses none of it"); `cpuMillisecondsPerCall`,
-/// `cpuMillisecondsTotal`, `memoryBytes`, `operationsPerSecond` and `concurrency` must be at least 1, because 0 would make
-/// every call fail (see ``minimumValue(forKey:)``). ``ManifestDecoder`` enforces these minimums;
-/// the memberwise initializer does not.
+/// `cpuMillisecondsTotal`, `memoryBytes`, `operationsPerSecond`, `concurrency` and `cpuPercent` must be at least 1,
+/// because 0 would make every call fail (see ``minimumValue(forKey:)``). `cpuPercent` is at most 100
+/// (see ``maximumValue(forKey:)``). ``ManifestDecoder`` enforces these bounds; the memberwise
+/// initializer does not.
 public struct Quotas: Sendable, Hashable, Codable {
     /// CPU time per call, in milliseconds. At least 1.
     public var cpuMillisecondsPerCall: UInt64?
@@ -26,11 +27,17 @@ public struct Quotas: Sendable, Hashable, Codable {
     public var concurrency: UInt32?
     /// CPU time over the life of the loaded extension, in milliseconds. At least 1.
     public var cpuMillisecondsTotal: UInt64?
+    /// The share of one CPU the extension may use, in percent: 1 to 100 (100 = one whole CPU;
+    /// shares of several CPUs are not offered). No default: without it, no share is held.
+    /// Held by the cgroup cpu controller for an isolated extension, and by admission (calls wait
+    /// while the extension is over its share of a sliding 1 s window) in-process and for wasm;
+    /// see `docs/security.md` for what is not guaranteed.
+    public var cpuPercent: UInt8?
 
     public init(
         cpuMillisecondsPerCall: UInt64? = nil, memoryBytes: UInt64? = nil, storageBytes: UInt64? = nil,
         networkBytes: UInt64? = nil, fileDescriptors: UInt32? = nil, operationsPerSecond: UInt32? = nil,
-        concurrency: UInt32? = nil, cpuMillisecondsTotal: UInt64? = nil
+        concurrency: UInt32? = nil, cpuMillisecondsTotal: UInt64? = nil, cpuPercent: UInt8? = nil
     ) {
         self.cpuMillisecondsPerCall = cpuMillisecondsPerCall
         self.memoryBytes = memoryBytes
@@ -40,12 +47,13 @@ public struct Quotas: Sendable, Hashable, Codable {
         self.operationsPerSecond = operationsPerSecond
         self.concurrency = concurrency
         self.cpuMillisecondsTotal = cpuMillisecondsTotal
+        self.cpuPercent = cpuPercent
     }
 
     /// The JSON keys, in the order the schema lists them.
     public static let jsonKeys = [
         "cpuMillisecondsPerCall", "memoryBytes", "storageBytes", "networkBytes",
-        "fileDescriptors", "operationsPerSecond", "concurrency", "cpuMillisecondsTotal",
+        "fileDescriptors", "operationsPerSecond", "concurrency", "cpuMillisecondsTotal", "cpuPercent",
     ]
 
     /// The JSON keys whose value may be 0.
@@ -54,5 +62,11 @@ public struct Quotas: Sendable, Hashable, Codable {
     /// The smallest value accepted for a quota key: 0 for ``keysAllowingZero``, 1 for the others.
     public static func minimumValue(forKey key: String) -> UInt64 {
         keysAllowingZero.contains(key) ? 0 : 1
+    }
+
+    /// The largest value accepted for a quota key, when it is lower than its type's largest:
+    /// 100 for `cpuPercent` (one whole CPU); nil for the others.
+    public static func maximumValue(forKey key: String) -> UInt64? {
+        key == "cpuPercent" ? 100 : nil
     }
 }

@@ -43,6 +43,7 @@ extension Quotas {
             fileDescriptors: overrides.fileDescriptors ?? fileDescriptors,
             operationsPerSecond: overrides.operationsPerSecond ?? operationsPerSecond,
             concurrency: overrides.concurrency ?? concurrency,
-            cpuMillisecondsTotal: overrides.cpuMillisecondsTotal ?? cpuMillisecondsTotal)
+            cpuMillisecondsTotal: overrides.cpuMillisecondsTotal ?? cpuMillisecondsTotal,
+            cpuPercent: overrides.cpuPercent ?? cpuPercent)
     }
 }

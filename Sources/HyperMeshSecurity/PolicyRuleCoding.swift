@@ -45,7 +45,7 @@ enum PolicyRuleCoding {
         try members.rejectUnknownKeys(Quotas.jsonKeys, at: path)
         func read(_ key: String, max: UInt64 = .max) throws(PolicyError) -> UInt64? {
             guard let field = members[key] else { return nil }
-            return try field.integer(at: "\(path).\(key)", in: Quotas.minimumValue(forKey: key)...max)
+            return try field.integer(at: "\(path).\(key)", in: Quotas.minimumValue(forKey: key)...Swift.min(max, Quotas.maximumValue(forKey: key) ?? .max))
         }
         return Quotas(
             cpuMillisecondsPerCall: try read("cpuMillisecondsPerCall"), memoryBytes: try read("memoryBytes"),
@@ -53,7 +53,8 @@ enum PolicyRuleCoding {
             fileDescriptors: try read("fileDescriptors", max: UInt64(UInt32.max)).map(UInt32.init),
             operationsPerSecond: try read("operationsPerSecond", max: UInt64(UInt32.max)).map(UInt32.init),
             concurrency: try read("concurrency", max: UInt64(UInt32.max)).map(UInt32.init),
-            cpuMillisecondsTotal: try read("cpuMillisecondsTotal"))
+            cpuMillisecondsTotal: try read("cpuMillisecondsTotal"),
+            cpuPercent: try read("cpuPercent").map(UInt8.init))
     }
 
     static func decodeAnomaly(_ value: PolicyJSON, at path: String) throws(PolicyError) -> AnomalySettings {
@@ -140,6 +141,7 @@ enum PolicyRuleCoding {
             ("fileDescriptors", quotas.fileDescriptors.map(UInt64.init)),
             ("operationsPerSecond", quotas.operationsPerSecond.map(UInt64.init)),
             ("concurrency", quotas.concurrency.map(UInt64.init)), ("cpuMillisecondsTotal", quotas.cpuMillisecondsTotal),
+            ("cpuPercent", quotas.cpuPercent.map(UInt64.init)),
         ]
         return Dictionary(uniqueKeysWithValues: values.compactMap { key, value in value.map { (key, $0) } })
     }

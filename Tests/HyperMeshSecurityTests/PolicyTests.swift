@@ -47,6 +47,19 @@ import HyperMeshSecurity
         #expect(SecurityPolicy.denyAll.quotas(for: manifest, signer: nil) == manifest.quotas)
     }
 
+    @Test func theCPUShareIsOverriddenHostWideAndPerExtension() throws {
+        let declaring = Manifest(id: "org.example.tool", name: "Tool", version: SemanticVersion(1, 0, 0), kind: .native,
+                                 entry: "lib.so", abi: ABIRange(min: 1, max: 1), category: "tools", quotas: Quotas(cpuPercent: 80))
+        let hostWide = SecurityPolicy(defaults: PolicyRule(quotas: Quotas(cpuPercent: 50)))
+        #expect(hostWide.quotas(for: declaring, signer: nil).cpuPercent == 50)
+        #expect(hostWide.quotas(for: manifest, signer: nil).cpuPercent == 50)
+        let perExtension = try PolicyFile.decode(Data(#"""
+            {"defaults": {"quotas": {"cpuPercent": 50}}, "extensions": {"org.example.tool": {"quotas": {"cpuPercent": 10}}}}
+            """#.utf8))
+        #expect(perExtension.quotas(for: declaring, signer: nil).cpuPercent == 10)
+        #expect(SecurityPolicy.denyAll.quotas(for: declaring, signer: nil).cpuPercent == 80)
+    }
+
     @Test func grantingMovesACapabilityOutOfTheDenyList() {
         var policy = SecurityPolicy()
         policy.deny([.storage], for: "org.example.tool")
@@ -61,7 +74,7 @@ import HyperMeshSecurity
             defaults: PolicyRule(allow: [.events], anomaly: AnomalySettings(deviations: 4, minimumRelativeDeviation: 0.25, action: .throttle, throttleRate: 3)),
             signers: ["0123": PolicyRule(allow: [.storage], quotas: Quotas(cpuMillisecondsTotal: 9_000))],
             extensions: ["org.example.tool": PolicyRule(
-                deny: [.networkAccess], quotas: Quotas(storageBytes: 0, concurrency: 2),
+                deny: [.networkAccess], quotas: Quotas(storageBytes: 0, concurrency: 2, cpuPercent: 25),
                 violations: ViolationSettings(windowSeconds: 30, threshold: 5, thresholds: [.rateLimited: 50]))],
             supervision: SupervisionSettings(maxFailures: 3, windowSeconds: 10, initialDelayMilliseconds: 50, delayFactor: 3, maxDelayMilliseconds: 900),
             isolatedWorkers: WorkerIsolationSettings(requiredLayers: ["landlock", "seccomp"], memoryBytes: 256 << 20, threads: 64, uid: 65534, gid: 65534))
@@ -106,6 +119,8 @@ import HyperMeshSecurity
         (#"{"defaults": {"allow": "storage"}}"#, .invalidJSON, "defaults.allow"),
         (#"{"defaults": {"quotas": {"storageBytes": -1}}}"#, .badValue, "defaults.quotas.storageBytes"),
         (#"{"defaults": {"quotas": {"concurrency": 0}}}"#, .badValue, "defaults.quotas.concurrency"),
+        (#"{"defaults": {"quotas": {"cpuPercent": 0}}}"#, .badValue, "defaults.quotas.cpuPercent"),
+        (#"{"defaults": {"quotas": {"cpuPercent": 101}}}"#, .badValue, "defaults.quotas.cpuPercent"),
         (#"{"defaults": {"quotas": {"storageBytes": true}}}"#, .invalidJSON, "defaults.quotas.storageBytes"),
         (#"{"defaults": {"anomaly": {"action": "explode"}}}"#, .badValue, "defaults.anomaly.action"),
         (#"{"defaults": {"anomaly": {"minimumRelativeDeviation": -0.1}}}"#, .badValue, "defaults.anomaly.minimumRelativeDeviation"),

@@ -2,19 +2,23 @@ import HyperMeshSandbox
 
 /// One live extension instance as the registry holds it: the runtime that runs it (native or
 /// wasm), its ``HostContext``, and the ``CallGate`` that admits at most the `concurrency` quota of
-/// calls at once (default 1: calls are serialized; wasm instances are always serialized).
+/// calls at once (default 1: calls are serialized; wasm instances are always serialized), and the
+/// ``CPUShareThrottle`` that holds its `cpuPercent` quota by admission (in-process native and wasm
+/// instances with the quota; nil otherwise).
 public final class ExtensionInstance: Sendable {
     public let context: HostContext
     let gate: CallGate
     let runtime: any ExtensionRuntime
+    let cpuShare: CPUShareThrottle?
 
     /// The CPU clock of the process that runs the calls (an isolated worker), or nil.
     let processCPUClock: ProcessCPUClock?
 
-    init(runtime: any ExtensionRuntime, context: HostContext, concurrency: Int) {
+    init(runtime: any ExtensionRuntime, context: HostContext, concurrency: Int, cpuShare: CPUShareThrottle? = nil) {
         self.runtime = runtime
         self.context = context
         self.gate = CallGate(limit: concurrency)
+        self.cpuShare = cpuShare
         self.processCPUClock = runtime.processCPUClock
     }
 

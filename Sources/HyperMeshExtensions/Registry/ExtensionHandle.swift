@@ -2,9 +2,10 @@ import Foundation
 import Synchronization
 
 /// The fast path into one active extension: admission (is it accepting calls? does its
-/// ``SecurityContext`` admit one more: not suspended, within its call rate and total CPU?), the
-/// call itself with its CPU time taken from the thread CPU clock (see ``CallCPUClock``), or for an
-/// isolated extension from its worker's process CPU clock, and metrics, with no actor hop. What the
+/// ``SecurityContext`` admit one more: not suspended, within its call rate and total CPU? does its
+/// ``CPUShareThrottle``, if it has one: within its CPU share?), the call itself with its CPU time
+/// taken from the thread CPU clock (see ``CallCPUClock``), or for an isolated extension from its
+/// worker's process CPU clock, and metrics, with no actor hop. What the
 /// call used goes to the security context (per-call CPU quota, anomaly detection) after it returns:
 /// in-process code is never stopped mid-call. Obtain one from ``ExtensionRegistry/handle(for:)``; it stays
 /// valid until the extension is deactivated, after which every call fails with `call.not_active`.
@@ -33,18 +34,46 @@ public final class ExtensionHandle: Sendable {
 
     /// Calls `method` with `input` and lends the output to `body` without copying it (the buffer
     /// is freed when `body` returns). For hosts that forward the bytes somewhere else.
+    ///
+    /// An extension with a CPU share (`cpuPercent`, in-process or wasm) that is over its share is
+    /// refused here (`security.rate_limited`): this synchronous call cannot wait without blocking
+    /// its thread. ``ExtensionRegistry/call(_:method:input:)`` waits for the share instead.
     public func call<Result>(
         method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
     ) throws(ExtensionError) -> Result {
+        try instance.cpuShare?.admitWithoutWaiting()
+        return try callAdmittedByCPUShare(method: method, input: input, body)
+    }
+
+    /// Waits, suspending the task, until the extension's CPU share admits one call, then makes it.
+    /// Without a CPU share this is the synchronous call.
+    func callWaitingForCPUShare(method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
+        if let share = instance.cpuShare {
+            try await share.admit()
+        }
+        return try callAdmittedByCPUShare(method: method, input: input) { Array($0) }
+    }
+
+    /// The call once the CPU share (if any) has admitted it; every path out ends that admission.
+    private func callAdmittedByCPUShare<Result>(
+        method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) throws(ExtensionError) -> Result {
+        let share = instance.cpuShare
         let state = admission.wrappingAdd(1, ordering: .acquiring).newValue
         guard state & Self.closedFlag == 0 else {
             admission.wrappingSubtract(1, ordering: .releasing)
+            share?.finish(cpuNanoseconds: 0, at: MonotonicClock.nanoseconds())
             throw ExtensionError(.notActive, extensionID: extensionID, "the extension is not active; activate it first")
         }
         defer { admission.wrappingSubtract(1, ordering: .releasing) }
         let security = instance.context.security
         let start = MonotonicClock.nanoseconds()
-        try security.admitCall(now: start)
+        do {
+            try security.admitCall(now: start)
+        } catch {
+            share?.finish(cpuNanoseconds: 0, at: start)
+            throw error
+        }
         let cpuStart = CallCPUClock.start(now: start)
         let hostWorkStart = HostWorkCPU.total()
         var processCPU: UInt64?
@@ -73,6 +102,7 @@ public final class ExtensionHandle: Sendable {
             cpu = used > hostWork ? used - hostWork : 0
         }
         metrics.record(nanoseconds: end &- start, failed: failed)
+        instance.cpuShare?.finish(cpuNanoseconds: cpu, at: end)
         security.callFinished(cpuNanoseconds: cpu, now: end)
     }
 

@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshSandbox
 import HyperMeshSecurity
 import HyperMeshTrust
 
@@ -41,6 +42,10 @@ public struct ExtensionInfo: Sendable {
     /// While an isolated extension's worker runs: each confinement layer (landlock, seccomp,
     /// namespaces, rlimits, cgroup) as `<layer>: engaged` or `<layer>: not engaged (<why>)`.
     public let confinementLayers: [String]?
+    /// While an isolated extension's worker runs: what became of its cgroup cpu controller step
+    /// (`cgroup.cpu`, or the `cgroup` step when no hierarchy could be used); nil otherwise, or when
+    /// the worker was not asked for a CPU share.
+    public let cgroupCPU: ConfinementStep?
     /// Worker failures inside the supervisor's window, and restarts made (isolated extensions;
     /// zero otherwise).
     public let recentWorkerFailures: Int

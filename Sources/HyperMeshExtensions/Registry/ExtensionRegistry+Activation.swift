@@ -169,11 +169,15 @@ extension ExtensionRegistry {
             return ExtensionInstance(runtime: runtime, context: context, concurrency: 1)
         case .native(let native):
             let runtime = try NativeInstance(image: native, context: context)
-            return ExtensionInstance(runtime: runtime, context: context, concurrency: Int(security.quotas.concurrency ?? 1))
+            return ExtensionInstance(runtime: runtime, context: context, concurrency: Int(security.quotas.concurrency ?? 1),
+                                     cpuShare: CPUShareThrottle.forQuotas(security.quotas, extensionID: context.extensionID,
+                                                                          metricsFactory: context.metricsFactory))
         case .wasm(let wasm):
             let limits = WasmLimitsPolicy.limits(for: security.quotas, rate: wasmFuelRate)
             let runtime = try WasmInstance(image: wasm, context: context, limits: limits)
-            return ExtensionInstance(runtime: runtime, context: context, concurrency: 1)
+            return ExtensionInstance(runtime: runtime, context: context, concurrency: 1,
+                                     cpuShare: CPUShareThrottle.forQuotas(security.quotas, extensionID: context.extensionID,
+                                                                          metricsFactory: context.metricsFactory))
         }
     }
 

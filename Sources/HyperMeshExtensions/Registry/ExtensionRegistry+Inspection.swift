@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshSandbox
 
 extension ExtensionRegistry {
     /// The resolved dependency order of `roots` (and what they need) among registered extensions.
@@ -26,7 +27,7 @@ extension ExtensionRegistry {
             state: entry.lifecycle.state,
             grant: context?.security.grant ?? entry.grant(under: policy),
             quotas: quotas,
-            security: context.map { SecuritySnapshot($0.security) },
+            security: context.map { SecuritySnapshot($0.security, cpuShare: entry.instance?.cpuShare) },
             suspension: suspensionReason(of: entry),
             assetTypes: assets.assetTypes(of: id),
             metrics: entry.metrics.snapshot,
@@ -41,7 +42,16 @@ extension ExtensionRegistry {
                 ?? (entry.manifest.kind == .native ? policy.isolation(for: entry.manifest, signer: entry.signer).rawValue : nil),
             confinement: (entry.instance?.runtime as? IsolatedInstance)?.confinement.steps.map(\.description),
             confinementLayers: (entry.instance?.runtime as? IsolatedInstance).map { ConfinementLayers.describe($0.confinement) },
+            cgroupCPU: (entry.instance?.runtime as? IsolatedInstance).flatMap { cgroupCPUStep(of: $0.confinement) },
             recentWorkerFailures: entry.supervision.recentFailures(at: .now), workerRestarts: entry.supervision.restarts)
+    }
+
+    /// The worker's `cgroup.cpu` step, or its `cgroup` step when that failed before any controller
+    /// was tried; nil when neither was taken (no cgroup limit asked).
+    private func cgroupCPUStep(of report: ConfinementReport) -> ConfinementStep? {
+        if let step = report.step("cgroup.cpu") { return step }
+        guard let cgroup = report.step("cgroup"), !cgroup.outcome.isApplied else { return nil }
+        return cgroup
     }
 
     private func suspensionReason(of entry: RegisteredExtension) -> String? {

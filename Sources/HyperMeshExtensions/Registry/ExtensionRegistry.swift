@@ -145,7 +145,9 @@ public actor ExtensionRegistry {
         return handle
     }
 
-    /// Calls `method` on an active extension. The call itself runs on the caller's thread.
+    /// Calls `method` on an active extension. The call itself runs on the caller's thread. An
+    /// in-process or wasm extension over its CPU share (`cpuPercent`) makes the call wait first,
+    /// suspended with `Task.sleep` (no thread is held), until the share admits it.
     ///
     /// A call that took the handle of a version a reload just retired (closed before the call was
     /// admitted), or that a failed state hand-over closed and reopened meanwhile, is retried once on
@@ -153,10 +155,10 @@ public actor ExtensionRegistry {
     public nonisolated func call(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
         let handle = try await handle(for: id)
         do {
-            return try handle.call(method: method, input: input)
+            return try await handle.callWaitingForCPUShare(method: method, input: input)
         } catch {
             guard error.code == .notActive else { throw error }
-            return try await self.handle(for: id).call(method: method, input: input)
+            return try await self.handle(for: id).callWaitingForCPUShare(method: method, input: input)
         }
     }
 

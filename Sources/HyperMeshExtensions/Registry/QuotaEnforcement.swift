@@ -1,4 +1,6 @@
 import HyperMeshManifest
+import HyperMeshSandbox
+import HyperMeshSecurity
 import HyperMeshWasm
 
 /// What enforces each quota for an extension, as `ext inspect` reports it. The single source of
@@ -25,15 +27,18 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
 
     /// The enforcement of every quota for an extension of `manifest`'s kind (native in-process, or
     /// WebAssembly at `wasmFuelPerMillisecond`, default ``WasmFuelRate/measured``), with `quotas` in
-    /// force (the manifest's, with the policy's overrides).
+    /// force (the manifest's, with the policy's overrides). For an isolated extension whose worker
+    /// runs, `cgroupCPU` is what its worker reported for the cgroup cpu controller (see
+    /// ``ExtensionInfo/cgroupCPU``); nil when no worker runs (then whether the cgroup can be
+    /// written is not known, and the row says so).
     public static func report(for manifest: Manifest, quotas: Quotas? = nil, wasmFuelPerMillisecond: UInt64? = nil,
-                              isolation: Isolation? = nil) -> [QuotaEnforcement] {
+                              isolation: Isolation? = nil, cgroupCPU: ConfinementStep? = nil) -> [QuotaEnforcement] {
         let quotas = quotas ?? manifest.quotas
         if manifest.kind == .wasm {
             return wasmReport(quotas: quotas, rate: wasmFuelPerMillisecond.map(WasmFuelRate.init(fuelPerMillisecond:)) ?? .measured)
         }
         if (isolation ?? manifest.isolation) == .process {
-            return isolatedReport(quotas: quotas)
+            return isolatedReport(quotas: quotas, cgroupCPU: cgroupCPU)
         }
         let concurrency = UInt64(quotas.concurrency ?? 1)
         return [
@@ -51,6 +56,7 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
             rateRow(quotas),
             QuotaEnforcement(quota: "concurrency", declared: concurrency, level: .enforced,
                              mechanism: "call gate: at most \(concurrency) call(s) in flight, further callers wait"),
+            admissionShareRow(quotas, longCall: "cpuMillisecondsPerCall measures it"),
         ]
     }
 
@@ -71,10 +77,11 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
             rateRow(quotas),
             QuotaEnforcement(quota: "concurrency", declared: 1, level: .enforced,
                              mechanism: "one call at a time per wasm instance, whatever the quota asks"),
+            admissionShareRow(quotas, longCall: "its fuel per call bounds it"),
         ]
     }
 
-    private static func isolatedReport(quotas: Quotas) -> [QuotaEnforcement] {
+    private static func isolatedReport(quotas: Quotas, cgroupCPU: ConfinementStep?) -> [QuotaEnforcement] {
         let deadline = IsolatedInstance.callDeadlineMilliseconds(for: quotas)
         return [
             QuotaEnforcement(quota: "cpuMillisecondsPerCall", declared: quotas.cpuMillisecondsPerCall, level: .enforced,
@@ -88,7 +95,37 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
                              mechanism: "RLIMIT_NOFILE of the worker"),
             rateRow(quotas),
             QuotaEnforcement(quota: "concurrency", declared: 1, level: .enforced, mechanism: "one call at a time per worker"),
+            cgroupShareRow(quotas, step: cgroupCPU),
         ]
+    }
+
+    /// `cpuPercent` in-process and for wasm: admission over a sliding window (``CPUShareAdmission``).
+    private static func admissionShareRow(_ quotas: Quotas, longCall: String) -> QuotaEnforcement {
+        let window = CPUShareAdmission.defaultWindowNanoseconds / 1_000_000
+        guard let percent = quotas.cpuPercent else {
+            return QuotaEnforcement(quota: "cpuPercent", declared: nil, level: .notEnforced,
+                                    mechanism: "admission, when a share is set (none is: calls are not throttled)")
+        }
+        return QuotaEnforcement(quota: "cpuPercent", declared: UInt64(percent), level: .enforced,
+                                mechanism: "admission: while the calls of the last \(window) ms used \(percent)% of one CPU, a new call waits (throttled, counted); between calls only: one long call can pass the share (\(longCall))")
+    }
+
+    /// `cpuPercent` of an isolated extension: the worker's cgroup, as its confinement report says.
+    private static func cgroupShareRow(_ quotas: Quotas, step: ConfinementStep?) -> QuotaEnforcement {
+        guard let percent = quotas.cpuPercent.map(UInt64.init) else {
+            return QuotaEnforcement(quota: "cpuPercent", declared: nil, level: .notEnforced,
+                                    mechanism: "cgroup cpu controller, when a share is set (none is)")
+        }
+        switch step?.outcome {
+        case .applied?:
+            return QuotaEnforcement(quota: "cpuPercent", declared: percent, level: .enforced,
+                                    mechanism: "cgroup cpu controller: \(percent)% of one CPU for the worker (\(step?.detail ?? ""))")
+        case .unavailable(let reason)?, .failed(let reason)?:
+            return QuotaEnforcement(quota: "cpuPercent", declared: percent, level: .notEnforced, mechanism: "unavailable: \(reason)")
+        case nil:
+            return QuotaEnforcement(quota: "cpuPercent", declared: percent, level: .notEnforced,
+                                    mechanism: "cgroup cpu controller, if the worker can write its cgroup: not known while no worker runs (activate the extension and inspect it)")
+        }
     }
 
     private static func storageRow(_ quotas: Quotas) -> QuotaEnforcement {
