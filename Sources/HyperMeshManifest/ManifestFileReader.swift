@@ -2,33 +2,31 @@ import Foundation
 
 /// Reads a manifest file from disk with a size limit, turning file-system failures into
 /// ``ManifestError``s (`fileNotFound`, `unreadable`, `tooLarge`).
+///
+/// Only a regular file is read (see ``RegularFile``): a FIFO, device, socket, folder or symbolic
+/// link named `extension.json` is refused as `unreadable` at once, naming what it is, instead of
+/// waiting on it.
 enum ManifestFileReader {
     static func read(_ file: URL, limit: Int) throws(ManifestError) -> Data {
         let path = file.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ManifestError(
-                code: .fileNotFound,
-                message: "no \(Manifest.fileName) in \(file.deletingLastPathComponent().path); every extension package folder needs one",
-                source: path)
-        }
-        guard !isDirectory.boolValue else {
-            throw ManifestError(code: .unreadable, message: "\(Manifest.fileName) is a folder, not a file", source: path)
-        }
-        let data: Data
-        do {
-            let handle = try FileHandle(forReadingFrom: file)
-            defer { try? handle.close() }
-            data = try handle.read(upToCount: limit + 1) ?? Data()
+        do throws(RegularFileError) {
+            return try RegularFile.contents(of: path, limit: limit)
         } catch {
-            throw ManifestError(
-                code: .unreadable, message: "cannot read \(Manifest.fileName): \(error.localizedDescription)",
-                source: path, cause: String(describing: error))
+            switch error {
+            case .missing:
+                throw ManifestError(
+                    code: .fileNotFound,
+                    message: "no \(Manifest.fileName) in \(file.deletingLastPathComponent().path); every extension package folder needs one",
+                    source: path)
+            case .notRegular(_, let kind):
+                throw ManifestError(code: .unreadable, message: "\(Manifest.fileName) is a \(kind), not a regular file", source: path)
+            case .tooLarge:
+                throw ManifestError(
+                    code: .tooLarge, message: "the manifest is larger than the maximum of \(limit) bytes", source: path)
+            case .unreadable(_, let cause):
+                throw ManifestError(
+                    code: .unreadable, message: "cannot read \(Manifest.fileName): \(cause)", source: path, cause: cause)
+            }
         }
-        guard data.count <= limit else {
-            throw ManifestError(
-                code: .tooLarge, message: "the manifest is larger than the maximum of \(limit) bytes", source: path)
-        }
-        return data
     }
 }

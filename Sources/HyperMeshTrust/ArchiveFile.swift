@@ -15,7 +15,8 @@ final class ArchiveFile {
 
     init(opening url: URL) throws(ArchiveError) {
         path = url.path
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: a FIFO in its place is refused by the fstat below instead of waited on.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw ArchiveError(code: .io, message: "cannot open the archive \(path)", cause: lastErrorText())
         }

@@ -176,15 +176,16 @@ enum ArchivePacker {
     }
 }
 
-/// A package file open for packing (`O_NOFOLLOW`: a file swapped for a symlink is refused), read
-/// at offsets; it must still have the size it had when the folder was listed.
+/// A package file open for packing (`O_NOFOLLOW`: a file swapped for a symlink is refused;
+/// `O_NONBLOCK`: a file swapped for a FIFO is refused by `fstat` instead of waited on), read at
+/// offsets; it must still have the size it had when the folder was listed.
 private final class SourceFile {
     private let descriptor: Int32
     private let entry: String
 
     init(_ path: String, expectedSize: Int64, entry: String) throws(ArchiveError) {
         self.entry = entry
-        descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw ArchiveError(code: .io, message: "cannot read '\(entry)' in the package folder", entry: entry, cause: lastErrorText())
         }

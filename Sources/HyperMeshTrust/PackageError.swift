@@ -14,6 +14,9 @@ public struct PackageError: Error, Sendable, Equatable, CustomStringConvertible 
         case unlistedFile = "package.unlisted_file"
         /// A listed path is absolute, contains `..`, or a symlink leaves the package.
         case pathEscapes = "package.path_escapes"
+        /// A package entry (listed or not) is a FIFO, a device, a socket, or a folder where a file is
+        /// expected: only regular files, folders and symlinks to them belong in a package.
+        case notRegularFile = "package.not_regular_file"
     }
 
     public let code: Code

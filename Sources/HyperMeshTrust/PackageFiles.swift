@@ -10,7 +10,9 @@ import Darwin
 /// SHA-256. This runs before any byte of the payload is mapped.
 ///
 /// Files the package may carry without listing them: `extension.json` itself and
-/// `extension.sig` (the signature covers the manifest, which covers everything else).
+/// `extension.sig` (the signature covers the manifest, which covers everything else). Every file
+/// is opened as a regular file only (``RegularFile``); an entry that is a FIFO, a device or a
+/// socket is refused (`notRegularFile`), listed or not, without being opened.
 /// Not checked here: signatures and certificates.
 public enum PackageFiles {
     /// Names that belong to the package format rather than to the extension.
@@ -27,22 +29,33 @@ public enum PackageFiles {
         }
         for (relativePath, expected) in manifest.files.sorted(by: { $0.key < $1.key }) {
             let file = try resolve(relativePath, in: root)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw PackageError(code: .fileMissing, message: "'\(relativePath)' is listed in the manifest but not in the package",
-                                   path: relativePath)
+            let actual: String
+            do throws(RegularFileError) {
+                actual = try FileDigest.sha256Hex(of: try RegularFile(path: file.path))
+            } catch {
+                if case .missing = error {
+                    throw PackageError(code: .fileMissing, message: "'\(relativePath)' is listed in the manifest but not in the package",
+                                       path: relativePath)
+                }
+                throw PackageError(error, path: relativePath)
             }
-            let actual = try FileDigest.sha256Hex(ofFileAt: file)
             guard actual == expected.lowercased() else {
                 throw PackageError(code: .digestMismatch,
                                    message: "'\(relativePath)' has SHA-256 \(actual) but the manifest says \(expected): the package was modified or the manifest is stale",
                                    path: relativePath)
             }
         }
-        for relativePath in try allFiles(in: root) where !manifest.files.keys.contains(relativePath) && !formatFiles.contains(relativePath) {
-            throw PackageError(code: .unlistedFile,
-                               message: "'\(relativePath)' is in the package but not listed in the manifest's files; list it or remove it",
-                               path: relativePath)
+        for entry in try entries(in: root) {
+            if let kind = entry.nonRegularKind {
+                throw PackageError(code: .notRegularFile,
+                                   message: "'\(entry.path)' is a \(kind), not a regular file; a package may hold only regular files (and folders): remove it",
+                                   path: entry.path)
+            }
+            if !manifest.files.keys.contains(entry.path) && !formatFiles.contains(entry.path) {
+                throw PackageError(code: .unlistedFile,
+                                   message: "'\(entry.path)' is in the package but not listed in the manifest's files; list it or remove it",
+                                   path: entry.path)
+            }
         }
     }
 
@@ -70,11 +83,19 @@ public enum PackageFiles {
         return String(cString: resolved)
     }
 
-    /// Every regular file and symlink below `root`, as package-relative paths, sorted. Walks with
+    /// An entry of the package folder other than a folder: a regular file or a symlink
+    /// (`nonRegularKind` nil), or something that does not belong in a package (a FIFO, a device, a
+    /// socket), named by `nonRegularKind`.
+    struct Entry: Equatable {
+        let path: String
+        let nonRegularKind: String?
+    }
+
+    /// Every entry below `root` except folders, as package-relative paths, sorted. Walks with
     /// `readdir`-based listing and `lstat` (Foundation's resource values cost tens of µs per file
-    /// on Linux, most of discovery's time before).
-    static func allFiles(in root: URL) throws(PackageError) -> [String] {
-        var files: [String] = []
+    /// on Linux, most of discovery's time before); nothing is opened.
+    static func entries(in root: URL) throws(PackageError) -> [Entry] {
+        var entries: [Entry] = []
         var folders = [""]
         while let folder = folders.popLast() {
             let absolute = folder.isEmpty ? root.path : root.path + "/" + folder
@@ -87,11 +108,11 @@ public enum PackageFiles {
                 guard lstat(absolute + "/" + name, &info) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR: folders.append(relative)
-                case S_IFREG, S_IFLNK: files.append(relative)
-                default: continue
+                case S_IFREG, S_IFLNK: entries.append(Entry(path: relative, nonRegularKind: nil))
+                default: entries.append(Entry(path: relative, nonRegularKind: RegularFile.kindName(info.st_mode)))
                 }
             }
         }
-        return files.sorted()
+        return entries.sorted { $0.path < $1.path }
     }
 }

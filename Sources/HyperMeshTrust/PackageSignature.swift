@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshManifest
 import SwiftASN1
 import X509
 
@@ -14,8 +15,17 @@ import X509
 /// The algorithm follows from the signer's key: Ed25519 (64 raw bytes) or ECDSA P-256 with
 /// SHA-256 (DER). The root need not be included: it comes from the operator's trust store.
 /// The same format signs the trust store's revocation list (`revocations.sig`).
+///
+/// Bounds, checked before anything is parsed: at most ``maximumFileBytes`` (64 KiB) of file and
+/// at most ``maximumCertificates`` (8) certificates; more is `trust.signature_too_large`. The file
+/// must be a regular file (a FIFO or device is refused, never waited on).
 public struct PackageSignature: Sendable {
     public static let fileName = "extension.sig"
+    /// The most certificates a signature may carry: the signer and up to seven intermediates.
+    public static let maximumCertificates = 8
+    /// The largest signature file read, in bytes: 64 KiB, room for ``maximumCertificates``
+    /// certificates of several KiB each.
+    public static let maximumFileBytes = 64 << 10
     static let signatureBlockType = "HYPERMESH SIGNATURE"
 
     public let signature: [UInt8]
@@ -33,6 +43,9 @@ public struct PackageSignature: Sendable {
     public static func sign(_ data: some DataProtocol, key: SigningKey, chain: [Certificate]) throws(TrustError) -> PackageSignature {
         guard let signer = chain.first else {
             throw TrustError(.certificateUnreadable, "a signature needs the signer's certificate")
+        }
+        guard chain.count <= maximumCertificates else {
+            throw TrustError(.signatureTooLarge, "a chain of \(chain.count) certificates is longer than a signature may carry (\(maximumCertificates)); leave out the root")
         }
         guard signer.publicKey == key.publicKey else {
             throw TrustError(.keyMismatch, "the key does not belong to the certificate '\(signer.subject)'; use the key the certificate was issued for")
@@ -58,6 +71,7 @@ public struct PackageSignature: Sendable {
 
     /// Parses the PEM form; `source` names the file in error messages.
     public init(pemEncoded pem: String, source: String) throws(TrustError) {
+        try Self.checkBounds(pem, source: source)
         let documents: [PEMDocument]
         do {
             documents = try PEMDocument.parseMultiple(pemString: pem)
@@ -92,15 +106,56 @@ public struct PackageSignature: Sendable {
         self.init(signature: first.derBytes, chain: chain, chainDER: chainDER)
     }
 
-    /// Reads a signature file.
+    /// Reads a signature file (a regular file of at most ``maximumFileBytes``).
     public init(contentsOf file: URL) throws(TrustError) {
-        let pem: String
-        do {
-            pem = try String(contentsOf: file, encoding: .utf8)
+        let data: Data
+        do throws(RegularFileError) {
+            data = try RegularFile.contents(of: file.path, limit: Self.maximumFileBytes)
         } catch {
-            throw TrustError(.signatureMalformed, check: .signature, "cannot read \(file.lastPathComponent)", cause: "\(error)")
+            if case .tooLarge = error {
+                throw TrustError(.signatureTooLarge, check: .signature,
+                                 "\(file.lastPathComponent) is larger than \(Self.maximumFileBytes) bytes; a signature carries at most \(Self.maximumCertificates) certificates")
+            }
+            throw TrustError(.signatureMalformed, check: .signature, "cannot read \(file.lastPathComponent)", cause: error.description)
+        }
+        guard let pem = String(data: data, encoding: .utf8) else {
+            throw TrustError(.signatureMalformed, check: .signature, "\(file.lastPathComponent) is not UTF-8 text")
         }
         try self.init(pemEncoded: pem, source: file.lastPathComponent)
+    }
+
+    /// Refuses a signature over the bounds by counting bytes and PEM block headers, before any
+    /// base64 or DER is decoded.
+    static func checkBounds(_ pem: String, source: String) throws(TrustError) {
+        let bytes = pem.utf8.count
+        guard bytes <= maximumFileBytes else {
+            throw TrustError(.signatureTooLarge, check: .signature,
+                             "\(source) is \(bytes) bytes, more than the maximum of \(maximumFileBytes); a signature carries at most \(maximumCertificates) certificates")
+        }
+        let blocks = countOccurrences(of: Array("-----BEGIN ".utf8), in: pem)
+        // The signature block plus the certificates.
+        guard blocks <= maximumCertificates + 1 else {
+            throw TrustError(.signatureTooLarge, check: .signature,
+                             "\(source) carries \(blocks - 1) certificates; the maximum is \(maximumCertificates) (the signer and its intermediates, not the root)")
+        }
+    }
+
+    private static func countOccurrences(of needle: [UInt8], in text: String) -> Int {
+        var text = text
+        return text.withUTF8 { haystack in
+            guard haystack.count >= needle.count else { return 0 }
+            var count = 0
+            var index = 0
+            while index <= haystack.count - needle.count {
+                if haystack[index] == needle[0], needle.indices.allSatisfy({ haystack[index + $0] == needle[$0] }) {
+                    count += 1
+                    index += needle.count
+                } else {
+                    index += 1
+                }
+            }
+            return count
+        }
     }
 
     public func pemEncoded() -> String {

@@ -11,6 +11,10 @@ public struct TrustError: Error, Sendable, Hashable, CustomStringConvertible {
         case signatureMissing = "trust.signature_missing"
         /// `extension.sig` (or a revocation list's signature) cannot be parsed.
         case signatureMalformed = "trust.signature_malformed"
+        /// `extension.sig` (or a revocation list's signature) is larger than
+        /// ``PackageSignature/maximumFileBytes`` or carries more than
+        /// ``PackageSignature/maximumCertificates`` certificates; refused before any parsing.
+        case signatureTooLarge = "trust.signature_too_large"
         /// The signature does not verify over the manifest's bytes with the signer's key.
         case signatureInvalid = "trust.signature_invalid"
         /// A certificate of the chain is past its `notAfter`.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 import HyperMeshManifest
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct ManifestLoadTests {
     private func temporaryPackage() throws -> URL {
@@ -44,6 +47,28 @@ import HyperMeshManifest
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("extension.json"), withIntermediateDirectories: false)
         let error = try #require(throws: ManifestError.self) { try ManifestDecoder.load(from: folder) }
         #expect(error.code == .unreadable)
+    }
+
+    @Test func aFIFONamedExtensionJSONIsRefusedAtOnceInsteadOfWaitingForAWriter() throws {
+        let folder = try temporaryPackage()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifestFile = folder.appendingPathComponent("extension.json")
+        #expect(mkfifo(manifestFile.path, 0o644) == 0)
+        let error = try #require(throws: ManifestError.self) { try ManifestDecoder.load(from: folder) }
+        #expect(error.code == .unreadable)
+        #expect(error.message.contains("FIFO"), "\(error)")
+        #expect(error.source == manifestFile.path)
+    }
+
+    @Test func aSymbolicLinkNamedExtensionJSONIsRefused() throws {
+        let folder = try temporaryPackage()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("real.json")
+        try ManifestFixtures.data(ManifestFixtures.full).write(to: real)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("extension.json"), withDestinationURL: real)
+        let error = try #require(throws: ManifestError.self) { try ManifestDecoder.load(from: folder) }
+        #expect(error.code == .unreadable)
+        #expect(error.message.contains("symbolic link"), "\(error)")
     }
 
     @Test func aManifestOverTheSizeLimitIsRefusedBeforeParsing() throws {

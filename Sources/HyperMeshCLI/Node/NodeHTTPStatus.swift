@@ -16,6 +16,7 @@ enum NodeHTTPStatus {
         case "node.bad_request", "cli.error": return .badRequest
         case "node.unauthorized": return .unauthorized
         case "node.not_found": return .notFound
+        case "node.too_large": return .contentTooLarge
         case "node.shutting_down": return .serviceUnavailable
         default:
             if record.code.hasPrefix("wasm.") { return .unprocessableContent }

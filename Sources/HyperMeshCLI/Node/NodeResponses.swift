@@ -5,16 +5,21 @@ import Hummingbird
 /// as `{"error": {"code", "extension", "message", "cause"}}`.
 enum NodeResponses {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        let data = encoded(value)
         return Response(status: status, headers: [.contentType: "application/json"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// An error as the JSON error document. What the HTTP layer refuses (no such route, a body over
     /// the limit, which NIO reports as its own error type) keeps its status and gets a `node.*` code.
+    /// A document as the admin API encodes it: sorted keys, ISO 8601 dates, `{}` if it cannot be encoded.
+    static func encoded(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
+
     static func error(_ error: any Error) -> Response {
         if let http = error as? any HTTPResponseError {
             let code = switch http.status {

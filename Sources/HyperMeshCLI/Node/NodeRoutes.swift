@@ -8,6 +8,8 @@ import Hummingbird
 enum NodeRoutes {
     /// Most bytes a call body may have: 16 MiB.
     static let maximumBodyBytes = 16 << 20
+    /// Most bytes the body of any other request may have (a grant's decision): 1 MiB.
+    static let maximumOtherBodyBytes = 1 << 20
 
     static func register(on router: Router<BasicRequestContext>, node: NodeRuntime, metrics: NodeMetrics) {
         // A fixed answer that touches no extension: the floor the extension path is compared with.
@@ -21,23 +23,23 @@ enum NodeRoutes {
             await answer { await ExtensionDocuments.list(node.session) }
         }
         router.get("/v1/extensions/:id") { _, context in
-            await answer { try await ExtensionDocuments.inspect(node.session, id: try context.parameters.require("id"), activate: false,
+            await answer { try await ExtensionDocuments.inspect(node.session, id: try NodeExtensionID.valid(context), activate: false,
                                                                 policyFile: node.options.resolvedPolicyFile()) }
         }
         router.post("/v1/extensions/:id/activate") { _, context in
-            await answer { try await lifecycle(node, try context.parameters.require("id"), action: "activate") }
+            await answer { try await lifecycle(node, try NodeExtensionID.valid(context), action: "activate") }
         }
         router.post("/v1/extensions/:id/deactivate") { _, context in
-            await answer { try await lifecycle(node, try context.parameters.require("id"), action: "deactivate") }
+            await answer { try await lifecycle(node, try NodeExtensionID.valid(context), action: "deactivate") }
         }
         router.post("/v1/extensions/:id/reload") { _, context in
-            await answer { try await NodeReload.reload(node, id: try context.parameters.require("id")) }
+            await answer { try await NodeReload.reload(node, id: try NodeExtensionID.valid(context)) }
         }
         router.post("/v1/extensions/:id/resume") { _, context in
-            await answer { try await ExtensionDocuments.resume(node.session, id: try context.parameters.require("id")) }
+            await answer { try await ExtensionDocuments.resume(node.session, id: try NodeExtensionID.valid(context)) }
         }
         router.post("/v1/extensions/:id/grant") { request, context in
-            await answer { try await decide(node, request, try context.parameters.require("id")) }
+            await answer { try await decide(node, request, try await NodeExtensionID.registered(context, node: node)) }
         }
         router.post("/v1/extensions/:id/call/:method") { request, context in
             await call(node, request, context, metrics: metrics)
@@ -97,7 +99,7 @@ enum NodeRoutes {
     }
 
     static func decide(_ node: NodeRuntime, _ request: Request, _ id: String) async throws -> PolicyEdit.Result {
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await request.body.collect(upTo: maximumOtherBodyBytes)
         let decision: Decision
         do {
             decision = try JSONDecoder().decode(Decision.self, from: Data(buffer: body))
@@ -116,7 +118,7 @@ enum NodeRoutes {
             guard !node.isStopping else {
                 throw ErrorRecord(code: "node.shutting_down", extension: nil, message: "the node is shutting down and takes no new calls", cause: nil)
             }
-            let id = try context.parameters.require("id")
+            let id = try NodeExtensionID.valid(context)
             let method = try context.parameters.require("method")
             let input = Array(buffer: try await request.body.collect(upTo: maximumBodyBytes))
             let output: [UInt8]

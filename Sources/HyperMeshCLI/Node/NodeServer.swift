@@ -20,7 +20,10 @@ struct NodeServer {
 
     func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
         let router = Router(context: BasicRequestContext.self)
+        // In this order: errors become JSON; a body over its route's limit is refused before the
+        // body is read and before the token is checked; then the token.
         router.middlewares.add(NodeErrorMiddleware())
+        router.middlewares.add(NodeBodyLimitMiddleware())
         router.middlewares.add(NodeAuthMiddleware(token: token))
         NodeRoutes.register(on: router, node: runtime, metrics: metrics)
         let address: BindAddress = switch endpoint {

@@ -31,6 +31,9 @@ public enum ExtensionErrorCode: String, Sendable, Equatable, CaseIterable {
     case invalidPackage = "package.invalid"
     /// The package failed signature, chain, validity, code-signing or revocation checks.
     case untrustedPackage = "package.untrusted"
+    /// A native payload about to be loaded no longer has the SHA-256 that verification saw (it was
+    /// replaced in the package folder after verification); nothing of it is loaded.
+    case payloadChanged = "package.payload_changed"
     case duplicateExtension = "registry.duplicate"
     case unknownExtension = "registry.unknown_extension"
     // Loading

@@ -27,7 +27,10 @@ public enum HostAPIBroker {
             log: { context, level, message, length in
                 guard let host = HostAPIBroker.context(context) else { return }
                 host.counters.recordCall()
-                guard host.security.admitLogLine() else { return }
+                guard host.security.admitLogLine() else {
+                    host.counters.recordDenial()
+                    return
+                }
                 let text = HostArguments.string(message, length) ?? "<invalid UTF-8 log message>"
                 host.logger.log(level: HostAPIBroker.logLevel(level), "\(text)")
             },
@@ -141,7 +144,9 @@ public enum HostAPIBroker {
     }
 
     /// Runs one host function: resolves the caller, asks its security context (capability, rate),
-    /// maps every failure to a status and an error message.
+    /// maps every failure to a status and an error message. Every refusal — at admission (capability,
+    /// rate, suspension) or inside the function (path escape, network host, quota) — is counted as
+    /// a denial in the caller's ``HostCallCounters``.
     static func run(
         _ handle: OpaquePointer?, _ errorOut: UnsafeMutablePointer<hypermesh_error>?, needs capability: Capability,
         _ body: (HostContext) throws -> Void
@@ -151,13 +156,15 @@ public enum HostAPIBroker {
         }
         host.counters.recordCall()
         if let refusal = host.security.admitHostOperation(capability) {
-            if refusal.status == HYPERMESH_ERR_PERMISSION_DENIED { host.counters.recordDenial() }
+            host.counters.recordDenial()
             return fail(errorOut, refusal)
         }
         do {
             try body(host)
             return HYPERMESH_OK
         } catch let failure as HostCallFailure {
+            // A refusal inside the function: a path escape, a host off the allowlist, a quota.
+            if failure.isRefusal { host.counters.recordDenial() }
             return fail(errorOut, failure)
         } catch let failure as StateError {
             let status = switch failure.code {
@@ -165,6 +172,7 @@ public enum HostAPIBroker {
             case .quotaExceeded: HYPERMESH_ERR_QUOTA_EXCEEDED
             default: HYPERMESH_ERR_INVALID_ARGUMENT
             }
+            if failure.code == .quotaExceeded { host.counters.recordDenial() }
             return fail(errorOut, HostCallFailure(status, failure.description))
         } catch {
             return fail(errorOut, HostCallFailure(HYPERMESH_ERR_INTERNAL, "\(error)"))

@@ -3,7 +3,11 @@ import Synchronization
 
 /// Counts of host API use by one extension: calls and denials, exported through swift-metrics
 /// (`hypermesh_host_calls_total`, `hypermesh_host_denials_total`, dimension `extension`) and kept
-/// locally for `ext inspect`.
+/// locally for `ext inspect` and the `host_calls` audit record of each serving period.
+///
+/// A denial is every host call the broker refused: a capability not granted, a path escape, a
+/// network host off the allowlist, a rate or quota passed, a call while suspended, and a log line
+/// dropped over the rate. Failures of the operation itself (a bad argument, a missing key) are not.
 final class HostCallCounters: Sendable {
     private let calls: Counter
     private let denials: Counter

@@ -103,15 +103,19 @@ extension ExtensionRegistry {
         case .wasm:
             return .wasm(try WasmImage(package: entry.package))
         case .native:
+            // Only the bytes verification saw are mapped, at this load and at every later one (an
+            // operator's activate, a restart after a worker crash): the worker maps a private copy
+            // checked as it is made; in process, the payload is checked right before dlopen.
             if policy.isolation(for: manifest, signer: entry.signer) == .process {
-                return .isolated(libraryPath: entry.package.payload.path)
+                return .isolated(libraryPath: try VerifiedPayload.privateCopy(of: entry.package, stateDirectory: stateStore.directory).path)
             }
             return .native(try openNativeImage(entry))
         }
     }
 
     private func openNativeImage(_ entry: RegisteredExtension) throws(ExtensionError) -> NativeImage {
-        try Self.openNativeImage(manifest: entry.manifest, path: entry.package.payload.path, hostABIVersion: hostABIVersion)
+        try VerifiedPayload.check(entry.package)
+        return try Self.openNativeImage(manifest: entry.manifest, path: entry.package.payload.path, hostABIVersion: hostABIVersion)
     }
 
     /// Maps the library at `path` and checks its ABI and metadata against `manifest`.

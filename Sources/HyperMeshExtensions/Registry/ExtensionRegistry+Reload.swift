@@ -213,10 +213,10 @@ extension ExtensionRegistry {
         case .wasm:
             image = .wasm(try WasmImage(package: package))
         case .native where isolated:
-            // A new worker maps the library: no shadow copy is needed.
-            image = .isolated(libraryPath: package.payload.path)
+            // A new worker maps a private copy with the verified bytes (``VerifiedPayload``).
+            image = .isolated(libraryPath: try VerifiedPayload.privateCopy(of: package, stateDirectory: stateDirectory).path)
         case .native:
-            let copy = try ShadowCopy.make(of: package.payload, stateDirectory: stateDirectory, extensionID: manifest.id, version: manifest.version.description)
+            let copy = try VerifiedPayload.privateCopy(of: package, stateDirectory: stateDirectory)
             do throws(ExtensionError) {
                 image = .native(try openNativeImage(manifest: manifest, path: copy.path, hostABIVersion: hostABIVersion))
             } catch {
@@ -274,10 +274,15 @@ extension ExtensionRegistry {
         }
     }
 
-    /// Closes an image; a native one mapped from a shadow copy under `stateDirectory` also has its
-    /// copy removed (never a library mapped from its package folder).
+    /// Closes an image; a native one mapped from a shadow copy under `stateDirectory` (in process,
+    /// or by an isolated worker, which has ended by now) also has its copy removed (never a library
+    /// mapped from its package folder).
     nonisolated static func release(_ image: LoadedImage, stateDirectory: URL) {
         image.close()
-        if case .native(let native) = image { ShadowCopy.remove(URL(fileURLWithPath: native.path), stateDirectory: stateDirectory) }
+        switch image {
+        case .native(let native): ShadowCopy.remove(URL(fileURLWithPath: native.path), stateDirectory: stateDirectory)
+        case .isolated(let libraryPath): ShadowCopy.remove(URL(fileURLWithPath: libraryPath), stateDirectory: stateDirectory)
+        case .wasm: break
+        }
     }
 }

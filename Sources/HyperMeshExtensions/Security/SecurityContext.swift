@@ -86,7 +86,8 @@ public final class SecurityContext: Sendable {
     /// refusal, already audited and counted as a violation, or nil to go ahead.
     func admitHostOperation(_ capability: Capability?) -> HostCallFailure? {
         if isSuspended {
-            return HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "\(extensionID) is suspended; an operator must resume it (hypermesh ext resume \(extensionID))")
+            return HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "\(extensionID) is suspended; an operator must resume it (hypermesh ext resume \(extensionID))",
+                                   isRefusal: true)
         }
         if let capability, !grant.granted.contains(capability) {
             let message = grant.refused.contains(capability)
@@ -130,7 +131,7 @@ public final class SecurityContext: Sendable {
             let window = monitor.withLock { $0.tracker.settings.windowSeconds }
             suspend(reason: "\(count) '\(kind.rawValue)' violations within \(Int(window)) s (threshold \(threshold))")
         }
-        return HostCallFailure(status, message)
+        return HostCallFailure(status, message, isRefusal: true)
     }
 
     /// Reserves `bytes` of the network quota; false (nothing reserved) if it would pass it.

@@ -15,10 +15,13 @@ final class WasmImage: Sendable {
         let manifest = package.manifest
         let id = manifest.id
         let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: package.payload))
+        do throws(RegularFileError) {
+            bytes = Array(try RegularFile.contents(of: package.payload.path))
         } catch {
-            throw ExtensionError(.libraryOpenFailed, extensionID: id, "cannot read the module \(package.payload.path)", cause: "\(error)")
+            if case .notRegular = error {
+                throw ExtensionError(.invalidPackage, extensionID: id, "the module \(manifest.entry) is not a regular file any more", cause: error.description)
+            }
+            throw ExtensionError(.libraryOpenFailed, extensionID: id, "cannot read the module \(package.payload.path)", cause: error.description)
         }
         let digest = FileDigest.sha256Hex(of: bytes)
         if let listed = manifest.files[manifest.entry], listed.lowercased() != digest {

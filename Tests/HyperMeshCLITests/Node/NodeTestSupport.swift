@@ -129,15 +129,20 @@ enum RawHTTP {
         var errorCode: String? { (json()["error"] as? [String: Any])?["code"] as? String }
     }
 
+    /// One request on a new connection. With `declaredLength`, the request says
+    /// `Content-Length: <declaredLength>` whatever `body` holds (only `body` is sent). With
+    /// `untilWholeResponse`, reading stops as soon as a whole response came back, instead of at the
+    /// end of the connection.
     static func exchange(_ endpoint: NodeEndpoint, _ method: String, _ path: String, body: [UInt8] = [],
-                         token: String? = nil, timeoutSeconds: Int = 120) -> Outcome {
+                         token: String? = nil, declaredLength: String? = nil, untilWholeResponse: Bool = false,
+                         timeoutSeconds: Int = 120) -> Outcome {
         let socket: Int32
         switch connect(endpoint, timeoutSeconds: timeoutSeconds) {
         case .success(let descriptor): socket = descriptor
         case .failure(let error): return .noConnection(error.description)
         }
         defer { close(socket) }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: node\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: node\r\nConnection: close\r\nContent-Length: \(declaredLength ?? String(body.count))\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
         head += "\r\n"
         let request = Array(head.utf8) + body
@@ -163,6 +168,7 @@ enum RawHTTP {
             }
             if count == 0 { break }
             received.append(contentsOf: buffer[0..<count])
+            if untilWholeResponse, parse(received) != nil { break }
         }
         if received.isEmpty { return .noAnswer(failure ?? "closed without an answer") }
         guard let response = parse(received) else { return .truncated(received, failure ?? "closed mid-answer") }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HyperMeshCLI
+import HyperMeshSecurity
 import HyperMeshTestSupport
 import Testing
 
@@ -82,6 +83,32 @@ extension NodeWatchApplyTests {
         #expect(await node.registry.registeredIDs.contains(id))
         try await node.session.requireUsable(id)
         #expect(!node.session.problems(now: await node.registry.registeredIDs).contains { $0.error.extensionID == id })
+        await node.registry.shutdown()
+    }
+}
+
+extension NodeWatchApplyTests {
+    /// A package folder holding a FIFO cannot hold up `--watch`: the change is refused at once,
+    /// and a valid package that changed with it is registered and activated.
+    @Test func aPackageWithAFIFODoesNotHoldUpAValidPackageAddedAfterIt() async throws {
+        let cli = CLIHarness()
+        // The policy the node starts with already allows what the new package declares.
+        var policy = try PolicyFile.load(from: cli.policyFile)
+        policy.allow([.storage, .events], for: "org.tests.added-after")
+        try PolicyFile.save(policy, to: cli.policyFile)
+        let node = try await runtime(cli)
+        let bad = try cli.stageFixture(id: "org.tests.fifo-payload")
+        let payload = bad.appendingPathComponent("libfixture.so")
+        try FileManager.default.removeItem(at: payload)
+        let trap = try FIFOTrap(at: payload)
+        let good = try cli.stageFixture(id: "org.tests.added-after")
+
+        await NodeReload.apply(changedFolders: [bad, good], on: node)
+        trap.finish()
+        #expect(!trap.wasNeeded, "--watch waited on the FIFO")
+        #expect(await node.registry.registeredIDs.contains("org.tests.added-after"))
+        #expect(try await node.registry.state(of: "org.tests.added-after") == .active)
+        #expect(await !node.registry.registeredIDs.contains("org.tests.fifo-payload"))
         await node.registry.shutdown()
     }
 }
