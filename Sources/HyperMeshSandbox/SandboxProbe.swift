@@ -123,7 +123,7 @@ public enum SandboxProbe {
     static func probe(folder: String, host: pid_t, output: Int32) -> Int32 {
         let report = Confinement.apply(limits, libraryPath: "\(folder)/package/probe")
         var lines: [String] = report.steps.map { step in
-            "step\t\(step.name)\t\(step.outcome)\t\(step.detail)".replacingNewlines()
+            "step\t\(step.name)\t\("\(step.outcome)".replacingNewlines())\t\(step.detail.replacingNewlines())"
         }
         func route(_ name: String, _ result: Int, _ code: Int32) {
             lines.append(result < 0 ? "route\t\(name)\trefused\t\(SystemCalls.describe(code))" : "route\t\(name)\topen\tthe kernel allowed it")

@@ -48,13 +48,13 @@ public enum SandboxWorker {
         return serve(FrameChannel(descriptor: descriptor))
     }
 
-    /// The extension this worker serves, once the host named it (for the lines on standard error).
+    /// The extension this worker serves, once the host named it.
     nonisolated(unsafe) static var servedExtension: String?
 
-    /// A line on standard error (the host's, unless it gave the worker a file): the worker's pid
-    /// and, once known, the extension's id come first, so the lines of several workers part.
+    /// A line on standard error: a pipe the host reads, which prefixes every line with the worker's
+    /// pid and extension (``WorkerLogRelay``), so the line itself is just the text.
     static func report(_ text: String) {
-        let line = "hypermesh-sandbox[\(getpid())\(servedExtension.map { " \($0)" } ?? "")]: \(text)\n"
+        let line = "hypermesh-sandbox: \(text)\n"
         _ = line.withCString { write(2, $0, strlen($0)) }
     }
 

@@ -146,7 +146,7 @@ import Testing
         #expect(result.exitCode == 0, "\(result.err)")
         #expect(result.out.contains("isolation:    process (a hypermesh-sandbox worker)"), "\(result.out)")
         #expect(result.out.contains("confinement:  namespaces"), "\(result.out)")
-        #expect(result.out.contains("layers:       cgroup"), "\(result.out)")
+        #expect(result.out.contains("layers:       landlock: "), "\(result.out)")
         #expect(result.out.contains("seccomp: engaged"), "\(result.out)")
         #expect(result.out.contains("seccomp"))
         #expect(result.out.contains("supervision:  0 restart(s); 0 worker failure(s) in the crash-loop window"), "\(result.out)")

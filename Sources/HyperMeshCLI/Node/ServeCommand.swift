@@ -63,9 +63,13 @@ public struct ServeCommand: AsyncParsableCommand {
             let metrics = NodeMetrics()
             let session = try await HostSession.open(host, metricsFactory: metrics.factory)
             let runtime = NodeRuntime(session: session, options: host)
+            // What confines isolated extensions here, found by a probe worker (as `hypermesh doctor`).
             switch await DoctorCommand.probe() {
-            case .success(let report): session.logger.notice("\(DoctorCommand.summary(report))")
-            case .failure(let failure): session.logger.warning("isolation probe could not run: \(failure.description)")
+            case .success(let report):
+                Console.current.out(DoctorCommand.summary(report))
+                if report.routes.contains(where: { !$0.refused }) { session.logger.warning("\(DoctorCommand.summary(report))") }
+            case .failure(let failure):
+                session.logger.warning("isolation probe could not run: \(failure.description)")
             }
             for problem in session.problems {
                 session.logger.warning("package not usable: \(problem.error.description)", metadata: ["directory": "\(problem.directory.path)"])
