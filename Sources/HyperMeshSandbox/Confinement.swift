@@ -15,7 +15,7 @@ import CHyperMeshSandbox
 ///    (the kernel exempts it); in the worker's own user namespace it counts the worker alone,
 ///    otherwise every process of its uid;
 /// 3. `cgroup`, `cgroup.memory`, `cgroup.cpu`, `cgroup.pids` when a cgroup limit is given (see
-///    ``Cgroups``);
+///    ``Cgroups``); `cgroup.pids` only where `rlimit.nproc` could not be applied;
 /// 4. `capabilities`: every capability dropped, the bounding set too where the worker may;
 /// 5. `no_new_privs`: prctl(PR_SET_NO_NEW_PRIVS, 1);
 /// 6. `landlock`: ``Landlock`` with the package folder, its dependencies' folders
@@ -32,8 +32,15 @@ public enum Confinement {
         if let value = limits.cpuSeconds { report.steps.append(setLimit("rlimit.cpu", RLIMIT_CPU.rawValue, soft: value, hard: value + 1)) }
         if let value = limits.openFiles { report.steps.append(setLimit("rlimit.nofile", RLIMIT_NOFILE.rawValue, soft: value, hard: value)) }
         if let value = limits.fileSizeBytes { report.steps.append(setLimit("rlimit.fsize", RLIMIT_FSIZE.rawValue, soft: value, hard: value)) }
-        if let value = limits.threads { report.steps.append(setThreadLimit(value)) }
-        Cgroups.apply(memoryBytes: limits.cgroupMemoryBytes, cpuPercent: limits.cgroupCPUPercent, threads: limits.threads, into: &report)
+        var threadsForCgroup = limits.threads
+        if let value = limits.threads {
+            let step = setThreadLimit(value)
+            report.steps.append(step)
+            // A cgroup migration costs milliseconds (on v1 it waits for an RCU grace period): the
+            // pids controller is used only where RLIMIT_NPROC does not bind.
+            if step.outcome.isApplied { threadsForCgroup = nil }
+        }
+        Cgroups.apply(memoryBytes: limits.cgroupMemoryBytes, cpuPercent: limits.cgroupCPUPercent, threads: threadsForCgroup, into: &report)
         report.steps.append(dropCapabilities())
         if limits.noNewPrivileges { report.steps.append(setNoNewPrivileges()) }
         if limits.landlock {

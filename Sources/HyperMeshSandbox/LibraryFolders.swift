@@ -5,7 +5,9 @@ import Glibc
 /// Works out the folders a payload's shared-library dependencies resolve to, so that Landlock can
 /// allow exactly those: the payload's `DT_NEEDED` entries (and theirs, transitively), looked up as
 /// the dynamic loader does — `DT_RPATH` (without `DT_RUNPATH`), `DT_RUNPATH`, then the system
-/// library folders (`/etc/ld.so.conf` and its includes, the multiarch and default folders).
+/// library folders (`/etc/ld.so.conf` and its includes, the multiarch and default folders). A
+/// dependency the worker has already loaded (its C library, its Swift runtime) is matched by name,
+/// as the loader matches it, and not opened again: its folder is not allowed.
 ///
 /// A folder is allowed only if it is trusted: a system library folder, a folder the worker has
 /// already mapped a library from (its own runtime), or a folder inside the package. A dependency
@@ -15,36 +17,48 @@ import Glibc
 /// the dynamic section of a 64-bit little-endian file is needed.
 ///
 /// Not guaranteed: `dlopen` calls the payload makes at run time are not followed (their libraries
-/// must already be in an allowed folder); 32-bit and big-endian files yield no dependencies.
+/// must already be in an allowed folder); 32-bit and big-endian files yield no dependencies; a
+/// loaded library whose soname differs from its file name is resolved again (harmless).
 public struct LibraryFolders: Sendable {
-    /// The system's library folders, in the loader's order.
-    public var systemFolders: [String]
-    /// Folders of libraries the worker has mapped already.
-    public var mappedFolders: [String]
+    /// The paths of the shared objects mapped into the worker now (from `/proc/self/maps`).
+    public var mappedLibraries: [String]
+    private let systemFoldersOverride: [String]?
 
-    public init(systemFolders: [String] = LibraryFolders.systemLibraryFolders(), mappedFolders: [String] = LibraryFolders.foldersMappedNow()) {
-        self.systemFolders = systemFolders
-        self.mappedFolders = mappedFolders
+    /// - Parameters:
+    ///   - systemFolders: the loader's folders; nil: read them (only if a dependency needs them).
+    ///   - mappedLibraries: the libraries loaded already; default: this process's.
+    public init(systemFolders: [String]? = nil, mappedLibraries: [String] = LibraryFolders.librariesMappedNow()) {
+        self.systemFoldersOverride = systemFolders
+        self.mappedLibraries = mappedLibraries
     }
 
     /// The folders (resolved, without symbolic links) the dependencies of `library` live in, and
     /// the dependencies that resolved to no trusted folder (by name, with where they were found).
     public func resolve(library: String) -> (folders: [String], refused: [String]) {
         let packageFolder = Self.realFolder(of: library) ?? Self.parent(of: library)
+        let loaded = Set(mappedLibraries.map { $0.split(separator: "/").last.map(String.init) ?? $0 })
+        var systemFolders: [String]?
+        var trustedFolders: Set<String>?
         var folders: [String] = []
         var refused: [String] = []
         var pending = [library]
         var seen: Set<String> = [library]
         while let current = pending.popLast(), seen.count <= 256 {
             guard let dynamic = ELFDynamicSection.read(path: current) else { continue }
+            let wanted = dynamic.needed.filter { !loaded.contains($0) }
+            guard !wanted.isEmpty else { continue }
             let origin = Self.parent(of: current)
             let searchPath = (dynamic.runpath.isEmpty ? dynamic.rpath : []) + dynamic.runpath
-            let expanded = searchPath.map { $0.replacingOrigin(with: origin) } + systemFolders
-            for name in dynamic.needed {
+            let system = systemFolders ?? (systemFoldersOverride ?? Self.systemLibraryFolders())
+            systemFolders = system
+            let expanded = searchPath.map { $0.replacingOrigin(with: origin) } + system
+            for name in wanted {
                 let candidates = name.contains("/") ? [name] : expanded.map { "\($0)/\(name)" }
                 guard let found = candidates.first(where: { access($0, R_OK) == 0 && ELFDynamicSection.isELF(path: $0) }),
                       let folder = Self.realFolder(of: found) else { continue }
-                guard isTrusted(folder, packageFolder: packageFolder) else {
+                let trusted = trustedFolders ?? Set(system.compactMap { Self.realPath($0) } + mappedLibraries.compactMap { Self.realFolder(of: $0) })
+                trustedFolders = trusted
+                guard folder != "/", folder == packageFolder || folder.hasPrefix(packageFolder + "/") || trusted.contains(folder) else {
                     refused.append("\(name) at \(found)")
                     continue
                 }
@@ -53,13 +67,6 @@ public struct LibraryFolders: Sendable {
             }
         }
         return (folders, refused)
-    }
-
-    func isTrusted(_ folder: String, packageFolder: String) -> Bool {
-        guard folder != "/" else { return false }
-        if folder == packageFolder || folder.hasPrefix(packageFolder + "/") { return true }
-        let resolvedSystem = systemFolders.compactMap { Self.realPath($0) }
-        return resolvedSystem.contains(folder) || mappedFolders.contains(folder)
     }
 
     /// `/etc/ld.so.conf` (with its `include` lines, one level of globs) and the loader's defaults.
@@ -96,17 +103,18 @@ public struct LibraryFolders: Sendable {
         return unique
     }
 
-    /// The folders of the shared objects mapped into this process (from `/proc/self/maps`).
-    public static func foldersMappedNow() -> [String] {
+    /// The shared objects mapped into this process (from `/proc/self/maps`), each path once.
+    public static func librariesMappedNow() -> [String] {
         guard let maps = FileText.read("/proc/self/maps") else { return [] }
-        var folders: [String] = []
+        var libraries: [String] = []
+        var seen: Set<Substring> = []
         for line in maps.split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/") else { continue }
-            let path = String(line[slash...])
-            guard path.contains(".so"), let folder = realFolder(of: path), folder != "/" else { continue }
-            if !folders.contains(folder) { folders.append(folder) }
+            let path = line[slash...]
+            guard path.contains(".so"), seen.insert(path).inserted else { continue }
+            libraries.append(String(path))
         }
-        return folders
+        return libraries
     }
 
     static func parent(of path: String) -> String {

@@ -17,11 +17,21 @@ import Testing
 
     @Test func aPayloadsDependenciesResolveToTheSystemsLibraryFolders() throws {
         let library = try EscapeFixture.library()
-        let resolved = LibraryFolders().resolve(library: library.path)
+        // Seen from a process that has loaded nothing yet, libc is resolved in the system's folders.
+        let resolved = LibraryFolders(mappedLibraries: []).resolve(library: library.path)
         let libc = try #require(LibraryFolders.realFolder(of: "/lib/\(Self.multiarch)/libc.so.6"))
         #expect(resolved.folders.contains(libc), "\(resolved)")
         #expect(resolved.refused.isEmpty, "\(resolved)")
         #expect(!resolved.folders.contains("/"))
+    }
+
+    /// A dependency the worker has already loaded is not opened again by the loader: its folder is
+    /// not allowed.
+    @Test func aDependencyAlreadyLoadedIsNotAllowedAgain() throws {
+        let library = try EscapeFixture.library()
+        let mapped = LibraryFolders.librariesMappedNow()
+        #expect(mapped.contains { $0.hasSuffix("/libc.so.6") }, "\(mapped)")
+        #expect(LibraryFolders().resolve(library: library.path).folders.isEmpty)
     }
 
     /// An RPATH that points outside the package and the system's folders (here: a folder beside

@@ -37,6 +37,8 @@ var startConfiguration: Benchmark.Configuration {
 enum WorkerLayers: String, CaseIterable, Sendable {
     /// Every layer, with the ceilings an isolated extension gets when its manifest is silent.
     case every = "every layer"
+    /// Every layer but the thread limit, which a root host holds with a cgroup (a migration).
+    case everyButCgroup = "every layer but the cgroup"
     /// no_new_privs and seccomp only (the previous release's worker).
     case previous = "no_new_privs + seccomp"
     /// None: the worker's own start.
@@ -45,6 +47,7 @@ enum WorkerLayers: String, CaseIterable, Sendable {
     var limits: ConfinementLimits {
         switch self {
         case .every: return ConfinementLimits(addressSpaceBytes: 512 << 20, fileSizeBytes: 16 << 20, threads: 256)
+        case .everyButCgroup: return ConfinementLimits(addressSpaceBytes: 512 << 20, fileSizeBytes: 16 << 20)
         case .previous: return ConfinementLimits(landlock: false)
         case .none: return ConfinementLimits(noNewPrivileges: false, seccomp: false, landlock: false)
         }
@@ -58,7 +61,7 @@ func workerConfiguration(under root: URL, layers: WorkerLayers = .every) throws(
     return WorkerConfiguration(
         executablePath: executable, libraryPath: package.libraryPath,
         extensionID: IsolatedFixturePackage.id, version: IsolatedFixturePackage.version,
-        limits: layers.limits, namespaces: layers == .every)
+        limits: layers.limits, namespaces: layers == .every || layers == .everyButCgroup)
 }
 
 /// A registry and the fixture's package, discovered in setup and not registered: each iteration

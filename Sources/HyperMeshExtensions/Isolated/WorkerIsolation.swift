@@ -33,7 +33,8 @@ struct WorkerIsolation: Sendable {
     }
 
     /// What the worker applies to itself: the memory quota (else the operator's default ceiling)
-    /// as its address space and a cgroup memory limit; the CPU share (`cpuPercent`) as the cgroup
+    /// as its address space, and a declared memory quota also as a cgroup memory limit (a cgroup
+    /// costs the worker's start milliseconds, so the default ceiling is RLIMIT_AS alone); the CPU share (`cpuPercent`) as the cgroup
     /// CPU limit; the total CPU quota as CPU seconds; the
     /// descriptor quota as open files; the operator's file size and thread ceilings; no_new_privs,
     /// Landlock and the seccomp filter always (Landlock unless the host switched it off).
@@ -42,7 +43,7 @@ struct WorkerIsolation: Sendable {
         return ConfinementLimits(
             addressSpaceBytes: memory, cpuSeconds: quotas.cpuMillisecondsTotal.map { $0 / 1_000 + ($0 % 1_000 == 0 ? 0 : 1) },
             openFiles: quotas.fileDescriptors.map(UInt64.init), fileSizeBytes: settings.fileSizeBytes,
-            cgroupMemoryBytes: memory, cgroupCPUPercent: quotas.cpuPercent.map(UInt64.init), threads: settings.threads, noNewPrivileges: true, seccomp: true,
+            cgroupMemoryBytes: quotas.memoryBytes, cgroupCPUPercent: quotas.cpuPercent.map(UInt64.init), threads: settings.threads, noNewPrivileges: true, seccomp: true,
             landlock: switches.landlock, requiredLayers: requiredLayers)
     }
 
