@@ -4,7 +4,8 @@
 # capabilities, list it, add and search assets through `hypermesh ext call`, show the assets
 # persist across separate host runs, install (with consensus) and update a package, run a
 # WebAssembly asset through the Catalog and a WebAssembly extension of its own, show a tampered
-# package and an ungranted capability refused, inspect, and show the audit trail.
+# package and an ungranted capability refused, inspect, probe what confines an isolated extension
+# on this machine (hypermesh doctor), and show the audit trail.
 #
 # Usage: ./demo_extension_loading.sh            (work folder: ./demo-work, recreated each run)
 #        DEMO_DIR=/tmp/x ./demo_extension_loading.sh
@@ -17,6 +18,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Build the host CLI and the Catalog extension (release)"
 swift build -c release --product hypermesh
+swift build -c release --product hypermesh-sandbox
 swift build -c release --product CatalogExtension
 BIN="$(swift build -c release --show-bin-path)"
 HM="$BIN/hypermesh"
@@ -119,6 +121,9 @@ rm -rf "$DEMO_DIR/tampered-catalog"
 
 step "Inspect Catalog while active: grant, quotas and what enforces each, security counters, health"
 "$HM" ext inspect org.hypermesh.catalog --activate
+
+step "Isolation on this machine: a probe worker, confined as an isolated extension's, tries the routes out"
+"$HM" doctor || echo "(doctor exited non-zero: a route is open here, or the probe could not run; see docs/isolation.md)"
 
 step "The audit trail: verification, grants, the denial, consensus decisions, lifecycle, host calls"
 "$HM" audit list --extension org.hypermesh.catalog

@@ -64,6 +64,17 @@ func registerRoundTripBenchmarks() {
         registryFolder.remove()
     }
 
+    let previousFolder = ScratchFolder()
+    Benchmark("Isolated call: WorkerProcess.call echo 16 B, no_new_privs + seccomp", configuration: roundTripConfiguration) { benchmark, worker in
+        for _ in benchmark.scaledIterations {
+            blackHole(try worker.call(method: "echo", input: echoInput))
+        }
+    } setup: {
+        try startWorker(under: previousFolder.url, layers: .previous)
+    } teardown: {
+        previousFolder.remove()
+    }
+
     let workerFolder = ScratchFolder()
     Benchmark("Isolated call: WorkerProcess.call echo 16 B", configuration: roundTripConfiguration) { benchmark, worker in
         for _ in benchmark.scaledIterations {

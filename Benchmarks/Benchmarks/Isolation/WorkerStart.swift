@@ -41,6 +41,10 @@ enum WorkerLayers: String, CaseIterable, Sendable {
     case everyButCgroup = "every layer but the cgroup"
     /// no_new_privs and seccomp only (the previous release's worker).
     case previous = "no_new_privs + seccomp"
+    /// The previous release's layers and the namespaces.
+    case previousAndNamespaces = "no_new_privs + seccomp + namespaces"
+    /// The previous release's layers and Landlock.
+    case previousAndLandlock = "no_new_privs + seccomp + Landlock"
     /// None: the worker's own start.
     case none = "no layer"
 
@@ -48,7 +52,8 @@ enum WorkerLayers: String, CaseIterable, Sendable {
         switch self {
         case .every: return ConfinementLimits(addressSpaceBytes: 512 << 20, fileSizeBytes: 16 << 20, threads: 256)
         case .everyButCgroup: return ConfinementLimits(addressSpaceBytes: 512 << 20, fileSizeBytes: 16 << 20)
-        case .previous: return ConfinementLimits(landlock: false)
+        case .previous, .previousAndNamespaces: return ConfinementLimits(landlock: false)
+        case .previousAndLandlock: return ConfinementLimits()
         case .none: return ConfinementLimits(noNewPrivileges: false, seccomp: false, landlock: false)
         }
     }
@@ -61,7 +66,7 @@ func workerConfiguration(under root: URL, layers: WorkerLayers = .every) throws(
     return WorkerConfiguration(
         executablePath: executable, libraryPath: package.libraryPath,
         extensionID: IsolatedFixturePackage.id, version: IsolatedFixturePackage.version,
-        limits: layers.limits, namespaces: layers == .every || layers == .everyButCgroup)
+        limits: layers.limits, namespaces: [.every, .everyButCgroup, .previousAndNamespaces].contains(layers))
 }
 
 /// A registry and the fixture's package, discovered in setup and not registered: each iteration
