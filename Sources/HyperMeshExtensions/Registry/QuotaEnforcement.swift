@@ -88,8 +88,10 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
                              mechanism: "worker process: the host reads the worker's CPU clock around each call (over the quota: a violation); a call that passes its deadline of \(deadline) ms (10 × the quota, at least 1 s) gets the worker killed (SIGKILL)"),
             QuotaEnforcement(quota: "cpuMillisecondsTotal", declared: quotas.cpuMillisecondsTotal, level: quotas.cpuMillisecondsTotal == nil ? .measuredOnly : .enforced,
                              mechanism: "refused at admission once spent (the worker's CPU, read by the host), and RLIMIT_CPU of the worker (whole seconds)"),
-            QuotaEnforcement(quota: "memoryBytes", declared: quotas.memoryBytes, level: quotas.memoryBytes == nil ? .notEnforced : .enforced,
-                             mechanism: "RLIMIT_AS of the worker, and a cgroup memory limit where this host may write one (ext inspect shows the confinement applied)"),
+            QuotaEnforcement(quota: "memoryBytes", declared: quotas.memoryBytes, level: .enforced,
+                             mechanism: quotas.memoryBytes == nil
+                                 ? "RLIMIT_AS of the worker at the operator's ceiling (policy isolatedWorkers.memoryBytes, default 512 MiB): undeclared is not unlimited"
+                                 : "RLIMIT_AS of the worker, and a cgroup memory limit where this host may write one (ext inspect shows the confinement applied)"),
             storageRow(quotas), networkRow(quotas, note: "; the worker cannot open sockets (seccomp)"),
             QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: quotas.fileDescriptors == nil ? .notEnforced : .enforced,
                              mechanism: "RLIMIT_NOFILE of the worker"),
