@@ -143,6 +143,23 @@ extension WorkerProcess {
         #expect(try worker.attempt("socket_thread") == Self.refused)
     }
 
+    /// Without the namespaces every route is still refused (Landlock and seccomp hold them), and the
+    /// report says the namespaces were switched off.
+    @Test func withoutNamespacesLandlockAndSeccompStillHoldEveryRoute() throws {
+        let secrets = try EscapeFixture.hostSecrets()
+        let worker = try EscapeFixture.start(namespaces: false)
+        defer { worker.shutdown() }
+        #expect(worker.confinement.step("namespaces")?.outcome == .unavailable(reason: "switched off by the host's configuration"))
+        if confinementApplied(worker, "landlock") {
+            #expect(try worker.attempt("read", secrets.appendingPathComponent("node.token").path) == Self.landlockRefused)
+            #expect(try worker.attempt("write", secrets.appendingPathComponent("policy.json").path) == Self.landlockRefused)
+            #expect(try worker.attempt("read", "/proc/\(host)/environ").hasPrefix("result=-1"))
+        }
+        for route in ["kill", "sigqueue", "tgsigqueue", "prlimit", "setown"] { #expect(try worker.attempt(route, host) == Self.refused, "\(route)") }
+        #expect(try worker.attempt("socket_thread") == Self.refused)
+        #expect(try worker.attempt("unshare") == Self.refused)
+    }
+
     @Test func aLayerTheHostRequiresButSwitchedOffRefusesTheLoad() throws {
         var limits = EscapeFixture.defaults
         limits.landlock = false
