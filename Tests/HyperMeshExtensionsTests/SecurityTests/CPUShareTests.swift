@@ -8,7 +8,9 @@ import Testing
 /// The CPU share quota (`cpuPercent`) held for real: an extension kept busy for about five seconds
 /// with a share of 25% uses at most about 30% of one CPU over that time, whether admission holds
 /// it (in-process, wasm) or the cgroup cpu controller (isolated); and `ext inspect` says which.
-@Suite struct CPUShareTests {
+/// Serialized: each test keeps an extension busy for about 5 s, and a native call runs on the
+/// calling task's thread; two at once would hold both of this machine's cooperative threads.
+@Suite(.serialized) struct CPUShareTests {
     static let share = 25
     /// The bound the tests check: the share plus what one call past it and the clocks may add.
     static let ceiling = 0.30
