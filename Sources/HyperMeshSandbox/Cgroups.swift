@@ -190,9 +190,10 @@ enum FileText {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Writes `text` to an existing file; nil on success, else the reason.
-    static func write(_ path: String, _ text: String) -> String? {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
+    /// Writes `text` to an existing file (with `creating`: creates or truncates it, mode 0600); nil
+    /// on success, else the reason.
+    static func write(_ path: String, _ text: String, creating: Bool = false) -> String? {
+        let fd = open(path, creating ? O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC : O_WRONLY | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return "cannot open \(path): \(SystemCalls.describe(errno))" }
         defer { close(fd) }
         let bytes = Array(text.utf8)

@@ -44,7 +44,7 @@ public struct LibraryFolders: Sendable {
         var pending = [library]
         var seen: Set<String> = [library]
         while let current = pending.popLast(), seen.count <= 256 {
-            guard let dynamic = ELFDynamicSection.read(path: current) else { continue }
+            guard let dynamic = ELFDynamicSection.load(path: current) else { continue }
             let wanted = dynamic.needed.filter { !loaded.contains($0) }
             guard !wanted.isEmpty else { continue }
             let origin = Self.parent(of: current)
@@ -177,10 +177,10 @@ struct ELFDynamicSection: Equatable {
         var information = stat()
         guard fstat(fd, &information) == 0, (information.st_mode & S_IFMT) == S_IFREG else { return false }
         var magic = [UInt8](repeating: 0, count: 4)
-        return Glibc.read(fd, &magic, 4) == 4 && magic == [0x7F, 0x45, 0x4C, 0x46]
+        return read(fd, &magic, 4) == 4 && magic == [0x7F, 0x45, 0x4C, 0x46]
     }
 
-    static func read(path: String) -> ELFDynamicSection? {
+    static func load(path: String) -> ELFDynamicSection? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

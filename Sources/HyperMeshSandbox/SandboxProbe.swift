@@ -60,7 +60,7 @@ public enum SandboxProbe {
             rmdir("\(folder)/package")
             rmdir(folder)
         }
-        _ = FileText.create(secret, "a file of the host's user that a worker must not read\n")
+        _ = FileText.write(secret, "a file of the host's user that a worker must not read\n", creating: true)
         var sockets: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sockets) == 0 else {
             throw Failure(description: "socketpair: \(SystemCalls.describe(errno))")
@@ -172,17 +172,5 @@ public enum SandboxProbe {
 extension String {
     fileprivate func replacingNewlines() -> String {
         String(map { $0 == "\n" || $0 == "\t" ? " " : $0 })
-    }
-}
-
-extension FileText {
-    /// Creates (or truncates) `path` with `text`; nil on success, else the reason.
-    static func create(_ path: String, _ text: String) -> String? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return "cannot create \(path): \(SystemCalls.describe(errno))" }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        return nil
     }
 }

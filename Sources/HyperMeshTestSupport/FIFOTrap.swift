@@ -13,8 +13,8 @@ import Glibc
 /// Call ``finish()`` once the code under test returned.
 public final class FIFOTrap: Sendable {
     public let url: URL
-    private let needed = Atomic<Bool>(false)
-    private let finished = Atomic<Bool>(false)
+    private let needed = NeededFlag()
+    private let timer: Mutex<(any DispatchSourceTimer)?>
 
     /// Creates the FIFO at `url` (mode 0644).
     public init(at url: URL, grace: Duration = .seconds(20)) throws(TestSupportError) {
@@ -22,24 +22,31 @@ public final class FIFOTrap: Sendable {
         guard mkfifo(url.path, 0o644) == 0 else {
             throw TestSupportError(code: .fileSystem, message: "cannot make a FIFO at \(url.path)", cause: String(cString: strerror(errno)))
         }
-        let seconds = Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18
-        let thread = Thread { [self] in
-            Thread.sleep(forTimeInterval: seconds)
-            while !finished.load(ordering: .acquiring) {
-                needed.store(true, ordering: .releasing)
-                let descriptor = open(url.path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
-                if descriptor >= 0 { close(descriptor) }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
+        // A timer on a dispatch queue, not a sleeping thread: after `grace`, then every 100 ms.
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        let needed = self.needed
+        let path = url.path
+        timer.setEventHandler {
+            needed.value.store(true, ordering: .releasing)
+            let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+            if descriptor >= 0 { close(descriptor) }
         }
-        thread.start()
+        let milliseconds = Int(grace.components.seconds) * 1_000 + Int(grace.components.attoseconds / 1_000_000_000_000_000)
+        timer.schedule(deadline: .now() + .milliseconds(milliseconds), repeating: .milliseconds(100))
+        timer.resume()
+        self.timer = Mutex(timer)
     }
 
     /// Stops the guard.
     public func finish() {
-        finished.store(true, ordering: .releasing)
+        timer.withLock { $0?.cancel() }
     }
 
     /// Whether the guard had to open the FIFO's write end: something waited on the FIFO.
-    public var wasNeeded: Bool { needed.load(ordering: .acquiring) }
+    public var wasNeeded: Bool { needed.value.load(ordering: .acquiring) }
+}
+
+/// Whether the guard fired, shared with its timer's handler.
+private final class NeededFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

@@ -11,18 +11,20 @@ import Testing
 @Suite struct IsolatedExtensionTests {
     static let id = "org.hypermesh.tests.isolated"
 
-    static func stage(_ host: SecurityHost, manifest overrides: [String: Any] = [:]) throws {
-        let library = host.root.appendingPathComponent("build/isolated.so")
+    /// Stages a C fixture of `Tests/Fixtures/c` (default `isolated_extension.c`) as the isolated
+    /// package `id`, its manifest's fields replaced by `overrides`.
+    static func stage(_ host: SecurityHost, fixture: String = "isolated", id: String = id, manifest overrides: [String: Any] = [:]) throws {
+        let library = host.root.appendingPathComponent("build/\(fixture).so")
         try FileManager.default.createDirectory(at: library.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try ExtensionBuilder.buildC(source: ExtensionBuilder.repositoryRoot.appendingPathComponent("Tests/Fixtures/c/isolated_extension.c"),
+        try ExtensionBuilder.buildC(source: ExtensionBuilder.repositoryRoot.appendingPathComponent("Tests/Fixtures/c/\(fixture)_extension.c"),
                                     output: library, warningsAsErrors: false)
         var manifest: [String: Any] = [
-            "id": id, "name": "Isolated", "version": "1.0.0", "kind": "native", "entry": "libisolated.so",
+            "id": id, "name": "Isolated", "version": "1.0.0", "kind": "native", "entry": "lib\(fixture).so",
             "abi": ["min": 1, "max": 1], "category": "testing", "capabilities": ["storage"], "isolation": "process",
             "quotas": ["cpuMillisecondsPerCall": 100, "fileDescriptors": 32],
         ]
         for (key, value) in overrides { manifest[key] = value }
-        try PackageStager.stage(manifest: manifest, payload: library, entryName: "libisolated.so",
+        try PackageStager.stage(manifest: manifest, payload: library, entryName: "lib\(fixture).so",
                                 into: host.extensionsDirectory.appendingPathComponent(id))
     }
 

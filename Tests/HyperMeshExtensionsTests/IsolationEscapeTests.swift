@@ -14,17 +14,8 @@ import Testing
     static let id = "org.hypermesh.tests.escape"
 
     static func stage(_ host: SecurityHost) throws {
-        let library = host.root.appendingPathComponent("build/escape.so")
-        try FileManager.default.createDirectory(at: library.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try ExtensionBuilder.buildC(source: ExtensionBuilder.repositoryRoot.appendingPathComponent("Tests/Fixtures/c/escape_extension.c"),
-                                    output: library, warningsAsErrors: false)
-        let manifest: [String: Any] = [
-            "id": id, "name": "Escape", "version": "1.0.0", "kind": "native", "entry": "libescape.so",
-            "abi": ["min": 1, "max": 1], "category": "testing", "capabilities": [], "isolation": "process",
-            "quotas": ["cpuMillisecondsPerCall": 2_000],
-        ]
-        try PackageStager.stage(manifest: manifest, payload: library, entryName: "libescape.so",
-                                into: host.extensionsDirectory.appendingPathComponent(id))
+        try IsolatedExtensionTests.stage(host, fixture: "escape", id: id,
+                                         manifest: ["name": "Escape", "capabilities": [], "quotas": ["cpuMillisecondsPerCall": 2_000]])
     }
 
     @Test func anIsolatedExtensionCannotRewriteThePolicyOrTheTrustStoreNorSignalItsHost() async throws {
