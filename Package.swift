@@ -96,6 +96,8 @@ let package = Package(
                 "HyperMeshSandbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                // HyperMeshHost is a Service an embedder puts in its ServiceGroup.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift),
         // Isolated native extensions: the wire protocol between host and worker, the confinement a

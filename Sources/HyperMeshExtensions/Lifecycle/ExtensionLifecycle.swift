@@ -8,6 +8,9 @@
 /// loaded | active | inactive --suspend--> suspended --resume--> inactive
 /// failed --suspend--> suspended --resume--> failed (the same cause)
 /// any state but unloaded --fail--> failed --load..loaded--> loaded (retry)
+/// active --reload..reloaded--> active (the new version serves)
+/// active --reload..reload_abandoned--> active (the old version still serves)
+/// failed --schedule_restart--> failed (restart N pending) --restart_due(N)--> failed, action restart
 /// ```
 ///
 /// `load`, `activate`, `deactivate` and `unload` start a transition (``inProgress``) and return
@@ -18,7 +21,17 @@
 /// after the completion.
 ///
 /// Rules worth knowing:
-/// - Only `active` with no transition in progress accepts calls (``canAcceptCalls``).
+/// - Only `active` accepts calls, with no transition in progress or a reload (``canAcceptCalls``):
+///   the serving version serves while its successor starts.
+/// - While a reload is in progress, `deactivate`, `suspend` and `fail` still apply (an operator,
+///   the security layer and supervision never wait for a reload); the reload's own completion is
+///   then refused and its owner retires the candidate. Every other command is refused
+///   (`transitionInProgress`).
+/// - A supervisor's restart is scheduled with `scheduleRestart`, which returns
+///   `scheduleRestart(generation:)`; after its backoff the owner applies `restartDue(generation:)`,
+///   which returns `restart` only if that restart is still the pending one. Any other accepted
+///   event (an operator's load, unload or suspend, a new failure) cancels it: no token outside
+///   the machine decides whether a restart is still current.
 /// - Suspending an active extension returns `callDeactivate`, so activate and deactivate calls
 ///   stay paired; `resume` leads to `inactive`, never straight back to `active`.
 /// - A `failed` extension can be suspended too (a supervisor's crash-loop breaker does it);
@@ -43,6 +56,9 @@ public struct ExtensionLifecycle: Sendable {
     private var failedWhileSuspended = false
     /// Where `resume` leads: `inactive`, or the `failed` state a suspension interrupted.
     private var stateAfterResume: LifecycleState = .inactive
+    /// The generation of the supervisor's restart waiting for its backoff, if one is scheduled.
+    public private(set) var scheduledRestart: UInt64?
+    private var restartGenerations: UInt64 = 0
 
     /// A lifecycle in state `discovered`.
     public init(extensionID: String) {
@@ -50,12 +66,12 @@ public struct ExtensionLifecycle: Sendable {
         self.state = .discovered
     }
 
-    /// True only in `active` with no transition in progress.
-    public var canAcceptCalls: Bool { state == .active && inProgress == nil }
+    /// True only in `active` with no transition in progress, or a reload in progress.
+    public var canAcceptCalls: Bool { state == .active && (inProgress == nil || inProgress == .reloading) }
 
     /// The names of the events ``apply(_:)`` accepts now, in declaration order.
     public var acceptedEventNames: [String] {
-        Self.eventSamples.filter { plan(for: $0) != nil }.map(\.name)
+        eventSamples.filter { plan(for: $0) != nil }.map(\.name)
     }
 
     /// Applies `event`, returning the actions to perform in order. On error nothing changed.
@@ -67,9 +83,15 @@ public struct ExtensionLifecycle: Sendable {
         if case .suspended = previous, case .fail = event { failedWhileSuspended = true }
         if plan.state == .resolved { hasBeenResolved = true }
         if case .suspend = event { stateAfterResume = previous.isFailed ? previous : .inactive }
+        if case .scheduleRestart = event {
+            restartGenerations += 1
+            scheduledRestart = restartGenerations
+        } else {
+            scheduledRestart = nil
+        }
         state = plan.state
         inProgress = plan.inProgress
-        guard plan.inProgress == nil else { return plan.actions }
+        guard plan.inProgress == nil, plan.publishes else { return plan.actions }
         let change = LifecycleChange(extensionID: extensionID, from: previous, to: plan.state, event: event)
         return plan.actions + [.publish(change)]
     }
@@ -80,12 +102,15 @@ public struct ExtensionLifecycle: Sendable {
         var state: LifecycleState
         var inProgress: LifecycleTransition?
         var actions: [LifecycleAction] = []
+        /// False for the supervisor's bookkeeping events, which change no state.
+        var publishes = true
     }
 
-    private static let eventSamples: [LifecycleEvent] = [
-        .verified, .resolved, .load, .loaded, .activate, .activated, .deactivate, .deactivated,
-        .unload, .unloaded, .suspend(reason: ""), .resume, .fail(cause: ""),
-    ]
+    private var eventSamples: [LifecycleEvent] {
+        [.verified, .resolved, .load, .loaded, .activate, .activated, .deactivate, .deactivated,
+         .unload, .unloaded, .suspend(reason: ""), .resume, .fail(cause: ""),
+         .reload, .reloaded, .reloadAbandoned(cause: ""), .scheduleRestart, .restartDue(generation: scheduledRestart ?? 0)]
+    }
 
     private var mayRetryLoad: Bool { hasBeenResolved && !failedWhileSuspended }
 
@@ -95,6 +120,15 @@ public struct ExtensionLifecycle: Sendable {
     private func plan(for event: LifecycleEvent) -> Plan? {
         if state.isTerminal { return nil }
         if case .fail(let cause) = event { return Plan(state: .failed(cause: cause)) }
+        if inProgress == .reloading {
+            switch event {
+            case .reloaded: return Plan(state: .active, actions: [.swapToCandidate, .retirePreviousInstance])
+            case .reloadAbandoned: return Plan(state: .active, actions: [.retireCandidate])
+            case .suspend(let reason): return Plan(state: .suspended(reason: reason), actions: [.callDeactivate])
+            case .deactivate: return Plan(state: .active, inProgress: .deactivating, actions: [.callDeactivate])
+            default: return nil
+            }
+        }
         if let inProgress {
             return event == inProgress.completion ? Plan(state: inProgress.target) : nil
         }
@@ -109,6 +143,12 @@ public struct ExtensionLifecycle: Sendable {
             return Plan(state: state, inProgress: .loading, actions: cleanup + [.loadImage, .createInstance])
         case (.loaded, .activate), (.inactive, .activate):
             return Plan(state: state, inProgress: .activating, actions: [.callActivate])
+        case (.active, .reload):
+            return Plan(state: state, inProgress: .reloading, actions: [.startCandidate])
+        case (.failed, .scheduleRestart) where mayRetryLoad:
+            return Plan(state: state, actions: [.scheduleRestart(generation: restartGenerations + 1)], publishes: false)
+        case (.failed, .restartDue(let generation)) where generation == scheduledRestart:
+            return Plan(state: state, actions: [.restart], publishes: false)
         case (.active, .deactivate):
             return Plan(state: state, inProgress: .deactivating, actions: [.callDeactivate])
         case (.discovered, .unload), (.verified, .unload), (.resolved, .unload), (.loaded, .unload),
@@ -146,6 +186,9 @@ public struct ExtensionLifecycle: Sendable {
         } else {
             code = .illegalTransition
             var text = "\(subject); allowed: \(acceptedEventNames.joined(separator: ", "))"
+            if case .restartDue = event {
+                text += " (that restart is no longer scheduled: something happened since)"
+            }
             if case .load = event, case .failed = state {
                 text += hasBeenResolved
                     ? " (it failed while suspended, so it can only be unloaded)"

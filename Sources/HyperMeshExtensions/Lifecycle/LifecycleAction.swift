@@ -16,6 +16,18 @@ public enum LifecycleAction: Sendable, Hashable {
     case destroyInstance
     /// Release the image (for in-process Swift images this may mean only dropping references).
     case closeImage
+    /// Start the new version of a reload beside the serving one (load, create, activate, canary).
+    case startCandidate
+    /// Route calls to the started candidate; it becomes the serving instance.
+    case swapToCandidate
+    /// Drain, deactivate and destroy the instance that served before the swap.
+    case retirePreviousInstance
+    /// Deactivate and destroy the candidate of a reload that did not complete.
+    case retireCandidate
+    /// Wait the supervisor's backoff, then apply `restartDue(generation:)`.
+    case scheduleRestart(generation: UInt64)
+    /// Restart the extension (load and activate it again).
+    case restart
     /// Tell listeners about a state change.
     case publish(LifecycleChange)
 }

@@ -11,6 +11,12 @@
 ///
 /// `suspend` (security layer), `resume` (operator) and `fail` (anyone) change the state at once.
 /// `fail` is also how the caller reports that an action of a transition in progress failed.
+///
+/// Hot reload is a transition too: `reload` starts it (the serving version keeps serving),
+/// `reloaded` completes it (the new version serves), `reloadAbandoned` ends it with the old
+/// version still serving. A supervisor's restart is two events: `scheduleRestart` (in `failed`,
+/// returns the generation to wait for) and `restartDue(generation)` (accepted only if nothing
+/// happened since: any other accepted event cancels the scheduled restart).
 public enum LifecycleEvent: Sendable, Hashable, CustomStringConvertible {
     case verified
     case resolved
@@ -25,6 +31,11 @@ public enum LifecycleEvent: Sendable, Hashable, CustomStringConvertible {
     case suspend(reason: String)
     case resume
     case fail(cause: String)
+    case reload
+    case reloaded
+    case reloadAbandoned(cause: String)
+    case scheduleRestart
+    case restartDue(generation: UInt64)
 
     /// A stable lower-case name for messages and JSON; the reason or cause is not part of it.
     public var name: String {
@@ -42,6 +53,11 @@ public enum LifecycleEvent: Sendable, Hashable, CustomStringConvertible {
         case .suspend: "suspend"
         case .resume: "resume"
         case .fail: "fail"
+        case .reload: "reload"
+        case .reloaded: "reloaded"
+        case .reloadAbandoned: "reload_abandoned"
+        case .scheduleRestart: "schedule_restart"
+        case .restartDue: "restart_due"
         }
     }
 
@@ -54,6 +70,8 @@ public enum LifecycleEvent: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .suspend(let reason): "suspend (\(reason))"
         case .fail(let cause): "fail (\(cause))"
+        case .reloadAbandoned(let cause): "reload_abandoned (\(cause))"
+        case .restartDue(let generation): "restart_due (\(generation))"
         default: name
         }
     }

@@ -8,6 +8,9 @@ public enum LifecycleTransition: String, Sendable, Hashable, CaseIterable, Custo
     case activating
     case deactivating
     case unloading
+    /// A new version is being started beside the serving one (hot reload); the old one keeps
+    /// accepting calls meanwhile.
+    case reloading
 
     /// The event that starts this transition.
     public var command: LifecycleEvent {
@@ -16,6 +19,7 @@ public enum LifecycleTransition: String, Sendable, Hashable, CaseIterable, Custo
         case .activating: .activate
         case .deactivating: .deactivate
         case .unloading: .unload
+        case .reloading: .reload
         }
     }
 
@@ -26,6 +30,7 @@ public enum LifecycleTransition: String, Sendable, Hashable, CaseIterable, Custo
         case .activating: .activated
         case .deactivating: .deactivated
         case .unloading: .unloaded
+        case .reloading: .reloaded
         }
     }
 
@@ -36,6 +41,7 @@ public enum LifecycleTransition: String, Sendable, Hashable, CaseIterable, Custo
         case .activating: .active
         case .deactivating: .inactive
         case .unloading: .unloaded
+        case .reloading: .active
         }
     }
 

@@ -20,6 +20,8 @@ public final class ExtensionHandle: Sendable {
     /// enter and one to leave, so admission costs no lock.
     private let admission = Atomic<Int>(0)
     private static let closedFlag = 1 << 62
+    /// Who waits in ``closeAndDrain()`` for the calls in flight; the call that leaves last resumes them.
+    private let drainWaiters = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     init(instance: ExtensionInstance, metrics: ExtensionMetrics) {
         self.extensionID = instance.extensionID
@@ -61,11 +63,11 @@ public final class ExtensionHandle: Sendable {
         let share = instance.cpuShare
         let state = admission.wrappingAdd(1, ordering: .acquiring).newValue
         guard state & Self.closedFlag == 0 else {
-            admission.wrappingSubtract(1, ordering: .releasing)
+            leave()
             share?.finish(cpuNanoseconds: 0, at: MonotonicClock.nanoseconds())
             throw ExtensionError(.notActive, extensionID: extensionID, "the extension is not active; activate it first")
         }
-        defer { admission.wrappingSubtract(1, ordering: .releasing) }
+        defer { leave() }
         let security = instance.context.security
         let start = MonotonicClock.nanoseconds()
         do {
@@ -115,11 +117,39 @@ public final class ExtensionHandle: Sendable {
         admission.bitwiseAnd(~Self.closedFlag, ordering: .sequentiallyConsistent)
     }
 
-    /// Stops admitting calls, then waits until every admitted call has returned.
-    func closeAndDrain() {
-        admission.bitwiseOr(Self.closedFlag, ordering: .sequentiallyConsistent)
-        while admission.load(ordering: .acquiring) & ~Self.closedFlag > 0 {
-            usleep(200)
+    /// Ends one admission; the last call out of a closed handle resumes whoever drains it.
+    @inline(__always)
+    private func leave() {
+        if admission.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == Self.closedFlag {
+            resumeDrainWaiters()
         }
     }
+
+    private func resumeDrainWaiters() {
+        let waiters = drainWaiters.withLock { waiters in
+            defer { waiters = [] }
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Stops admitting calls, then suspends (holding no thread) until every admitted call has
+    /// returned: the last one resumes it.
+    func closeAndDrain() async {
+        close()
+        guard admission.load(ordering: .acquiring) != Self.closedFlag else { return }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            drainWaiters.withLock { $0.append(waiter) }
+            // The last call may have left before the waiter was queued.
+            if admission.load(ordering: .acquiring) == Self.closedFlag { resumeDrainWaiters() }
+        }
+    }
+
+    /// Stops admitting calls (calls in flight go on).
+    func close() {
+        admission.bitwiseOr(Self.closedFlag, ordering: .sequentiallyConsistent)
+    }
+
+    /// Calls admitted and not yet returned.
+    var callsInFlight: Int { admission.load(ordering: .acquiring) & ~Self.closedFlag }
 }

@@ -10,16 +10,16 @@ extension ExtensionRegistry {
     /// deactivated again (reverse order) and the error names the one that failed and why. The
     /// failed extension is left `failed` with its cause.
     @discardableResult
-    public func activate(_ id: String) throws(ExtensionError) -> [String] {
+    public func activate(_ id: String) async throws(ExtensionError) -> [String] {
         _ = try entry(id)
         let order = try resolution(roots: [id]).activationOrder
         var activated: [String] = []
         for dependency in order {
             do throws(ExtensionError) {
-                if try bringUp(dependency) { activated.append(dependency) }
+                if try await bringUp(dependency) { activated.append(dependency) }
             } catch {
                 for done in activated.reversed() {
-                    try? tearDown(done)
+                    try? await tearDown(done)
                 }
                 if dependency == id { throw error }
                 throw ExtensionError(error.code, extensionID: id,
@@ -30,7 +30,7 @@ extension ExtensionRegistry {
     }
 
     /// Brings one extension to `active` from wherever it is. Returns whether it changed anything.
-    private func bringUp(_ id: String) throws(ExtensionError) -> Bool {
+    private func bringUp(_ id: String) async throws(ExtensionError) -> Bool {
         switch try entry(id).lifecycle.state {
         case .active:
             return false
@@ -40,11 +40,11 @@ extension ExtensionRegistry {
             try requireNotSuspended(id)
             try requireSettledGrant(id)
             try step(id, .resolved)
-            try load(id)
+            try await load(id)
         case .resolved, .failed:
             try requireNotSuspended(id)
             try requireSettledGrant(id)
-            try load(id)
+            try await load(id)
         case .discovered, .loaded, .inactive, .unloaded:
             break
         }
@@ -57,19 +57,19 @@ extension ExtensionRegistry {
                 try instance.activate()
             }
         } catch {
-            fail(id, cause: error.description)
+            await fail(id, cause: error.description)
             throw error
         }
         try step(id, .activated)
         let entry = try entry(id)
         if let instance = entry.instance {
-            entries[id]?.handle = ExtensionHandle(instance: instance, metrics: entry.metrics)
+            install(ExtensionHandle(instance: instance, metrics: entry.metrics))
         }
         return true
     }
 
     /// Maps the image and creates the instance, checking the ABI and the metadata on the way.
-    private func load(_ id: String) throws(ExtensionError) {
+    private func load(_ id: String) async throws(ExtensionError) {
         let actions = try step(id, .load)
         do throws(ExtensionError) {
             for action in actions {
@@ -86,7 +86,7 @@ extension ExtensionRegistry {
                 }
             }
         } catch {
-            fail(id, cause: error.description)
+            await fail(id, cause: error.description)
             throw error
         }
         try step(id, .loaded)
@@ -186,8 +186,8 @@ extension ExtensionRegistry {
     }
 
     /// Marks `id` failed with `cause` and releases whatever it held.
-    func fail(_ id: String, cause: String) {
-        stopServing(id)
+    func fail(_ id: String, cause: String) async {
+        await stopServing(id)
         releaseInstance(id)
         releaseImage(id)
         _ = try? step(id, .fail(cause: cause))

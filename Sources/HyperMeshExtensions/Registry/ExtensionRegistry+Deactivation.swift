@@ -3,7 +3,7 @@ extension ExtensionRegistry {
     /// true, in which case they are deactivated first (dependents before dependencies). Returns
     /// the ids deactivated, in order.
     @discardableResult
-    public func deactivate(_ id: String, cascade: Bool = false) throws(ExtensionError) -> [String] {
+    public func deactivate(_ id: String, cascade: Bool = false) async throws(ExtensionError) -> [String] {
         _ = try entry(id)
         let dependents = activeDependents(of: id)
         if !dependents.isEmpty && !cascade {
@@ -12,7 +12,7 @@ extension ExtensionRegistry {
         }
         var done: [String] = []
         for dependent in dependents + [id] where try entry(dependent).lifecycle.state == .active {
-            try tearDown(dependent)
+            try await tearDown(dependent)
             done.append(dependent)
         }
         return done
@@ -23,7 +23,7 @@ extension ExtensionRegistry {
     ///
     /// Native C images are unmapped; Swift images stay mapped (see ``NativeImage``).
     @discardableResult
-    public func unregister(_ id: String, cascade: Bool = false) throws(ExtensionError) -> [String] {
+    public func unregister(_ id: String, cascade: Bool = false) async throws(ExtensionError) -> [String] {
         _ = try entry(id)
         let dependents = activeDependents(of: id)
         if !dependents.isEmpty && !cascade {
@@ -32,7 +32,7 @@ extension ExtensionRegistry {
         }
         var removed: [String] = []
         for target in dependents + [id] {
-            try unload(target)
+            try await unload(target)
             removed.append(target)
         }
         return removed
@@ -40,37 +40,37 @@ extension ExtensionRegistry {
 
     /// Deactivates every active extension (dependents first), unloads everything, and commits
     /// every queued audit record. Errors are logged, never thrown: shutdown always completes.
-    public func shutdown() {
+    public func shutdown() async {
         defer { audit.flush() }
         let ids = registeredIDs
         let order = (try? resolution(roots: ids).deactivationOrder) ?? ids.reversed()
         for id in order where entries[id]?.lifecycle.state == .active {
-            do { try tearDown(id) } catch { logger.error("deactivation failed during shutdown: \(error)") }
+            do { try await tearDown(id) } catch { logger.error("deactivation failed during shutdown: \(error)") }
         }
         for id in order where entries[id] != nil {
-            do { try unload(id) } catch { logger.error("unload failed during shutdown: \(error)") }
+            do { try await unload(id) } catch { logger.error("unload failed during shutdown: \(error)") }
         }
     }
 
     /// active -> inactive: stop admitting calls, drain, call deactivate, release asset types.
-    func tearDown(_ id: String) throws(ExtensionError) {
-        stopServing(id)
+    func tearDown(_ id: String) async throws(ExtensionError) {
+        await stopServing(id)
         let actions = try step(id, .deactivate)
         do throws(ExtensionError) {
             for action in actions where action == .callDeactivate {
                 try entry(id).instance?.deactivate()
             }
         } catch {
-            fail(id, cause: error.description)
+            await fail(id, cause: error.description)
             throw error
         }
         try step(id, .deactivated)
     }
 
     /// Whatever state -> unloaded, then forgotten.
-    func unload(_ id: String) throws(ExtensionError) {
+    func unload(_ id: String) async throws(ExtensionError) {
         if try entry(id).lifecycle.state == .active {
-            try tearDown(id)
+            try await tearDown(id)
         }
         if case .suspended = try entry(id).lifecycle.state {
             // Unregistering is an operator's act, which is what a resume needs: the extension goes

@@ -36,47 +36,62 @@ public struct ReloadReport: Sendable, Equatable {
 
 extension ExtensionRegistry {
     /// Replaces a running extension with `package` (a verified package of the same id) while it
-    /// serves calls, without a failed call.
+    /// serves calls, without a failed call. The steps are the lifecycle's `reload` transition
+    /// (``ExtensionLifecycle``): the old version keeps serving while it is in progress.
     ///
     /// 1. Checks: the policy settles the new version's capabilities, and its version satisfies the
-    ///    ranges of every active extension that depends on it.
-    /// 2. Off the actor, on a dispatch queue: loads the new image beside the old one (a wasm module,
-    ///    or a native library from a shadow copy under the state dir, since the old path is already
-    ///    mapped), creates the instance with a fresh host context and activates it.
+    ///    ranges of every active extension that depends on it. Then `reload` starts the transition
+    ///    (a second reload, a deactivation meanwhile are refused; a suspension or a failure is not).
+    /// 2. Off the registry's thread, on a dispatch queue: loads the new image beside the old one (a
+    ///    wasm module, or a native library from a shadow copy under the state dir, since the old
+    ///    path is already mapped), creates the instance with a fresh host context and activates it.
     /// 3. Canary, there too: the new version's health report must not be `unhealthy` (an extension
-    ///    without a health entry passes once it activated; a health entry that fails does not). A failure keeps the old version and throws
-    ///    `lifecycle.reload_failed` with the reason.
+    ///    without a health entry passes once it activated; a health entry that fails does not). A
+    ///    failure keeps the old version (`reload_abandoned`) and throws `lifecycle.reload_failed`.
     /// 4. State hand-over, when the old version has `export_state` and the new one `import_state`:
-    ///    on the actor, the old handle stops admitting calls and its calls in flight are drained;
-    ///    the old version exports, the new one imports. Callers wait on the actor meanwhile (none
-    ///    fails); the wait is ``ReloadReport/pauseNanoseconds``. A failure reopens the old handle,
-    ///    keeps the old version and throws `lifecycle.reload_failed` (cause: the extension's message).
-    /// 5. On the actor: swaps the call handle (calls admitted from then on reach the new version; a
-    ///    call that took the old handle just before is retried on the new one by ``call(_:method:input:)``).
-    /// 6. Off the actor: drains the calls in flight on the old version, deactivates and destroys it,
-    ///    and releases its image (a Swift library stays mapped).
+    ///    the old handle stops admitting calls and its calls in flight are drained (the reload waits
+    ///    for the last one, holding no thread); the old version exports, the new one imports.
+    ///    Callers wait meanwhile (none fails); the wait is ``ReloadReport/pauseNanoseconds``. A
+    ///    failure reopens the old handle, keeps the old version and throws `lifecycle.reload_failed`.
+    /// 5. `reloaded`: the call table routes calls to the new version (a call that took the old handle
+    ///    just before is retried on the new one by ``call(_:method:input:)``).
+    /// 6. Off the registry's thread: drains the calls in flight on the old version, deactivates and
+    ///    destroys it, and releases its image (a Swift library stays mapped).
     ///
     /// Without the hand-over entries, state is whatever the two versions share through host
     /// storage. An extension that is not active is replaced the cold way (``update(to:)``).
     ///
-    /// Not guaranteed: a hand-over drain waits for the calls in flight on the actor, so a slow call
-    /// holds every registry operation until it returns (at most its deadline for wasm and isolated
-    /// extensions; unbounded for in-process native code).
+    /// Not guaranteed: a hand-over drain waits for the calls in flight, so a slow in-process call
+    /// delays the swap until it returns (other registry operations go on meanwhile).
     @discardableResult
     public func reload(to package: DiscoveredPackage) async throws(ExtensionError) -> ReloadReport {
         let id = package.manifest.id
         let current = try entry(id)
         let fromVersion = current.manifest.version.description
-        guard current.lifecycle.state == .active, let oldInstance = current.instance, let oldHandle = current.handle else {
-            try update(to: package)
-            return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: package.manifest.version.description,
-                                hot: false, swapNanoseconds: 0, canary: "not active: replaced without a canary")
-        }
-        guard reloading.insert(id).inserted else {
+        let toVersion = package.manifest.version.description
+        if current.lifecycle.inProgress == .reloading {
             throw ExtensionError(.reloadFailed, extensionID: id, "a reload of this extension is already in progress")
         }
-        defer { reloading.remove(id) }
+        guard current.lifecycle.state == .active, let oldInstance = current.instance, let oldHandle = current.handle else {
+            try await update(to: package)
+            return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: toVersion,
+                                hot: false, swapNanoseconds: 0, canary: "not active: replaced without a canary")
+        }
         try checkReloadable(current, to: package)
+        try step(id, .reload)
+
+        /// Ends the transition with the old version serving, retires the candidate, and throws.
+        func abandon(_ candidate: (ExtensionInstance, LoadedImage)?, _ record: String, _ error: ExtensionError) async -> ExtensionError {
+            if let (instance, image) = candidate {
+                await Self.retire(handle: nil, instance: instance, image: image, stateDirectory: stateStore.directory)
+            }
+            if entries[id]?.lifecycle.inProgress == .reloading {
+                _ = try? step(id, .reloadAbandoned(cause: error.message))
+            }
+            resumeReloadWaiters(id)
+            audit.record(.lifecycle, id, record, details: ["from": fromVersion, "to": toVersion, "code": error.code.rawValue])
+            return error
+        }
 
         var staged = current
         staged.package = package
@@ -87,72 +102,69 @@ extension ExtensionRegistry {
         do throws(ExtensionError) {
             let isolated = package.manifest.kind == .native && policy.isolation(for: package.manifest, signer: package.verification.signer?.fingerprint) == .process
             let started = try await Self.startCandidate(package: package, context: context, stateDirectory: stateStore.directory,
-                                                               hostABIVersion: hostABIVersion, wasmFuelRate: wasmFuelRate,
-                                                               isolated: isolated, onWorkerEnded: workerEndedHandler(id))
+                                                        hostABIVersion: hostABIVersion, wasmFuelRate: wasmFuelRate,
+                                                        isolated: isolated, onWorkerEnded: workerEndedHandler(id))
             (image, candidate, canary) = (started.image, started.instance, started.canary)
         } catch {
-            audit.record(.lifecycle, id, "reload to \(package.manifest.version) failed; \(fromVersion) keeps serving: \(error.message)",
-                         details: ["from": fromVersion, "to": package.manifest.version.description, "code": error.code.rawValue])
-            throw ExtensionError(.reloadFailed, extensionID: id, "the new version \(package.manifest.version) did not start; \(fromVersion) keeps serving: \(error.message)",
-                                 cause: error.cause ?? error.code.rawValue)
+            throw await abandon(nil, "reload to \(toVersion) failed; \(fromVersion) keeps serving: \(error.message)",
+                                ExtensionError(.reloadFailed, extensionID: id, "the new version \(toVersion) did not start; \(fromVersion) keeps serving: \(error.message)",
+                                               cause: error.cause ?? error.code.rawValue))
         }
         guard canary.passed else {
-            await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
-            audit.record(.lifecycle, id, "reload to \(package.manifest.version) refused by its canary; \(fromVersion) keeps serving: \(canary.report)",
-                         details: ["from": fromVersion, "to": package.manifest.version.description])
-            throw ExtensionError(.reloadFailed, extensionID: id,
-                                 "the new version \(package.manifest.version) failed its canary health check; \(fromVersion) keeps serving", cause: canary.report)
+            throw await abandon((candidate, image), "reload to \(toVersion) refused by its canary; \(fromVersion) keeps serving: \(canary.report)",
+                                ExtensionError(.reloadFailed, extensionID: id,
+                                               "the new version \(toVersion) failed its canary health check; \(fromVersion) keeps serving", cause: canary.report))
         }
-        // Still the same running version? (A deactivation or suspension may have run meanwhile.)
-        guard let now = entries[id], now.instance === oldInstance, now.lifecycle.state == .active else {
-            await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
-            let state = entries[id].map { $0.instance === oldInstance ? $0.lifecycle.state.name : "\($0.lifecycle.state.name), another instance" } ?? "unregistered"
-            audit.record(.lifecycle, id, "reload to \(package.manifest.version) abandoned: the extension changed state during the reload (now \(state)); nothing was swapped",
-                         details: ["from": fromVersion, "to": package.manifest.version.description])
-            throw ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the reload (now \(state)); nothing was swapped")
+        // Still reloading the same version? (A suspension or a failure may have ended the reload.)
+        guard let now = entries[id], now.instance === oldInstance, now.lifecycle.inProgress == .reloading else {
+            throw await abandon((candidate, image), "reload to \(toVersion) abandoned: the extension changed state during the reload (now \(stateName(id, serving: oldInstance))); nothing was swapped",
+                                ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the reload (now \(stateName(id, serving: oldInstance))); nothing was swapped"))
         }
         let oldImage = now.image
         let pauseStart = MonotonicClock.nanoseconds()
         var handedOver: Int?
         if oldInstance.stateHandOver.exports, candidate.stateHandOver.imports {
+            await oldHandle.closeAndDrain()
             do throws(ExtensionError) {
-                handedOver = try Self.handOverState(from: oldInstance, handle: oldHandle, to: candidate)
+                let state = try oldInstance.exportState()
+                try candidate.importState(state)
+                handedOver = state.count
             } catch {
                 oldHandle.reopen()
-                await Self.retire(handle: nil, instance: candidate, image: image, stateDirectory: stateStore.directory)
-                audit.record(.lifecycle, id, "reload to \(package.manifest.version) failed in the state hand-over; \(fromVersion) keeps serving: \(error.message)",
-                             details: ["from": fromVersion, "to": package.manifest.version.description, "code": error.code.rawValue])
-                throw ExtensionError(.reloadFailed, extensionID: id,
-                                     "the state hand-over to \(package.manifest.version) failed; \(fromVersion) keeps serving: \(error.message)",
-                                     cause: error.cause ?? error.code.rawValue)
+                throw await abandon((candidate, image), "reload to \(toVersion) failed in the state hand-over; \(fromVersion) keeps serving: \(error.message)",
+                                    ExtensionError(.reloadFailed, extensionID: id,
+                                                   "the state hand-over to \(toVersion) failed; \(fromVersion) keeps serving: \(error.message)",
+                                                   cause: error.cause ?? error.code.rawValue))
+            }
+            guard entries[id]?.lifecycle.inProgress == .reloading else {
+                throw await abandon((candidate, image), "reload to \(toVersion) abandoned during the state hand-over: the extension is now \(stateName(id, serving: oldInstance))",
+                                    ExtensionError(.reloadFailed, extensionID: id, "the extension changed state during the state hand-over (now \(stateName(id, serving: oldInstance))); nothing was swapped"))
             }
         }
         let swapStart = MonotonicClock.nanoseconds()
         entries[id]?.package = package
         entries[id]?.image = image
         entries[id]?.instance = candidate
-        entries[id]?.handle = ExtensionHandle(instance: candidate, metrics: now.metrics)
+        install(ExtensionHandle(instance: candidate, metrics: now.metrics))
         let swapEnd = MonotonicClock.nanoseconds()
+        try step(id, .reloaded)
+        resumeReloadWaiters(id)
         let swapNanoseconds = swapEnd &- swapStart
         let pauseNanoseconds = handedOver == nil ? 0 : swapEnd &- pauseStart
         let handOverText = handedOver.map { ", \($0) bytes of state handed over" } ?? ""
-        audit.note(.lifecycle, id, "reloaded \(fromVersion) -> \(package.manifest.version) while serving (canary: \(canary.report)\(handOverText))",
-                   details: ["from": fromVersion, "to": package.manifest.version.description, "event": "reloaded",
+        audit.note(.lifecycle, id, "reloaded \(fromVersion) -> \(toVersion) while serving (canary: \(canary.report)\(handOverText))",
+                   details: ["from": fromVersion, "to": toVersion, "event": "reloaded",
                              "state_bytes": handedOver.map(String.init) ?? "", "pause_ns": "\(pauseNanoseconds)"])
-        logger.info("reloaded \(fromVersion) -> \(package.manifest.version)", metadata: ["extension": "\(id)"])
+        logger.info("reloaded \(fromVersion) -> \(toVersion)", metadata: ["extension": "\(id)"])
         await Self.retire(handle: oldHandle, instance: oldInstance, image: oldImage, stateDirectory: stateStore.directory)
-        return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: package.manifest.version.description,
+        return ReloadReport(extensionID: id, fromVersion: fromVersion, toVersion: toVersion,
                             hot: true, swapNanoseconds: swapNanoseconds, canary: canary.report,
                             handedOverStateBytes: handedOver, pauseNanoseconds: pauseNanoseconds)
     }
 
-    /// Stops the old version's calls (draining those in flight), then moves its state to the
-    /// candidate. Returns the number of bytes handed over.
-    private nonisolated static func handOverState(from old: ExtensionInstance, handle: ExtensionHandle, to candidate: ExtensionInstance) throws(ExtensionError) -> Int {
-        handle.closeAndDrain()
-        let state = try old.exportState()
-        try candidate.importState(state)
-        return state.count
+    /// The state of `id` for a message, saying whether another instance serves now.
+    private func stateName(_ id: String, serving instance: ExtensionInstance) -> String {
+        entries[id].map { $0.instance === instance ? $0.lifecycle.state.name : "\($0.lifecycle.state.name), another instance" } ?? "unregistered"
     }
 
     private func checkReloadable(_ current: RegisteredExtension, to package: DiscoveredPackage) throws(ExtensionError) {
@@ -257,15 +269,14 @@ extension ExtensionRegistry {
         return (status != "unhealthy" && status != nil, text)
     }
 
-    /// Drains the calls in flight on a retired version, deactivates and destroys it, and releases
-    /// its image. Off the actor: draining waits for calls to return.
-    ///
-    /// The work blocks (draining, a worker's exit), so it runs on a dispatch queue, not on one of
-    /// the few threads Swift concurrency has: callers that need the registry meanwhile are not held up.
+    /// Drains the calls in flight on a retired version (suspended until the last one returns),
+    /// then deactivates and destroys it and releases its image. That work blocks (the extension's
+    /// own entries, a worker's exit), so it runs on a dispatch queue, not on the registry's thread
+    /// nor on one of the few threads Swift concurrency has.
     nonisolated static func retire(handle: ExtensionHandle?, instance: ExtensionInstance, image: LoadedImage?, stateDirectory: URL) async {
+        await handle?.closeAndDrain()
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global(qos: .utility).async {
-                handle?.closeAndDrain()
                 try? instance.deactivate()
                 instance.destroy()
                 if let image { release(image, stateDirectory: stateDirectory) }

@@ -68,10 +68,10 @@ extension ExtensionRegistry {
     }
 
     /// Stops serving `id`, releases its instance and image, and marks it failed with `cause`.
-    func terminate(_ id: String, cause: String) {
+    func terminate(_ id: String, cause: String) async {
         guard entries[id] != nil else { return }
         audit.record(.lifecycle, id, "terminated: \(cause)")
-        fail(id, cause: cause)
+        await fail(id, cause: cause)
     }
 }
 
@@ -84,7 +84,7 @@ extension ExtensionRegistry {
     ///
     /// Not a hot swap: calls fail with `call.not_active` between the two. Refused while active
     /// extensions depend on the old version.
-    public func update(to package: DiscoveredPackage) throws(ExtensionError) {
+    public func update(to package: DiscoveredPackage) async throws(ExtensionError) {
         let id = package.manifest.id
         guard let current = entries[id] else {
             try register(package)
@@ -99,8 +99,8 @@ extension ExtensionRegistry {
                                  "version \(package.manifest.version) declares capabilities the operator has not granted: \(names.joined(separator: ", ")); version \(current.manifest.version) keeps running. Grant them with `hypermesh ext grant \(id) \(names.joined(separator: " "))`")
         }
         let wasActive = current.lifecycle.state == .active
-        try unregister(id)
+        try await unregister(id)
         try register(package)
-        if wasActive { try activate(id) }
+        if wasActive { try await activate(id) }
     }
 }

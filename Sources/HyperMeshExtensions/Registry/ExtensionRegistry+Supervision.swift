@@ -15,65 +15,70 @@ extension ExtensionRegistry {
     /// opened — suspend the extension until an operator resumes it. The end of a worker that is not
     /// (or no longer) the serving one — a reload's candidate, a retired version — changes nothing
     /// (the reload reports its own failure).
-    func workerEnded(_ id: String, instance: ObjectIdentifier, cause: String) {
+    func workerEnded(_ id: String, instance: ObjectIdentifier, cause: String) async {
         guard let entry = entries[id], entry.lifecycle.state == .active || entry.lifecycle.state == .loaded,
               let serving = entry.instance?.runtime as? IsolatedInstance, ObjectIdentifier(serving) == instance else { return }
         audit.record(.lifecycle, id, "isolated worker ended: \(cause)", details: ["event": "worker_ended"])
         logger.error("isolated worker ended: \(cause)", metadata: ["extension": "\(id)"])
-        fail(id, cause: cause)
-        superviseFailure(id, cause: cause)
+        await fail(id, cause: cause)
+        await superviseFailure(id, cause: cause)
     }
 
     /// Records a failure in the extension's breaker and acts on its verdict.
-    func superviseFailure(_ id: String, cause: String) {
+    func superviseFailure(_ id: String, cause: String) async {
         guard supervision.restarts, var record = entries[id]?.supervision else { return }
         var breaker = record.breaker ?? supervision.makeBreaker()
         let verdict = breaker.recordFailure(at: .now)
         record.breaker = breaker
-        record.pendingRestart &+= 1
         entries[id]?.supervision = record
         switch verdict {
         case .stop:
             let reason = "crash loop: \(breaker.recentFailures.count) worker failures within \(Self.seconds(breaker.window)); last: \(cause)"
             audit.record(.lifecycle, id, "restarts stopped by the crash-loop breaker", details: ["event": "crash_loop", "failures": "\(breaker.recentFailures.count)"])
             do {
-                try suspend(id, reason: reason)
+                try await suspend(id, reason: reason)
             } catch {
                 logger.error("could not suspend after a crash loop: \(error)", metadata: ["extension": "\(id)"])
                 audit.record(.lifecycle, id, "could not suspend after a crash loop: \(error.message)", details: ["event": "crash_loop_suspend_failed", "code": error.code.rawValue])
             }
         case .restart(let delay):
-            let token = record.pendingRestart
+            let generation: UInt64
+            do throws(ExtensionError) {
+                guard case .scheduleRestart(let scheduled)? = try step(id, .scheduleRestart).first else { return }
+                generation = scheduled
+            } catch {
+                audit.record(.lifecycle, id, "no restart: \(error.message)", details: ["event": "restart_refused"])
+                return
+            }
             audit.note(.lifecycle, id, "restart in \(Self.seconds(delay)) (failure \(breaker.recentFailures.count) of \(breaker.maxFailures) within \(Self.seconds(breaker.window)))",
                        details: ["event": "restart_scheduled", "delay_ms": "\(Self.milliseconds(delay))"])
             Task { [weak self] in
                 try? await Task.sleep(for: delay)
-                await self?.restartAfterFailure(id, token: token)
+                await self?.restartAfterFailure(id, generation: generation)
             }
         }
     }
 
-    /// Runs a scheduled restart, unless something happened since: a newer failure, an operator's
-    /// activate, unload or suspension (the extension is no longer `failed`). A restart that fails
-    /// (the worker does not start) counts as one more failure.
-    func restartAfterFailure(_ id: String, token: UInt64) {
-        guard let entry = entries[id], entry.supervision.pendingRestart == token, entry.lifecycle.state.isFailed else { return }
+    /// Runs a scheduled restart, unless the lifecycle says something happened since (a newer
+    /// failure, an operator's activate, unload or suspension cancel it: `restartDue` is refused).
+    /// A restart that fails (the worker does not start) counts as one more failure.
+    func restartAfterFailure(_ id: String, generation: UInt64) async {
+        guard entries[id] != nil, let actions = try? step(id, .restartDue(generation: generation)), actions.contains(.restart) else { return }
         do throws(ExtensionError) {
-            try activate(id)
+            try await activate(id)
             entries[id]?.supervision.restarts += 1
             audit.record(.lifecycle, id, "restarted after a worker failure (restart \(entries[id]?.supervision.restarts ?? 0))",
                          details: ["event": "restarted"])
             logger.notice("restarted after a worker failure", metadata: ["extension": "\(id)"])
         } catch {
             audit.record(.lifecycle, id, "restart failed: \(error.message)", details: ["event": "restart_failed", "code": error.code.rawValue])
-            superviseFailure(id, cause: error.description)
+            await superviseFailure(id, cause: error.description)
         }
     }
 
     /// Forgets the failures of `id` (an operator resumed it): the breaker starts closed again.
     func resetSupervision(_ id: String) {
         entries[id]?.supervision.breaker?.reset()
-        entries[id]?.supervision.pendingRestart &+= 1
     }
 
     private static func milliseconds(_ duration: Duration) -> Int64 {

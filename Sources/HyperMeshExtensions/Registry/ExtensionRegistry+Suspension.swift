@@ -6,7 +6,7 @@ extension ExtensionRegistry {
     /// `suspended(reason)` until ``resume(_:)``. Activation refuses a suspended extension.
     ///
     /// Dependents are not suspended with it; their calls that reach it fail with `call.not_active`.
-    public func suspend(_ id: String, reason: String) throws(ExtensionError) {
+    public func suspend(_ id: String, reason: String) async throws(ExtensionError) {
         let current = try entry(id)
         if case .suspended = current.lifecycle.state { return }
         if current.instance?.context.security.markSuspended() ?? true {
@@ -17,7 +17,7 @@ extension ExtensionRegistry {
         } catch {
             logger.error("the suspension of \(id) is not persisted: \(error)")
         }
-        stopServing(id)
+        await stopServing(id)
         let actions = try step(id, .suspend(reason: reason))
         for action in actions where action == .callDeactivate {
             do {

@@ -13,8 +13,15 @@ import Metrics
 /// performs the actions it returns (map the library, create the instance, call activate…) and
 /// publishes every state change on ``lifecycleChanges``. Activation runs in dependency order and
 /// is all-or-nothing: if one extension in the chain fails, the ones this call activated are
-/// deactivated again in reverse order. Calls do not run on the actor: ``call(_:method:input:)``
-/// takes the extension's ``ExtensionHandle`` and calls through it on the caller's thread.
+/// deactivated again in reverse order.
+///
+/// Threads: the actor runs on its own thread (``RegistryExecutor``), so its blocking work (dlopen,
+/// create, activate, a worker's start, SQLite) never holds a thread of Swift's cooperative pool.
+/// Calls never wait for the actor: ``call(_:method:input:)`` finds the extension's
+/// ``ExtensionHandle`` in the ``CallTable`` and runs the call on ``callExecutor``, whose threads
+/// also carry the blocking host functions the extension calls. Draining an extension's calls
+/// (deactivation, suspension, reload) suspends the operation until the last call returns; it
+/// holds no thread.
 ///
 /// Security: what each extension may do is its declared capabilities intersected with `policy`
 /// (default deny: a host must pass a policy; ``SecurityPolicy/denyAll`` grants nothing). An
@@ -54,8 +61,15 @@ public actor ExtensionRegistry {
     public var supervision: SupervisionPolicy { supervisionOverride ?? policy.supervision.map(SupervisionPolicy.init) ?? SupervisionPolicy() }
     let supervisionOverride: SupervisionPolicy?
     var entries: [String: RegisteredExtension] = [:]
-    /// Extensions with a reload in progress (a second one is refused).
-    var reloading: Set<String> = []
+    /// The handles calls use, kept in step with `entries` by ``install(_:)`` and ``stopServing(_:)``.
+    nonisolated let callTable = CallTable()
+    /// Calls waiting for a reload's state hand-over to end, by extension.
+    var reloadWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// Where calls run (see ``CallExecutor``).
+    public nonisolated let callExecutor: CallExecutor
+    /// The registry's own thread (see ``RegistryExecutor``).
+    private nonisolated let executor = RegistryExecutor()
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// - Parameters:
     ///   - policy: the operator's policy; nothing is granted that it does not allow.
@@ -68,13 +82,17 @@ public actor ExtensionRegistry {
     ///     5 failures within 60 s.
     ///   - isolationSwitches: layers of isolated workers the host turns off (for tests that show
     ///     what still holds without them); no manifest or policy can reach these. Default all on.
+    ///   - callExecutor: the threads calls run on; default a new ``CallExecutor`` with
+    ///     ``CallExecutor/defaultThreadCount`` threads.
     public init(
         stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
         assets: AssetManager = AssetManager(), consensus: (any ConsensusGateway)? = nil,
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
-        supervision: SupervisionPolicy? = nil, isolationSwitches: IsolationSwitches = IsolationSwitches()
+        supervision: SupervisionPolicy? = nil, isolationSwitches: IsolationSwitches = IsolationSwitches(),
+        callExecutor: CallExecutor? = nil
     ) {
+        self.callExecutor = callExecutor ?? CallExecutor()
         self.isolationSwitches = isolationSwitches
         self.supervisionOverride = supervision
         self.wasmFuelRateOverride = wasmFuelRate
@@ -136,8 +154,32 @@ public actor ExtensionRegistry {
     // MARK: Calls
 
     /// The call handle of an active extension.
-    public func handle(for id: String) throws(ExtensionError) -> ExtensionHandle {
+    public nonisolated func handle(for id: String) async throws(ExtensionError) -> ExtensionHandle {
+        if let handle = callTable.handle(for: id) { return handle }
+        return try await notServing(id)
+    }
+
+    /// The handle to retry a refused call on: if a reload's state hand-over closed the serving
+    /// handle, waits (suspended) until the reload swapped versions or gave up and reopened it.
+    private func handleAfterReload(_ id: String) async throws(ExtensionError) -> ExtensionHandle {
+        while let entry = entries[id], entry.lifecycle.inProgress == .reloading, entry.handle?.isAccepting != true {
+            await withCheckedContinuation { reloadWaiters[id, default: []].append($0) }
+        }
+        return try notServing(id)
+    }
+
+    /// Resumes the calls waiting for a reload of `id` to end.
+    func resumeReloadWaiters(_ id: String) {
+        for waiter in reloadWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+    }
+
+    /// Why `id` has no handle: it is unknown, suspended, or not active.
+    private func notServing(_ id: String) throws(ExtensionError) -> ExtensionHandle {
         let entry = try entry(id)
+        if case .suspended(let reason) = entry.lifecycle.state {
+            throw ExtensionError(.suspended, extensionID: id,
+                                 "the extension is suspended (\(reason)); an operator must resume it: hypermesh ext resume \(id)")
+        }
         guard let handle = entry.handle, entry.lifecycle.canAcceptCalls else {
             throw ExtensionError(.notActive, extensionID: id,
                                  "the extension is \(entry.lifecycle.state); activate it first (hypermesh ext call activates for you)")
@@ -145,20 +187,23 @@ public actor ExtensionRegistry {
         return handle
     }
 
-    /// Calls `method` on an active extension. The call itself runs on the caller's thread. An
-    /// in-process or wasm extension over its CPU share (`cpuPercent`) makes the call wait first,
-    /// suspended with `Task.sleep` (no thread is held), until the share admits it.
+    /// Calls `method` on an active extension, on a thread of ``callExecutor`` (no hop when the
+    /// caller already runs there), without waiting for the registry's actor. An in-process or wasm
+    /// extension over its CPU share (`cpuPercent`) makes the call wait first, suspended with
+    /// `Task.sleep` (no thread is held), until the share admits it.
     ///
     /// A call that took the handle of a version a reload just retired (closed before the call was
     /// admitted), or that a failed state hand-over closed and reopened meanwhile, is retried once on
     /// the current handle, so a reload fails no call.
     public nonisolated func call(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
-        let handle = try await handle(for: id)
-        do {
-            return try await handle.callWaitingForCPUShare(method: method, input: input)
-        } catch {
-            guard error.code == .notActive else { throw error }
-            return try await self.handle(for: id).callWaitingForCPUShare(method: method, input: input)
+        try await withTaskExecutorPreference(callExecutor) { () async throws(ExtensionError) -> [UInt8] in
+            let handle = try await self.handle(for: id)
+            do throws(ExtensionError) {
+                return try await handle.callWaitingForCPUShare(method: method, input: input)
+            } catch {
+                guard error.code == .notActive else { throw error }
+                return try await self.handleAfterReload(id).callWaitingForCPUShare(method: method, input: input)
+            }
         }
     }
 
@@ -209,11 +254,20 @@ public actor ExtensionRegistry {
         return rest
     }
 
-    /// Stops serving calls: closes the handle (waiting for admitted calls to return) and releases
-    /// the asset types the extension handles. Shared by deactivation, suspension and failure.
-    func stopServing(_ id: String) {
-        entries[id]?.handle?.closeAndDrain()
+    /// Routes calls to `id` through `handle` from now on.
+    func install(_ handle: ExtensionHandle) {
+        entries[handle.extensionID]?.handle = handle
+        callTable.install(handle)
+    }
+
+    /// Stops serving calls: withdraws and closes the handle, waits (suspended, holding no thread)
+    /// for admitted calls to return, and releases the asset types the extension handles. Shared by
+    /// deactivation, suspension and failure.
+    func stopServing(_ id: String) async {
+        callTable.withdraw(id)
+        let handle = entries[id]?.handle
         entries[id]?.handle = nil
+        await handle?.closeAndDrain()
         assets.unregisterAll(of: id)
         if let counters = entries[id]?.instance?.context.counters, counters.callCount > 0 {
             audit.note(.hostCalls, id, "\(counters.callCount) host call(s), \(counters.denialCount) denied, while serving",

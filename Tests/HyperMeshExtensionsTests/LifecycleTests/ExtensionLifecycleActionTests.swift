@@ -167,6 +167,7 @@ struct ExtensionLifecycleActionTests {
         #expect(everyEvent.map(\.name) == [
             "verified", "resolved", "load", "loaded", "activate", "activated", "deactivate", "deactivated",
             "unload", "unloaded", "suspend", "resume", "fail",
+            "reload", "reloaded", "reload_abandoned", "schedule_restart", "restart_due",
         ])
         #expect(LifecycleEvent.activated.completedTransition == .activating)
         #expect(LifecycleEvent.activate.completedTransition == nil)

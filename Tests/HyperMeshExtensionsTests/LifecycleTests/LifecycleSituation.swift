@@ -5,6 +5,7 @@ enum LifecycleSituation: String, CaseIterable, Sendable, CustomStringConvertible
     case discovered, verified, resolved, loaded, active, inactive, unloaded, suspended
     case failedAfterResolution, failedBeforeResolution, failedWhileSuspended, suspendedWhileFailed
     case loading, activating, deactivating, unloading
+    case reloading, failedWithRestartScheduled
 
     static let extensionID = "org.test.sample"
 
@@ -26,6 +27,8 @@ enum LifecycleSituation: String, CaseIterable, Sendable, CustomStringConvertible
         case .activating: Self.loaded.path + [.activate]
         case .deactivating: Self.active.path + [.deactivate]
         case .unloading: Self.inactive.path + [.unload]
+        case .reloading: Self.active.path + [.reload]
+        case .failedWithRestartScheduled: Self.failedAfterResolution.path + [.scheduleRestart]
         }
     }
 
@@ -43,6 +46,7 @@ enum LifecycleSituation: String, CaseIterable, Sendable, CustomStringConvertible
 let everyEvent: [LifecycleEvent] = [
     .verified, .resolved, .load, .loaded, .activate, .activated, .deactivate, .deactivated,
     .unload, .unloaded, .suspend(reason: "policy"), .resume, .fail(cause: "boom"),
+    .reload, .reloaded, .reloadAbandoned(cause: "canary"), .scheduleRestart, .restartDue(generation: 1),
 ]
 
-let completionEvents: Set<LifecycleEvent> = [.loaded, .activated, .deactivated, .unloaded]
+let completionEvents: Set<LifecycleEvent> = [.loaded, .activated, .deactivated, .unloaded, .reloaded]

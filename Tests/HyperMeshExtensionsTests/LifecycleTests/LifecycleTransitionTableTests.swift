@@ -34,7 +34,8 @@ struct LifecycleTransitionTableTests {
         case .active:
             return [.deactivate: Outcome(state: .active, inProgress: .deactivating),
                     .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
-                    .fail(cause: "boom"): failed]
+                    .fail(cause: "boom"): failed,
+                    .reload: Outcome(state: .active, inProgress: .reloading)]
         case .inactive:
             return [.activate: Outcome(state: .inactive, inProgress: .activating),
                     .unload: Outcome(state: .inactive, inProgress: .unloading),
@@ -48,7 +49,21 @@ struct LifecycleTransitionTableTests {
             return [.load: Outcome(state: .failed(cause: "crashed"), inProgress: .loading),
                     .unload: Outcome(state: .failed(cause: "crashed"), inProgress: .unloading),
                     .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
-                    .fail(cause: "boom"): failed]
+                    .fail(cause: "boom"): failed,
+                    .scheduleRestart: Outcome(state: .failed(cause: "crashed"), inProgress: nil)]
+        case .failedWithRestartScheduled:
+            return [.load: Outcome(state: .failed(cause: "crashed"), inProgress: .loading),
+                    .unload: Outcome(state: .failed(cause: "crashed"), inProgress: .unloading),
+                    .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
+                    .fail(cause: "boom"): failed,
+                    .scheduleRestart: Outcome(state: .failed(cause: "crashed"), inProgress: nil),
+                    .restartDue(generation: 1): Outcome(state: .failed(cause: "crashed"), inProgress: nil)]
+        case .reloading:
+            return [.deactivate: Outcome(state: .active, inProgress: .deactivating),
+                    .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
+                    .fail(cause: "boom"): failed,
+                    .reloaded: Outcome(state: .active, inProgress: nil),
+                    .reloadAbandoned(cause: "canary"): Outcome(state: .active, inProgress: nil)]
         case .failedBeforeResolution:
             return [.unload: Outcome(state: .failed(cause: "missing dependency"), inProgress: .unloading),
                     .suspend(reason: "policy"): Outcome(state: .suspended(reason: "policy"), inProgress: nil),
@@ -71,7 +86,7 @@ struct LifecycleTransitionTableTests {
     }
 
     static func refusalCode(in situation: LifecycleSituation, for event: LifecycleEvent) -> LifecycleTransitionError.Code {
-        let inProgress: Set<LifecycleSituation> = [.loading, .activating, .deactivating, .unloading]
+        let inProgress: Set<LifecycleSituation> = [.loading, .activating, .deactivating, .unloading, .reloading]
         if situation == .unloaded { return .illegalTransition }
         if completionEvents.contains(event) { return .unexpectedCompletion }
         return inProgress.contains(situation) ? .transitionInProgress : .illegalTransition
@@ -110,8 +125,8 @@ struct LifecycleTransitionTableTests {
         #expect(lifecycle.acceptedEventNames == expected)
     }
 
-    @Test("only active with nothing in progress accepts calls", arguments: LifecycleSituation.allCases)
+    @Test("only active accepts calls, with nothing in progress or while its successor starts", arguments: LifecycleSituation.allCases)
     func canAcceptCalls(situation: LifecycleSituation) throws {
-        #expect(try situation.lifecycle().canAcceptCalls == (situation == .active))
+        #expect(try situation.lifecycle().canAcceptCalls == (situation == .active || situation == .reloading))
     }
 }
