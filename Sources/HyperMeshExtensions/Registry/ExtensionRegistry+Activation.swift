@@ -187,10 +187,10 @@ extension ExtensionRegistry {
 
     /// Marks `id` failed with `cause` and releases whatever it held.
     func fail(_ id: String, cause: String) async {
+        _ = try? step(id, .fail(cause: cause))
         await stopServing(id)
         releaseInstance(id)
         releaseImage(id)
-        _ = try? step(id, .fail(cause: cause))
     }
 
     func releaseInstance(_ id: String) {

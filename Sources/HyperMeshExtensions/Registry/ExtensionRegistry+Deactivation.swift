@@ -52,10 +52,11 @@ extension ExtensionRegistry {
         }
     }
 
-    /// active -> inactive: stop admitting calls, drain, call deactivate, release asset types.
+    /// active -> inactive: start the transition (other lifecycle commands are refused from here),
+    /// stop admitting calls, drain, call deactivate, release asset types.
     func tearDown(_ id: String) async throws(ExtensionError) {
-        await stopServing(id)
         let actions = try step(id, .deactivate)
+        await stopServing(id)
         do throws(ExtensionError) {
             for action in actions where action == .callDeactivate {
                 try entry(id).instance?.deactivate()

@@ -17,8 +17,8 @@ extension ExtensionRegistry {
         } catch {
             logger.error("the suspension of \(id) is not persisted: \(error)")
         }
-        await stopServing(id)
         let actions = try step(id, .suspend(reason: reason))
+        await stopServing(id)
         for action in actions where action == .callDeactivate {
             do {
                 try entry(id).instance?.deactivate()

@@ -151,6 +151,15 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
         return reply(self, out_output, out_error, text, (size_t)length);
     }
     if (IS("fail")) return fail_with(self, out_error, HYPERMESH_ERR_INVALID_ARGUMENT, "fixture failure");
+    if (IS("block")) {
+        /* Holds the calling thread for the number of milliseconds in the input, as a slow call would. */
+        char text[16] = {0};
+        memcpy(text, input, input_len < sizeof text - 1 ? input_len : sizeof text - 1);
+        long milliseconds = strtol(text, NULL, 10);
+        struct timespec pause = {milliseconds / 1000, (milliseconds % 1000) * 1000000L};
+        while (thrd_sleep(&pause, &pause) == -1) {}
+        return reply(self, out_output, out_error, "{}", 2);
+    }
     if (IS("put")) {
         if ((status = required_field(self, input, input_len, "key", &a, &a_len, out_error)) != HYPERMESH_OK) return status;
         if ((status = required_field(self, input, input_len, "value", &b, &b_len, out_error)) != HYPERMESH_OK) { free(a); return status; }
@@ -206,7 +215,7 @@ FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_handle(void *instance, cons
         return reply(self, out_output, out_error, "{}", 2);
     }
 #undef IS
-    return fail_with(self, out_error, HYPERMESH_ERR_UNKNOWN_METHOD, "unknown method; the fixture knows echo, version, fail, put, get, delete, list, event, register, log");
+    return fail_with(self, out_error, HYPERMESH_ERR_UNKNOWN_METHOD, "unknown method; the fixture knows echo, version, count, block, fail, put, get, delete, list, event, register, log");
 }
 
 FIXTURE_MAYBE_UNUSED static hypermesh_status fixture_activate(void *instance, hypermesh_error *out_error) {

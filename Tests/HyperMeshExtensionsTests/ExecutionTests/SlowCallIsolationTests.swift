@@ -1,0 +1,102 @@
+import Foundation
+import HyperMeshExtensions
+import Synchronization
+import Testing
+
+/// A slow in-process call must not slow anyone else: calls never wait for the registry, and they
+/// run on the host's call threads, not on Swift's cooperative pool (two threads on a 2-core machine).
+///
+/// The callers themselves run on threads of their own (as an embedder's request handlers on their
+/// event loops would): other suites of this process keep the cooperative pool busy building
+/// fixtures, and a caller waiting for the pool would measure that, not the host.
+@Suite("A slow call holds up nobody")
+struct SlowCallIsolationTests {
+    static let slow = "org.tests.slow"
+    static let busy = "org.tests.busy"
+    static let third = "org.tests.third"
+
+    final class Latencies: Sendable {
+        let nanoseconds = Mutex<[UInt64]>([])
+        let failures = Mutex<[String]>([])
+    }
+
+    @Test("one call blocked for 2 s: eight callers of another extension keep a p99 under 20 ms, and a third extension deactivates meanwhile")
+    func aBlockedCallHoldsUpNobody() async throws {
+        let host = FixtureHost()
+        let manifest: [String: Any] = ["quotas": ["operationsPerSecond": 100_000_000]]
+        for id in [Self.slow, Self.busy, Self.third] {
+            try host.stageFixture(id: id, manifest: manifest)
+        }
+        let (registry, problems) = try await host.registryWithStagedPackages()
+        #expect(problems.isEmpty)
+        for id in [Self.slow, Self.busy, Self.third] { try await registry.activate(id) }
+
+        let blockedCall = Task { try await registry.callText(Self.slow, "block", "2000") }
+        // Let it start: it then holds one call thread for two seconds.
+        try await Task.sleep(for: .milliseconds(100))
+
+        let latencies = Latencies()
+        let end = ContinuousClock.now + .milliseconds(1_500)
+        let callerThreads = CallExecutor(threadCount: 9, name: "test-callers")
+        let callers = (0..<8).map { _ in
+            Task { await callerThreads.run {
+                while ContinuousClock.now < end {
+                    let start = ContinuousClock.now
+                    do {
+                        _ = try await registry.callText(Self.busy, "echo", "ping")
+                        let elapsed = start.duration(to: .now)
+                        latencies.nanoseconds.withLock {
+                            $0.append(UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000))
+                        }
+                    } catch {
+                        latencies.failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            } }
+        }
+        let (deactivated, deactivationTook) = try await callerThreads.run {
+            let deactivationStart = ContinuousClock.now
+            let deactivated = try await registry.deactivate(Self.third)
+            return (deactivated, deactivationStart.duration(to: .now))
+        }
+        for caller in callers { await caller.value }
+
+        #expect(deactivated == [Self.third])
+        #expect(deactivationTook < .milliseconds(1_500), "the deactivation waited for the blocked call of another extension: \(deactivationTook)")
+        #expect(try await registry.state(of: Self.third) == .inactive)
+        #expect(latencies.failures.withLock { $0 }.isEmpty, "\(latencies.failures.withLock { $0.prefix(3) })")
+        let sorted = latencies.nanoseconds.withLock { $0 }.sorted()
+        #expect(sorted.count > 100, "too few calls to judge: \(sorted.count)")
+        let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        #expect(p99 < 20_000_000, "p99 \(Double(p99) / 1e6) ms over \(sorted.count) calls")
+        #expect(try await blockedCall.value == "{}")
+        await registry.shutdown()
+    }
+
+    @Test("deactivating an extension waits for its own call in flight, holding no thread, and then completes")
+    func deactivationDrainsWithoutHoldingAThread() async throws {
+        let host = FixtureHost()
+        try host.stageFixture(id: Self.slow)
+        let (registry, _) = try await host.registryWithStagedPackages()
+        try await registry.activate(Self.slow)
+        let blockedCall = Task { try await registry.callText(Self.slow, "block", "600") }
+        try await Task.sleep(for: .milliseconds(100))
+        let start = ContinuousClock.now
+        let deactivation = Task { try await registry.deactivate(Self.slow) }
+        // While the drain waits, the registry still answers (not `info`: it asks the extension's
+        // own health entry, which waits for the call in flight like any call into it).
+        try await Task.sleep(for: .milliseconds(50))
+        let asker = CallExecutor(threadCount: 1, name: "test-asker")
+        let answeredIn = try await asker.run {
+            let askedAt = ContinuousClock.now
+            _ = try await registry.state(of: Self.slow)
+            return askedAt.duration(to: .now)
+        }
+        #expect(answeredIn < .milliseconds(300), "the registry was held by the drain")
+        #expect(try await deactivation.value == [Self.slow])
+        #expect(start.duration(to: .now) >= .milliseconds(300), "the deactivation did not wait for the call in flight")
+        #expect(try await blockedCall.value == "{}")
+        #expect(try await registry.state(of: Self.slow) == .inactive)
+        await registry.shutdown()
+    }
+}
