@@ -7,9 +7,10 @@ let strictSwift: [SwiftSetting] = [
 
 let package = Package(
     name: "HyperMeshExtensions",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "HyperMeshExtensions", targets: ["HyperMeshExtensions"]),
+        .library(name: "HyperMeshErrors", targets: ["HyperMeshErrors"]),
+        .library(name: "HyperMeshStrictJSON", targets: ["HyperMeshStrictJSON"]),
         .library(name: "HyperMeshManifest", targets: ["HyperMeshManifest"]),
         .library(name: "HyperMeshTrust", targets: ["HyperMeshTrust"]),
         .library(name: "HyperMeshSecurity", targets: ["HyperMeshSecurity"]),
@@ -32,24 +33,30 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
-        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-certificates", .upToNextMinor(from: "1.21.1")),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
-        .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
+        .package(url: "https://github.com/swiftwasm/WasmKit", .upToNextMinor(from: "0.4.2")),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
+        // The one error model: HyperMeshError, its extensible codes and categories, the exit codes.
+        // No dependencies (not even Foundation), so every target can conform.
+        .target(name: "HyperMeshErrors", swiftSettings: strictSwift),
+        // The strict JSON parser (RFC 8259, duplicate keys refused, JSON paths) shared by the
+        // manifest, the policy file and the revocation list. No dependencies.
+        .target(name: "HyperMeshStrictJSON", swiftSettings: strictSwift),
         // The versioned C contract between host and extension. Header only (plus a version symbol).
         .target(name: "CHyperMeshABI"),
         // Manifest model, strict decoding, validation, semantic versions and ranges. Foundation only.
-        .target(name: "HyperMeshManifest", swiftSettings: strictSwift),
+        .target(name: "HyperMeshManifest", dependencies: ["HyperMeshErrors", "HyperMeshStrictJSON"], swiftSettings: strictSwift),
         // Package layout, file digests, the `.hmx` archive, signing keys and certificates, the TrustChain, revocation.
         .target(
             name: "HyperMeshTrust",
             dependencies: [
-                "HyperMeshManifest",
+                "HyperMeshManifest", "HyperMeshErrors", "HyperMeshStrictJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -58,11 +65,12 @@ let package = Package(
             swiftSettings: strictSwift),
         // Policy, grants, quotas, token buckets, anomaly detection, violations: pure values, no I/O
         // but reading the policy file.
-        .target(name: "HyperMeshSecurity", dependencies: ["HyperMeshManifest"], swiftSettings: strictSwift),
+        .target(name: "HyperMeshSecurity", dependencies: ["HyperMeshManifest", "HyperMeshErrors", "HyperMeshStrictJSON"], swiftSettings: strictSwift),
         // The hash-chained, tamper-evident audit log (SQLite through GRDB, WAL, group commit).
         .target(
             name: "HyperMeshAudit",
             dependencies: [
+                "HyperMeshErrors",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -70,27 +78,27 @@ let package = Package(
         // Operation validators and the four-proof chain (space, stake, work, time).
         .target(
             name: "HyperMeshConsensus",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["HyperMeshErrors", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift),
         // The WebAssembly runtime: module cache, guest ABI, fuel, memory limits, traps. The only
         // target that imports WasmKit; it knows nothing of the host API beyond WasmHostBindings.
         .target(
             name: "HyperMeshWasm",
             dependencies: [
-                "HyperMeshManifest",
+                "HyperMeshManifest", "HyperMeshErrors",
                 .product(name: "WasmKit", package: "WasmKit"),
             ],
             swiftSettings: strictSwift),
         // SQLite-backed per-extension state (key-value storage).
         .target(
             name: "HyperMeshState",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["HyperMeshErrors", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift),
         // The runtime: registry, resolver, lifecycle, loaders, host API broker, assets, health, metrics.
         .target(
             name: "HyperMeshExtensions",
             dependencies: [
-                "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
+                "CHyperMeshABI", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshWasm",
                 // Isolated native extensions: the broker answers a worker's host calls (Isolated/).
                 "HyperMeshSandbox",
@@ -105,7 +113,7 @@ let package = Package(
         // the host's WorkerProcess. No Foundation: the worker stays small under its rlimits.
         // The worker's SIGSYS handler (signal-handler code belongs in C).
         .target(name: "CHyperMeshSandbox"),
-        .target(name: "HyperMeshSandbox", dependencies: ["CHyperMeshABI", "CHyperMeshSandbox"], swiftSettings: strictSwift),
+        .target(name: "HyperMeshSandbox", dependencies: ["CHyperMeshABI", "CHyperMeshSandbox", "HyperMeshErrors"], swiftSettings: strictSwift),
         // The worker executable, started by the host with one socket.
         .executableTarget(name: "hypermesh-sandbox", dependencies: ["HyperMeshSandbox"], swiftSettings: strictSwift),
         // What a Swift extension author imports. Must stay small and must not depend on the host.
@@ -114,7 +122,7 @@ let package = Package(
         .target(
             name: "HyperMeshCLI",
             dependencies: [
-                "HyperMeshExtensions", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
+                "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -132,9 +140,11 @@ let package = Package(
         // Test-only helpers: build C and Swift extensions from source, stage packages.
         .target(
             name: "HyperMeshTestSupport",
-            dependencies: ["HyperMeshManifest", "HyperMeshTrust", "HyperMeshSecurity"],
+            dependencies: ["HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshSecurity"],
             swiftSettings: strictSwift),
 
+        .testTarget(name: "HyperMeshErrorsTests", dependencies: ["HyperMeshErrors"], swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshStrictJSONTests", dependencies: ["HyperMeshStrictJSON"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshTrustTests",
             dependencies: [
@@ -145,9 +155,9 @@ let package = Package(
             ],
             swiftSettings: strictSwift),
         .testTarget(
-            name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshTestSupport"], exclude: ["Examples"],
+            name: "HyperMeshManifestTests", dependencies: ["HyperMeshManifest", "HyperMeshStrictJSON", "HyperMeshTestSupport"], exclude: ["Examples"],
             swiftSettings: strictSwift),
-        .testTarget(name: "HyperMeshSecurityTests", dependencies: ["HyperMeshSecurity", "HyperMeshManifest"], swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshSecurityTests", dependencies: ["HyperMeshSecurity", "HyperMeshManifest", "HyperMeshErrors"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshAuditTests",
             dependencies: ["HyperMeshAudit", .product(name: "GRDB", package: "GRDB.swift")],
@@ -171,6 +181,7 @@ let package = Package(
             name: "HyperMeshCLITests",
             dependencies: [
                 "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
+                "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),

@@ -111,11 +111,13 @@ if "$HM" ext call org.hypermesh.catalog get '{"type":"document","name":"missing"
     echo "expected a not-found error" >&2; exit 1
 fi
 
-step "A tampered copy is refused, naming the check that failed (the original is untouched)"
+step "A tampered copy is refused, naming the check that failed, with exit status 2 (integrity failure; the original is untouched)"
 cp -r "$DEMO_DIR/extensions/catalog" "$DEMO_DIR/tampered-catalog"
 printf 'x' >> "$DEMO_DIR/tampered-catalog/$(basename "$BIN/libCatalogExtension.so")"
-if "$HM" ext verify "$DEMO_DIR/tampered-catalog"; then
-    echo "expected the tampered package to be refused" >&2; exit 1
+verify_status=0
+"$HM" ext verify "$DEMO_DIR/tampered-catalog" || verify_status=$?
+if [ "$verify_status" != 2 ]; then
+    echo "expected the tampered package to be refused with exit status 2, got $verify_status" >&2; exit 1
 fi
 rm -rf "$DEMO_DIR/tampered-catalog"
 

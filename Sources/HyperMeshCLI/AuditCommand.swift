@@ -1,3 +1,4 @@
+import HyperMeshErrors
 import ArgumentParser
 import Foundation
 import HyperMeshAudit
@@ -120,6 +121,7 @@ public struct AuditVerify: AsyncParsableCommand {
         } else {
             Console.current.out((["audit log NOT intact (\(output.problems.count) problem(s)):"] + output.problems.map { "  \($0)" }).joined(separator: "\n"))
         }
-        if !output.intact { throw ExitCode(1) }
+        // A broken chain is tampering (or damage): the integrity exit code.
+        if !output.intact { throw ExitCode(HyperMeshExitCode.integrityFailure) }
     }
 }

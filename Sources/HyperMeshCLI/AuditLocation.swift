@@ -1,6 +1,5 @@
 import Foundation
 import HyperMeshAudit
-import HyperMeshExtensions
 
 /// Where a host keeps its audit log: `audit.sqlite` in the state dir.
 enum AuditLocation {
@@ -11,10 +10,7 @@ enum AuditLocation {
     }
 
     static func open(stateDirectory: URL) throws -> AuditLog {
-        do {
-            return try AuditLog(file: file(stateDirectory: stateDirectory))
-        } catch {
-            throw ExtensionError(.auditFailed, extensionID: nil, "cannot open the audit log", cause: error.description)
-        }
+        // An AuditError passes through with its own code (audit.open_failed), not re-coded.
+        try AuditLog(file: file(stateDirectory: stateDirectory))
     }
 }

@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
+import HyperMeshErrors
 import HyperMeshExtensions
-import HyperMeshManifest
-import HyperMeshState
-import HyperMeshTrust
 
-/// Prints an error the way every command does (plain or JSON) and turns it into exit code 1.
+/// Prints an error the way every command does (plain or JSON) and turns it into the exit code of
+/// its category (``HyperMeshErrorCategory/exitCode``): 1 refused or invalid, 2 integrity failure,
+/// 69 node or service unavailable, 70 internal failure.
 enum CommandFailure {
     static func report(_ error: any Error, json: Bool) -> ExitCode {
         let console = Console.current
@@ -15,55 +15,107 @@ enum CommandFailure {
         } else {
             console.err("error: \(record.text)")
         }
-        return ExitCode(1)
+        return ExitCode(record.resolvedCategory.exitCode)
     }
 }
 
-/// The JSON shape of an error: a stable code, the extension, a message and the cause.
+/// The JSON error document of the CLI (`--json`) and of the node's API (`{"error": …}`): the
+/// stable code, its category, the extension concerned, the message and the cause chain.
+///
+/// Every ``HyperMeshError`` becomes a record the same way. An error that is not one (a bug: some
+/// path let a foreign error through untyped) becomes `internal.untyped_error`, category
+/// `internal`, with the error's own description as the message.
 struct ErrorRecord: Error, Codable, Equatable {
+    /// One cause of the chain, nearest first. `code` and `category` are there when the cause is a
+    /// `HyperMeshError`; a cause known only by its text has just `message`.
+    struct Cause: Codable, Equatable {
+        var code: String?
+        var category: String?
+        var message: String
+    }
+
     var code: String
+    /// A ``HyperMeshErrorCategory`` raw value, e.g. `integrity`.
+    var category: String
     var `extension`: String?
     var message: String
+    /// The nearest cause's one-line description (kept for clients of the first API version).
     var cause: String?
+    /// The whole cause chain, nearest first.
+    var causes: [Cause]
+
+    /// The code raw value of an error that is not a ``HyperMeshError``.
+    static let untypedErrorCode = "internal.untyped_error"
 
     init(_ error: any Error) {
         switch error {
-        case let error as ErrorRecord:
-            self = error
-        case let error as ExtensionError:
-            self.init(code: error.code.rawValue, extension: error.extensionID, message: error.message, cause: error.cause)
-        case let error as StateError:
-            self.init(code: error.code.rawValue, extension: nil, message: error.message, cause: error.cause)
-        case let error as ManifestError:
-            self.init(code: error.code.rawValue, extension: nil, message: error.description, cause: error.cause)
-        case let error as PackageError:
-            self.init(code: error.code.rawValue, extension: nil, message: error.message, cause: error.cause)
-        case let error as TrustError:
-            self.init(code: error.code.rawValue, extension: nil,
-                      message: (error.check.map { "check '\($0.rawValue)' failed: " } ?? "") + error.message, cause: error.cause)
-        case let error as ArchiveError:
-            self.init(code: error.code.rawValue, extension: nil,
-                      message: error.message + (error.entry.map { " (entry '\($0)')" } ?? ""), cause: error.cause)
-        case let error as DiscoveryProblem:
-            self.init(error.error)
+        case let record as ErrorRecord:
+            self = record
+        case let problem as DiscoveryProblem:
+            self.init(problem.error)
+        case let validation as ValidationError:
+            self.init(NodeError(.invalidArgument, validation.message))
+        case let error as any HyperMeshError:
+            let extensionID: String? = switch error {
+            case let error as ExtensionError: error.extensionID
+            case let error as NodeError: error.extensionID
+            case let error as LifecycleTransitionError: error.extensionID
+            case let error as ResolutionError: error.extensionID
+            default: nil
+            }
+            // The subject of an ExtensionError is its extension, which has its own field.
+            let message = extensionID == nil ? (error.subject.map { "\($0): " } ?? "") + error.message : error.message
+            self.init(code: error.codeRawValue, category: error.category, extension: extensionID, message: message,
+                      causes: error.causeChain.map(Cause.init))
         default:
-            self.init(code: "cli.error", extension: nil, message: "\(error)", cause: nil)
+            self.init(code: Self.untypedErrorCode, category: .internal, extension: nil, message: "\(error)", causes: [])
         }
     }
 
-    init(code: String, extension: String?, message: String, cause: String?) {
+    init(code: String, category: HyperMeshErrorCategory, extension: String?, message: String, causes: [Cause]) {
         self.code = code
+        self.category = category.rawValue
         self.extension = `extension`
         self.message = message
-        self.cause = cause
+        self.causes = causes
+        self.cause = causes.first.map { cause in cause.code.map { "[\($0)] " + cause.message } ?? cause.message }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        // A node of the first API version sent no category: its errors count as internal.
+        category = try container.decodeIfPresent(String.self, forKey: .category) ?? HyperMeshErrorCategory.internal.rawValue
+        `extension` = try container.decodeIfPresent(String.self, forKey: .extension)
+        message = try container.decode(String.self, forKey: .message)
+        cause = try container.decodeIfPresent(String.self, forKey: .cause)
+        causes = try container.decodeIfPresent([Cause].self, forKey: .causes) ?? cause.map { [Cause(code: nil, category: nil, message: $0)] } ?? []
+    }
+
+    /// ``category`` as a value; `internal` for a category this version does not know.
+    var resolvedCategory: HyperMeshErrorCategory {
+        HyperMeshErrorCategory(rawValue: category) ?? .internal
     }
 
     var text: String {
         var text = "[\(code)]"
         if let `extension` { text += " \(`extension`):" }
         text += " \(message)"
-        if let cause, !cause.isEmpty { text += "\n  cause: \(cause)" }
+        for cause in causes {
+            text += "\n  cause: " + (cause.code.map { "[\($0)] " } ?? "") + cause.message
+        }
         return text
+    }
+}
+
+extension ErrorRecord.Cause {
+    init(_ error: any Error & Sendable) {
+        if let error = error as? any HyperMeshError {
+            self.init(code: error.codeRawValue, category: error.category.rawValue,
+                      message: (error.subject.map { "\($0): " } ?? "") + error.message)
+        } else {
+            self.init(code: nil, category: nil, message: String(describing: error))
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HyperMeshConsensus
 import HyperMeshExtensions
+import HyperMeshTrust
 import Synchronization
 
 /// The development node's consensus identity, kept in the state dir as `consensus-node.json`
@@ -16,22 +17,38 @@ enum ConsensusNodeFile {
         var plotSeed: String
     }
 
-    /// The node of `stateDirectory`, created if the file does not exist.
+    /// The node of `stateDirectory`, created if the file does not exist. The file is written with
+    /// ``SecretFile`` (`O_CREAT|O_EXCL`, mode 0600): never world-readable, never overwritten.
+    ///
+    /// Throws `consensus.identity_damaged` for a file that is not the expected document, and the
+    /// ``TrustError`` of ``SecretFile`` (`trust.write_failed`) when it cannot be created.
     static func node(stateDirectory: URL) throws -> ProvisionedNode {
         let file = stateDirectory.appendingPathComponent(fileName)
+        func damaged(_ cause: String) -> ConsensusError {
+            ConsensusError(.identityDamaged, "\(file.path) is damaged; remove it to make a new node identity", cause: cause)
+        }
         let identity: Identity
         if let data = FileManager.default.contents(atPath: file.path) {
-            identity = try JSONDecoder().decode(Identity.self, from: data)
+            do {
+                identity = try JSONDecoder().decode(Identity.self, from: data)
+            } catch {
+                throw damaged("\(error)")
+            }
         } else {
             identity = Identity(stakeKey: hex(Curve25519.Signing.PrivateKey().rawRepresentation),
                                 plotSeed: hex(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }))
-            let data = try JSONEncoder().encode(identity)
-            FileManager.default.createFile(atPath: file.path, contents: data, attributes: [.posixPermissions: 0o600])
+            try SecretFile.create(file, contents: try JSONEncoder().encode(identity))
         }
         guard let key = bytes(identity.stakeKey), let seed = bytes(identity.plotSeed) else {
-            throw ExtensionError(.policyInvalid, extensionID: nil, "\(file.path) is damaged; remove it to make a new node identity")
+            throw damaged("the stake key or the plot seed is not hexadecimal")
         }
-        return try ProvisionedNode.fresh(plotSeed: seed, stakeKey: try Curve25519.Signing.PrivateKey(rawRepresentation: key))
+        let stakeKey: Curve25519.Signing.PrivateKey
+        do {
+            stakeKey = try Curve25519.Signing.PrivateKey(rawRepresentation: key)
+        } catch {
+            throw damaged("the stake key is not an Ed25519 private key: \(error)")
+        }
+        return try ProvisionedNode.fresh(plotSeed: seed, stakeKey: stakeKey)
     }
 
     static func hex(_ data: some DataProtocol) -> String { data.map { String(format: "%02x", $0) }.joined() }

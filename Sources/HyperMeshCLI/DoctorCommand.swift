@@ -52,8 +52,7 @@ public struct DoctorCommand: AsyncParsableCommand {
         switch result {
         case .success(let value): report = value
         case .failure(let failure):
-            throw CommandFailure.report(ErrorRecord(code: "isolation.probe_failed", extension: nil,
-                                                    message: "the isolation probe could not run", cause: failure.description), json: json)
+            throw CommandFailure.report(NodeError(.probeFailed, "the isolation probe could not run", cause: failure.description), json: json)
         }
         let output = Self.output(report)
         if json {

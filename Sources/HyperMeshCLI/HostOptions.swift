@@ -69,7 +69,7 @@ public struct HostOptions: ParsableArguments {
         do {
             return try PolicyFile.load(from: resolvedPolicyFile())
         } catch {
-            throw ExtensionError(.policyInvalid, extensionID: nil, "the policy file cannot be used; fix it or move it away", cause: error.description)
+            throw ExtensionError(.policyInvalid, extensionID: nil, "the policy file cannot be used; fix it or move it away", cause: error)
         }
     }
 

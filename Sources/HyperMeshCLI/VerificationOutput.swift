@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshErrors
 import HyperMeshTrust
 
 /// How commands show a ``VerificationReport``: JSON fields and a text block.
@@ -25,6 +26,8 @@ struct VerificationOutput: Codable, Equatable {
         var detail: String
         /// The error code, when the check failed.
         var code: String?
+        /// The error's category (e.g. `integrity`), when the check failed.
+        var category: String?
     }
 
     /// verified, unsigned-allowed or refused.
@@ -49,6 +52,7 @@ struct VerificationOutput: Codable, Equatable {
         checks = report.checks.map { result in
             let name: String
             var code: String?
+            var category: String?
             switch result.status {
             case .passed: name = "pass"
             case .skipped: name = "skip"
@@ -56,6 +60,7 @@ struct VerificationOutput: Codable, Equatable {
             case .failed(let error):
                 name = "fail"
                 code = error.code.rawValue
+                category = error.category.rawValue
             }
             let detail: String
             if case .failed(let error) = result.status {
@@ -63,8 +68,17 @@ struct VerificationOutput: Codable, Equatable {
             } else {
                 detail = result.detail
             }
-            return CheckOutput(check: result.check.rawValue, result: name, detail: detail, code: code)
+            return CheckOutput(check: result.check.rawValue, result: name, detail: detail, code: code, category: category)
         }
+    }
+
+    /// The exit code of a command that verified the package: 0 unless refused; refused, the exit
+    /// code of the first failed check's category (2 for a tampered or untrusted package, 1 for an
+    /// unreadable one).
+    var exitCode: Int32 {
+        guard outcome == "refused" else { return HyperMeshExitCode.success }
+        let category = checks.lazy.compactMap { $0.category.flatMap(HyperMeshErrorCategory.init(rawValue:)) }.first
+        return (category ?? .integrity).exitCode
     }
 
     /// A short word for tables: `verified`, `UNSIGNED` or `REFUSED`.

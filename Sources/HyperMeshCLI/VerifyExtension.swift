@@ -1,3 +1,4 @@
+import HyperMeshErrors
 import ArgumentParser
 import Foundation
 import HyperMeshTrust
@@ -44,6 +45,6 @@ public struct VerifyExtension: AsyncParsableCommand {
         } else {
             Console.current.out("\(output.id) \(output.version) (\(output.package))\n" + output.verification.text(indent: "  "))
         }
-        if output.verification.outcome == "refused" { throw ExitCode(1) }
+        if output.verification.exitCode != HyperMeshExitCode.success { throw ExitCode(output.verification.exitCode) }
     }
 }

@@ -1,3 +1,4 @@
+import HyperMeshStrictJSON
 import Foundation
 
 /// Canonical pretty-printing of JSON payloads (for people reading CLI output): keys sorted by

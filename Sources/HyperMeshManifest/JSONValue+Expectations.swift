@@ -1,3 +1,5 @@
+import HyperMeshStrictJSON
+
 extension JSONValue {
     /// The string, or `typeMismatch` at `path`.
     func expectString(at path: JSONPath) throws(ManifestError) -> String {

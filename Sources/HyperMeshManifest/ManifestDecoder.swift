@@ -1,3 +1,4 @@
+import HyperMeshStrictJSON
 import Foundation
 
 /// Reads `extension.json` strictly and validates every field.

@@ -1,3 +1,4 @@
+import HyperMeshStrictJSON
 import Foundation
 
 /// Writes a ``Manifest`` as canonical `extension.json`: keys sorted by their UTF-8 bytes at every

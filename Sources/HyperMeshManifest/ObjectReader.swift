@@ -1,3 +1,5 @@
+import HyperMeshStrictJSON
+
 /// Reads one JSON object of the manifest strictly: it must be an object, must not repeat a key,
 /// and may be checked against the keys it allows.
 struct ObjectReader {

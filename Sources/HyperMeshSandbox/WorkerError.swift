@@ -1,3 +1,5 @@
+import HyperMeshErrors
+
 /// How a worker process ended.
 public enum WorkerExit: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
@@ -17,7 +19,7 @@ public enum WorkerExit: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Why a worker could not be started or could not answer.
-public enum WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum WorkerError: HyperMeshError, Equatable {
     /// No `hypermesh-sandbox` at the given path or next to the current executable.
     case executableNotFound(String)
     /// socketpair or posix_spawn failed.
@@ -41,20 +43,58 @@ public enum WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A confinement layer the operator requires is not engaged here; the library was not loaded.
     case confinementUnavailable(layer: ConfinementLayer, reason: String)
 
-    public var description: String {
+    public var code: HyperMeshErrorCode<WorkerError> {
         switch self {
-        case .executableNotFound(let path): return "sandbox.executable_not_found: no hypermesh-sandbox executable at \(path)"
-        case .spawnFailed(let reason): return "sandbox.spawn_failed: \(reason)"
-        case .versionMismatch(let host, let worker): return "sandbox.version_mismatch: the host speaks protocol \(host), the worker \(worker)"
-        case .protocolViolation(let error): return "sandbox.protocol: \(error)"
-        case .loadFailed(let status, let message, _): return "sandbox.load_failed: status \(status): \(message ?? "no message")"
-        case .crashed(let exit, let during): return "sandbox.crashed: the worker \(exit) during \(during)"
-        case .deadlineExceeded(let during, let deadline): return "sandbox.deadline: \(during) passed its deadline of \(deadline); the worker was killed"
-        case .notRunning(let exit): return "sandbox.not_running: the worker has ended\(exit.map { " (\($0))" } ?? "")"
-        case .system(let reason): return "sandbox.system: \(reason)"
-        case .requestTooLarge(let error): return "sandbox.request_too_large: \(error); nothing was sent, the worker goes on"
-        case .confinementUnavailable(let layer, let reason):
-            return "sandbox.confinement_unavailable: the required layer \(layer) is not engaged (\(reason)); the extension was not loaded"
+        case .executableNotFound: .executableNotFound
+        case .spawnFailed: .spawnFailed
+        case .versionMismatch: .versionMismatch
+        case .protocolViolation: .protocolViolation
+        case .loadFailed: .loadFailed
+        case .crashed: .crashed
+        case .deadlineExceeded: .deadlineExceeded
+        case .notRunning: .notRunning
+        case .system: .system
+        case .requestTooLarge: .requestTooLarge
+        case .confinementUnavailable: .confinementUnavailable
         }
     }
+
+    public var message: String {
+        switch self {
+        case .executableNotFound(let path): "no hypermesh-sandbox executable at \(path)"
+        case .spawnFailed(let reason): reason
+        case .versionMismatch(let host, let worker): "the host speaks protocol \(host), the worker \(worker)"
+        case .protocolViolation(let error): "\(error)"
+        case .loadFailed(let status, let message, _): "status \(status): \(message ?? "no message")"
+        case .crashed(let exit, let during): "the worker \(exit) during \(during)"
+        case .deadlineExceeded(let during, let deadline): "\(during) passed its deadline of \(deadline); the worker was killed"
+        case .notRunning(let exit): "the worker has ended\(exit.map { " (\($0))" } ?? "")"
+        case .system(let reason): reason
+        case .requestTooLarge(let error): "\(error); nothing was sent, the worker goes on"
+        case .confinementUnavailable(let layer, let reason):
+            "the required layer \(layer) is not engaged (\(reason)); the extension was not loaded"
+        }
+    }
+
+    /// None: the worker's errors carry their reason in the message.
+    public var underlyingError: (any Error & Sendable)? { nil }
+
+    public static var knownCodes: [HyperMeshErrorCode<WorkerError>] {
+        [.executableNotFound, .spawnFailed, .versionMismatch, .protocolViolation, .loadFailed, .crashed,
+         .deadlineExceeded, .notRunning, .system, .requestTooLarge, .confinementUnavailable]
+    }
+}
+
+extension HyperMeshErrorCode where Domain == WorkerError {
+    public static var executableNotFound: Self { Self("sandbox.executable_not_found", .unavailable) }
+    public static var spawnFailed: Self { Self("sandbox.spawn_failed", .unavailable) }
+    public static var versionMismatch: Self { Self("sandbox.version_mismatch", .internal) }
+    public static var protocolViolation: Self { Self("sandbox.protocol", .extensionFailed) }
+    public static var loadFailed: Self { Self("sandbox.load_failed", .extensionFailed) }
+    public static var crashed: Self { Self("sandbox.crashed", .extensionFailed) }
+    public static var deadlineExceeded: Self { Self("sandbox.deadline", .extensionFailed) }
+    public static var notRunning: Self { Self("sandbox.not_running", .unavailable) }
+    public static var system: Self { Self("sandbox.system", .internal) }
+    public static var requestTooLarge: Self { Self("sandbox.request_too_large", .tooLarge) }
+    public static var confinementUnavailable: Self { Self("sandbox.confinement_unavailable", .unavailable) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshStrictJSON
 
 /// What the operator no longer trusts: certificate fingerprints (SHA-256 of the DER bytes) and
 /// package digests (SHA-256 of a package's `extension.json`, which pins every file of it).
@@ -40,40 +41,58 @@ public struct RevocationList: Sendable, Equatable {
         return Data(text.utf8)
     }
 
-    /// Parses and checks a list: the format number, an ISO 8601 time, and 64-hex-digit entries.
+    /// Parses and checks a list with the strict parser the manifest uses (``JSONParser``): the
+    /// format number (exactly the integer ``format``, not `1.0` written as a string or a boolean),
+    /// an ISO 8601 time, and 64-hex-digit entries. A key that appears twice, an unknown key or a
+    /// value of the wrong type is refused with its JSON path, e.g. `$.packages[2]: expected a
+    /// string, found the number 7`.
     public init(decoding data: Data, source: String) throws(TrustError) {
-        func malformed(_ message: String, cause: String? = nil) -> TrustError {
-            TrustError(.revocationListMalformed, check: .revocation, "\(source): \(message)", cause: cause)
+        func malformed(_ message: String, cause: (any Error & Sendable)? = nil) -> TrustError {
+            if let cause { return TrustError(.revocationListMalformed, check: .revocation, "\(source): \(message)", cause: cause) }
+            return TrustError(.revocationListMalformed, check: .revocation, "\(source): \(message)")
         }
-        let object: [String: Any]
-        do {
-            guard let parsed = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw malformed("the top level must be a JSON object")
-            }
-            object = parsed
-        } catch let error as TrustError {
-            throw error
+        let root: JSONValue
+        do throws(JSONParseError) {
+            root = try JSONParser.parse(data)
         } catch {
-            throw malformed("not valid JSON", cause: "\(error)")
+            throw malformed("not valid JSON (\(error))", cause: error)
         }
+        guard case .object(let members) = root else {
+            throw malformed("$: the top level must be a JSON object, found \(root.kindDescription)")
+        }
+        var object: [String: JSONValue] = [:]
         let known: Set<String> = ["format", "issued", "certificates", "packages"]
-        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
-            throw malformed("unknown key '\(unknown)'")
+        for member in members {
+            let path = JSONPath.root.appending(key: member.key)
+            guard known.contains(member.key) else { throw malformed("\(path): unknown key '\(member.key)'") }
+            guard object[member.key] == nil else { throw malformed("\(path): the key appears twice; keep one") }
+            object[member.key] = member.value
         }
-        guard let format = object["format"] as? Int, format == Self.format else {
-            throw malformed("\"format\" must be \(Self.format)")
+        guard case .number(let formatNumber) = object["format"], formatNumber.integerValue == .value(UInt64(Self.format)) else {
+            let found = object["format"].map { ", found \($0.kindDescription)" } ?? ", but it is missing"
+            throw malformed("$.format: must be the integer \(Self.format)\(found)")
         }
-        guard let issuedText = object["issued"] as? String, let issued = Self.timeFormatter().date(from: issuedText) else {
-            throw malformed("\"issued\" must be an ISO 8601 time like 2026-11-25T10:00:00Z")
+        guard case .string(let issuedText) = object["issued"], let issued = Self.timeFormatter().date(from: issuedText) else {
+            let found = object["issued"].map { ", found \($0.kindDescription)" } ?? ", but it is missing"
+            throw malformed("$.issued: must be an ISO 8601 time like 2026-11-25T10:00:00Z\(found)")
         }
         func digests(_ key: String) throws(TrustError) -> Set<String> {
-            guard let values = (object[key] ?? [String]()) as? [String] else {
-                throw malformed("\"\(key)\" must be an array of strings")
+            guard let value = object[key] else { return [] }
+            let path = JSONPath.root.appending(key: key)
+            guard case .array(let elements) = value else {
+                throw malformed("\(path): expected an array of strings, found \(value.kindDescription)")
             }
-            for value in values where !Self.isDigest(value) {
-                throw malformed("\"\(key)\" holds '\(value)', which is not a SHA-256 (64 hex digits)")
+            var digests: Set<String> = []
+            for (index, element) in elements.enumerated() {
+                guard case .string(let text) = element else {
+                    throw malformed("\(path.appending(index: index)): expected a string, found \(element.kindDescription)")
+                }
+                guard Self.isDigest(text) else {
+                    throw malformed("\(path.appending(index: index)): '\(text)' is not a SHA-256 (64 hex digits)")
+                }
+                digests.insert(text.lowercased())
             }
-            return Set(values.map { $0.lowercased() })
+            return digests
         }
         self.init(issued: issued, certificates: try digests("certificates"), packages: try digests("packages"))
     }

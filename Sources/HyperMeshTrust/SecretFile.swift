@@ -8,8 +8,8 @@ import Darwin
 /// Writes files that must not be readable by others (private keys, tokens): created with
 /// `O_CREAT|O_EXCL` and mode 0600, so an existing file is never overwritten and there is no moment
 /// when the content is world-readable.
-enum SecretFile {
-    static func create(_ file: URL, contents: Data) throws(TrustError) {
+public enum SecretFile {
+    public static func create(_ file: URL, contents: Data) throws(TrustError) {
         let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))

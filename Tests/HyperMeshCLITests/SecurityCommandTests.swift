@@ -89,7 +89,7 @@ import Glibc
             try db.execute(sql: "UPDATE \(try Self.table(db)) SET message = 'nothing happened' WHERE sequence = 3")
         }
         let edited = await cli.run(["audit", "verify", "--json"])
-        #expect(edited.exitCode == 1)
+        #expect(edited.exitCode == 2, "a broken audit chain is an integrity failure")
         let problems = try edited.out.jsonObject()["problems"] as? [String] ?? []
         #expect(problems.contains { $0.contains("edited at 3") }, "\(problems)")
 
@@ -97,7 +97,7 @@ import Glibc
             try db.execute(sql: "DELETE FROM \(try Self.table(db)) WHERE sequence = 5")
         }
         let deleted = await cli.run(["audit", "verify", "--json"])
-        #expect(deleted.exitCode == 1)
+        #expect(deleted.exitCode == 2)
         let later = try deleted.out.jsonObject()["problems"] as? [String] ?? []
         #expect(later.count >= 2, "\(later)")
         #expect(later.contains { $0.contains(" 6") || $0.contains("5") }, "\(later)")

@@ -63,7 +63,7 @@ import Testing
         bytes[100] ^= 0x01
         try bytes.write(to: payload)
         let verify = await cli.run(["ext", "verify", package.path, "--state-dir", cli.state.path, "--json"], hostOptions: false)
-        #expect(verify.exitCode == 1)
+        #expect(verify.exitCode == 2, "a tampered package is an integrity failure")
         let output = try verify.out.jsonObject()["verification"] as? [String: Any]
         #expect(output?["outcome"] as? String == "refused")
         let checks = output?["checks"] as? [[String: Any]] ?? []

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HyperMeshManifest
+import HyperMeshStrictJSON
 
 /// One refused manifest: what the decoder must report for it.
 struct RefusedManifest: Sendable, CustomTestStringConvertible {
@@ -171,8 +172,8 @@ let refusedManifests: [RefusedManifest] = [
     }
 
     @Test func descriptionLeavesOutMissingParts() {
-        #expect(ManifestError(code: .badValue, message: "must not be empty", path: "$.name").description == "$.name: must not be empty")
-        #expect(ManifestError(code: .tooLarge, message: "too big", source: "a/extension.json").description == "a/extension.json: too big")
-        #expect(ManifestError(code: .badValue, message: "m", path: "$.x", source: "s", cause: "c").description == "s: $.x: m")
+        #expect(ManifestError(code: .badValue, message: "must not be empty", path: "$.name").description == "[manifest.bad_value] $.name: must not be empty")
+        #expect(ManifestError(code: .tooLarge, message: "too big", source: "a/extension.json").description == "[manifest.too_large] a/extension.json: too big")
+        #expect(ManifestError(code: .badValue, message: "m", path: "$.x", source: "s", cause: "c").description == "[manifest.bad_value] s: $.x: m (cause: c)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HyperMeshManifest
+import HyperMeshStrictJSON
 
 /// Random damage to a good manifest must only ever give a manifest or a ``ManifestError``, never a
 /// crash or a hang. The seeds are fixed so every run replays the same inputs.

@@ -29,7 +29,7 @@ import Glibc
         let error = try #require(throws: ManifestError.self) { try ManifestDecoder.load(from: folder) }
         #expect(error.code == .typeMismatch)
         #expect(error.source == manifestFile.path)
-        #expect(error.description == "\(manifestFile.path): $.id: expected a string, found the number 1")
+        #expect(error.description == "[manifest.type_mismatch] \(manifestFile.path): $.id: expected a string, found the number 1")
     }
 
     @Test func missingManifestIsFileNotFound() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HyperMeshManifest
+import HyperMeshStrictJSON
 
 /// `docs/extension.schema.json` and ``ManifestDecoder`` must agree. The example manifests live in
 /// `Examples/`:

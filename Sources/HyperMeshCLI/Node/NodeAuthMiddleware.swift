@@ -10,7 +10,7 @@ struct NodeAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let token else { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
         guard header.hasPrefix("Bearer "), NodeToken.matches(String(header.dropFirst(7)), token) else {
-            return NodeResponses.error(code: "node.unauthorized",
+            return NodeResponses.error(.unauthorized,
                                        header.isEmpty ? "this node requires a token: send Authorization: Bearer <the token in node.token of its state dir>"
                                                       : "the token is wrong")
         }

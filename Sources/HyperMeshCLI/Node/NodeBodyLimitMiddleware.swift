@@ -24,9 +24,8 @@ struct NodeBodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         if let length = Int(declared.trimmingCharacters(in: .whitespaces)), length >= 0, length <= limit {
             return try await next(request, context)
         }
-        let record = ErrorRecord(code: "node.too_large", extension: nil,
-                                 message: "the request body (Content-Length: \(declared)) is over this route's limit of \(limit) bytes; nothing of it was read",
-                                 cause: nil)
+        let record = ErrorRecord(NodeError(.tooLarge,
+                                           "the request body (Content-Length: \(declared)) is over this route's limit of \(limit) bytes; nothing of it was read"))
         let document = ByteBuffer(bytes: NodeResponses.encoded(["error": record]))
         let body = request.body
         return Response(status: .contentTooLarge, headers: [.contentType: "application/json", .connection: "close"],

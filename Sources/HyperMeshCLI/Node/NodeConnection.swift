@@ -11,8 +11,8 @@ enum NodeConnection {
         if let named = host.node {
             let client = NodeClient(endpoint: try NodeEndpoint(parsing: named), token: token)
             guard client.isReachable() else {
-                throw ErrorRecord(code: "node.unreachable", extension: nil, message: "no node answers on \(named)",
-                                  cause: "start one with `hypermesh serve`, or drop --node to work offline on the state dir")
+                throw NodeError(.unreachable, "no node answers on \(named)",
+                                cause: "start one with `hypermesh serve`, or drop --node to work offline on the state dir")
             }
             return client
         }
@@ -33,7 +33,7 @@ extension NodeClient {
         do {
             return try decoder.decode(Document.self, from: Data(response.body))
         } catch {
-            throw ErrorRecord(code: "node.bad_answer", extension: nil, message: "the node's answer to \(method) \(path) is not the expected document", cause: "\(error)")
+            throw NodeError(.badAnswer, "the node's answer to \(method) \(path) is not the expected document", cause: "\(error)")
         }
     }
 
@@ -42,7 +42,7 @@ extension NodeClient {
         guard !(200..<300).contains(response.status) else { return }
         struct Envelope: Decodable { var error: ErrorRecord }
         if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(response.body)) { throw envelope.error }
-        throw ErrorRecord(code: "node.http_\(response.status)", extension: nil, message: "the node answered HTTP \(response.status)",
+        throw NodeError(.unexpectedAnswer, "the node answered HTTP \(response.status) without an error document",
                           cause: String(decoding: response.body.prefix(500), as: UTF8.self))
     }
 

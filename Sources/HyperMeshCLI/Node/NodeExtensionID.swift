@@ -11,8 +11,7 @@ enum NodeExtensionID {
     static func valid(_ context: BasicRequestContext) throws -> String {
         let id = try context.parameters.require("id")
         if let problem = IdentifierRules.extensionIDProblem(id) {
-            throw ErrorRecord(code: "node.bad_request", extension: nil,
-                              message: "'\(id)' is not a valid extension id: \(problem)", cause: nil)
+            throw NodeError(.badRequest, "'\(id)' is not a valid extension id: \(problem)")
         }
         return id
     }

@@ -6,8 +6,8 @@ enum NodeLifecycleCommand {
     static func run(_ host: HostOptions, id: String, action: String, json: Bool) async throws {
         do {
             guard let node = try NodeConnection.client(for: host) else {
-                throw ErrorRecord(code: "node.unreachable", extension: id, message: "`ext \(action)` acts on a running node, and none answers",
-                                  cause: "start one with `hypermesh serve` (offline, every command loads and unloads its extensions itself)")
+                throw NodeError(.unreachable, extensionID: id, "`ext \(action)` acts on a running node, and none answers",
+                                cause: "start one with `hypermesh serve` (offline, every command loads and unloads its extensions itself)")
             }
             let result = try node.document("POST", NodeClient.path("v1", "extensions", id, action), as: ExtensionDocuments.LifecycleResult.self)
             if json {

@@ -1,8 +1,9 @@
 import Foundation
+import HyperMeshErrors
 import Hummingbird
 
 /// JSON responses of the admin API: documents encoded like the CLI's `--json` output, and errors
-/// as `{"error": {"code", "extension", "message", "cause"}}`.
+/// as `{"error": {"code", "category", "extension", "message", "cause", "causes"}}` (``ErrorRecord``).
 enum NodeResponses {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let data = encoded(value)
@@ -20,24 +21,24 @@ enum NodeResponses {
         return (try? encoder.encode(value)) ?? Data("{}".utf8)
     }
 
+    /// The status is the error category's (``HyperMeshErrorCategory/httpStatus``), for every error.
     static func error(_ error: any Error) -> Response {
         if let http = error as? any HTTPResponseError {
-            let code = switch http.status {
-            case .notFound: "node.not_found"
-            case .contentTooLarge: "node.too_large"
-            case .methodNotAllowed: "node.method_not_allowed"
-            default: "node.bad_request"
+            let code: HyperMeshErrorCode<NodeError> = switch http.status {
+            case .notFound: .notFound
+            case .contentTooLarge: .tooLarge
+            case .methodNotAllowed: .methodNotAllowed
+            default: .badRequest
             }
             let message = (http as? HTTPError)?.body ?? http.status.reasonPhrase
-            let record = ErrorRecord(code: code, extension: nil, message: message, cause: nil)
-            return json(["error": record], status: http.status)
+            return json(["error": ErrorRecord(NodeError(code, message))], status: http.status)
         }
         let record = ErrorRecord(error)
-        return json(["error": record], status: NodeHTTPStatus.of(record))
+        return json(["error": record], status: HTTPResponse.Status(code: record.resolvedCategory.httpStatus))
     }
 
-    static func error(code: String, _ message: String, extension id: String? = nil) -> Response {
-        error(ErrorRecord(code: code, extension: id, message: message, cause: nil))
+    static func error(_ code: HyperMeshErrorCode<NodeError>, _ message: String, extension id: String? = nil) -> Response {
+        error(NodeError(code, extensionID: id, message))
     }
 
     static func bytes(_ bytes: [UInt8], contentType: String) -> Response {

@@ -104,11 +104,11 @@ enum NodeRoutes {
         do {
             decision = try JSONDecoder().decode(Decision.self, from: Data(buffer: body))
         } catch {
-            throw ErrorRecord(code: "node.bad_request", extension: id, message: #"the body must be JSON: {"allow": [capabilities]} or {"deny": [...]}"#, cause: "\(error)")
+            throw NodeError(.badRequest, extensionID: id, #"the body must be JSON: {"allow": [capabilities]} or {"deny": [...]}"#, cause: "\(error)")
         }
         let allow = decision.allow ?? [], deny = decision.deny ?? []
         guard allow.isEmpty != deny.isEmpty else {
-            throw ErrorRecord(code: "node.bad_request", extension: id, message: #"give exactly one of "allow" and "deny", with at least one capability"#, cause: nil)
+            throw NodeError(.badRequest, extensionID: id, #"give exactly one of "allow" and "deny", with at least one capability"#)
         }
         return try await ExtensionDocuments.decide(node.options, id: id, names: allow.isEmpty ? deny : allow, granting: !allow.isEmpty, registry: node.registry)
     }
@@ -116,7 +116,7 @@ enum NodeRoutes {
     static func call(_ node: NodeRuntime, _ request: Request, _ context: BasicRequestContext, metrics: NodeMetrics) async -> Response {
         do {
             guard !node.isStopping else {
-                throw ErrorRecord(code: "node.shutting_down", extension: nil, message: "the node is shutting down and takes no new calls", cause: nil)
+                throw NodeError(.shuttingDown, "the node is shutting down and takes no new calls")
             }
             let id = try NodeExtensionID.valid(context)
             let method = try context.parameters.require("method")
@@ -152,14 +152,14 @@ enum NodeRoutes {
         if let since = query.get("since") { filter.since = try AuditList.parseTime(since) }
         let kinds = try query.getAll("kind").map { name throws -> AuditKind in
             guard let kind = AuditKind(rawValue: name) else {
-                throw ErrorRecord(code: "node.bad_request", extension: nil, message: "unknown audit kind '\(name)'", cause: nil)
+                throw NodeError(.badRequest, "unknown audit kind '\(name)'")
             }
             return kind
         }
         filter.kinds = kinds.isEmpty ? nil : Set(kinds)
         if let limit = query.get("limit") {
             guard let value = Int(limit), value > 0 else {
-                throw ErrorRecord(code: "node.bad_request", extension: nil, message: "limit must be a positive integer", cause: nil)
+                throw NodeError(.badRequest, "limit must be a positive integer")
             }
             filter.limit = value
         }

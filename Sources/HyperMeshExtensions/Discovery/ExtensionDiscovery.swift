@@ -77,7 +77,7 @@ public enum ExtensionDiscovery {
         } catch {
             return .failure(DiscoveryProblem(directory: directory, error: ExtensionError(
                 .invalidManifest, extensionID: nil,
-                "\(directory.lastPathComponent)/\(Manifest.fileName) is not a valid manifest", cause: error.description)))
+                "\(directory.lastPathComponent)/\(Manifest.fileName) is not a valid manifest", cause: error)))
         }
         let report = await verifier.verify(packageAt: directory, manifest: manifest, manifestBytes: bytes)
         if let failure = report.failure {

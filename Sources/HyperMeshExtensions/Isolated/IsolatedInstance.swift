@@ -39,9 +39,9 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
             if case .confinementUnavailable(let layer, let reason) = error {
                 throw ExtensionError(.confinementUnavailable, extensionID: manifest.id,
                                      "the operator requires the '\(layer)' confinement layer, which is not engaged here: \(reason); the extension was not started",
-                                     cause: error.description)
+                                     cause: error)
             }
-            throw ExtensionError(.createFailed, extensionID: manifest.id, "the isolated worker did not start", cause: error.description)
+            throw ExtensionError(.createFailed, extensionID: manifest.id, "the isolated worker did not start", cause: error)
         }
     }
 
@@ -144,7 +144,7 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
             case .crashed, .notRunning: code = .workerCrashed
             default: code = .workerFailed
             }
-            let failure = ExtensionError(code, extensionID: extensionID, "the isolated worker failed during \(what())", cause: error.description)
+            let failure = ExtensionError(code, extensionID: extensionID, "the isolated worker failed during \(what())", cause: error)
             // Also for `.notRunning`: the registry ignores an end it already heard of (the
             // extension is no longer active), and a worker that died between requests is heard of here.
             onWorkerEnded(ObjectIdentifier(self), failure.description)

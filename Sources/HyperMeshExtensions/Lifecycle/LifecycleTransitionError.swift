@@ -1,13 +1,10 @@
+import HyperMeshErrors
+
 /// An event that the lifecycle refused: the state is unchanged and no action was returned.
-public struct LifecycleTransitionError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, Equatable {
-        /// The event is not allowed in the current state (the message lists the allowed ones).
-        case illegalTransition = "lifecycle.illegal_transition"
-        /// Another transition is in progress; complete it (or report `fail`) first.
-        case transitionInProgress = "lifecycle.transition_in_progress"
-        /// A completion event arrived for a transition that is not in progress.
-        case unexpectedCompletion = "lifecycle.unexpected_completion"
-    }
+public struct LifecycleTransitionError: HyperMeshError, Equatable {
+    /// The stable codes of ``LifecycleTransitionError``, each with its category (declared below). Raw values never
+    /// change once released; new codes may be added.
+    public typealias Code = HyperMeshErrorCode<LifecycleTransitionError>
 
     public let code: Code
     public let extensionID: String
@@ -31,5 +28,21 @@ public struct LifecycleTransitionError: Error, Sendable, Equatable, CustomString
         self.message = message
     }
 
-    public var description: String { "[\(code.rawValue)] \(message)" }
+    /// None: the message says everything.
+    public var underlyingError: (any Error & Sendable)? { nil }
+}
+
+extension HyperMeshErrorCode where Domain == LifecycleTransitionError {
+    /// The event is not allowed in the current state (the message lists the allowed ones).
+    public static var illegalTransition: Self { Self("lifecycle.illegal_transition", .conflict) }
+    /// Another transition is in progress; complete it (or report `fail`) first.
+    public static var transitionInProgress: Self { Self("lifecycle.transition_in_progress", .conflict) }
+    /// A completion event arrived for a transition that is not in progress.
+    public static var unexpectedCompletion: Self { Self("lifecycle.unexpected_completion", .internal) }
+}
+
+extension LifecycleTransitionError {
+    public static var knownCodes: [HyperMeshErrorCode<LifecycleTransitionError>] {
+        [.illegalTransition, .transitionInProgress, .unexpectedCompletion]
+    }
 }

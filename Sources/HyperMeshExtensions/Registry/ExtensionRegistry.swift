@@ -238,7 +238,7 @@ public actor ExtensionRegistry {
         do {
             actions = try entry.lifecycle.apply(event)
         } catch {
-            throw ExtensionError(.illegalTransition, extensionID: id, error.message)
+            throw ExtensionError(.illegalTransition, extensionID: id, error.message, cause: error)
         }
         entries[id] = entry
         var rest: [LifecycleAction] = []

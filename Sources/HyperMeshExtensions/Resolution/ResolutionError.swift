@@ -1,21 +1,11 @@
+import HyperMeshErrors
 import HyperMeshManifest
 
 /// Why a set of extensions cannot be resolved, with one root-cause message.
-public struct ResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, Equatable {
-        /// A dependency names an extension of which no version is available.
-        case missingDependency = "resolution.missing_dependency"
-        /// Every range pointing at an extension is satisfiable alone, but no version satisfies all.
-        case versionConflict = "resolution.version_conflict"
-        /// A range pointing at an extension matches none of its available versions.
-        case noMatchingVersion = "resolution.no_matching_version"
-        /// The selected extensions depend on each other in a cycle (see ``ResolutionError/cycle``).
-        case cycle = "resolution.cycle"
-        /// The versions that would do do not support the host's ABI version.
-        case abiIncompatible = "resolution.abi_incompatible"
-        /// A root names an extension of which no version is available.
-        case unknownExtension = "resolution.unknown_extension"
-    }
+public struct ResolutionError: HyperMeshError, Equatable {
+    /// The stable codes of ``ResolutionError``, each with its category (declared below). Raw values never
+    /// change once released; new codes may be added.
+    public typealias Code = HyperMeshErrorCode<ResolutionError>
 
     /// One dependent's demand on the extension the error is about.
     public struct Requirement: Sendable, Hashable, CustomStringConvertible {
@@ -54,5 +44,27 @@ public struct ResolutionError: Error, Sendable, Equatable, CustomStringConvertib
         self.available = available
     }
 
-    public var description: String { "[\(code.rawValue)] \(message)" }
+    /// None: the message says everything.
+    public var underlyingError: (any Error & Sendable)? { nil }
+}
+
+extension HyperMeshErrorCode where Domain == ResolutionError {
+    /// A dependency names an extension of which no version is available.
+    public static var missingDependency: Self { Self("resolution.missing_dependency", .notFound) }
+    /// Every range pointing at an extension is satisfiable alone, but no version satisfies all.
+    public static var versionConflict: Self { Self("resolution.version_conflict", .conflict) }
+    /// A range pointing at an extension matches none of its available versions.
+    public static var noMatchingVersion: Self { Self("resolution.no_matching_version", .conflict) }
+    /// The selected extensions depend on each other in a cycle (see ``ResolutionError/cycle``).
+    public static var cycle: Self { Self("resolution.cycle", .invalidInput) }
+    /// The versions that would do do not support the host's ABI version.
+    public static var abiIncompatible: Self { Self("resolution.abi_incompatible", .conflict) }
+    /// A root names an extension of which no version is available.
+    public static var unknownExtension: Self { Self("resolution.unknown_extension", .notFound) }
+}
+
+extension ResolutionError {
+    public static var knownCodes: [HyperMeshErrorCode<ResolutionError>] {
+        [.missingDependency, .versionConflict, .noMatchingVersion, .cycle, .abiIncompatible, .unknownExtension]
+    }
 }

@@ -1,4 +1,5 @@
 @testable import HyperMeshManifest
+import HyperMeshStrictJSON
 
 // Literal syntax for building test manifests as `JSONValue`s. Dictionary literals keep their
 // order (and duplicates), so tests control exactly what the decoder sees.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HyperMeshManifest
+import HyperMeshStrictJSON
 
 /// Manifests used across the tests, as `JSONValue`s so tests can change one field at a time.
 enum ManifestFixtures {

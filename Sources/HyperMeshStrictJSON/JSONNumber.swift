@@ -1,12 +1,12 @@
 /// A JSON number kept as its literal text, so integers of any size are read exactly (no detour
 /// through `Double`).
-struct JSONNumber: Sendable, Equatable {
+public struct JSONNumber: Sendable, Equatable {
     /// The literal as written, e.g. `-12`, `1.5e3`. Always valid JSON number syntax when it comes
     /// from ``JSONParser``.
-    var text: String
+    public var text: String
 
     /// What the literal is worth when an unsigned integer is expected.
-    enum IntegerValue: Sendable, Equatable {
+    public enum IntegerValue: Sendable, Equatable {
         /// An exact non-negative integer (`1.0`, `1e3` and `-0` are integers, as in JSON Schema).
         case value(UInt64)
         /// The value has a non-zero fractional part, e.g. `1.5`.
@@ -17,12 +17,12 @@ struct JSONNumber: Sendable, Equatable {
         case tooLarge
     }
 
-    init(text: String) { self.text = text }
+    public init(text: String) { self.text = text }
 
-    init(_ value: UInt64) { self.text = String(value) }
+    public init(_ value: UInt64) { self.text = String(value) }
 
     /// The exact integer value of the literal, computed on its digits.
-    var integerValue: IntegerValue {
+    public var integerValue: IntegerValue {
         var bytes = Substring(text).utf8[...]
         let isNegative = bytes.first == UInt8(ascii: "-")
         if isNegative { bytes = bytes.dropFirst() }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HyperMeshManifest
+@testable import HyperMeshStrictJSON
 
 @Suite struct JSONWriterTests {
     private func text(_ value: JSONValue, pretty: Bool) -> String {

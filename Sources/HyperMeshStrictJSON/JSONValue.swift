@@ -1,6 +1,6 @@
 /// A parsed JSON value that keeps what strict manifest rules need and `JSONSerialization` loses:
 /// the order of object members, duplicate keys, and the exact text of numbers.
-enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     /// Members in document order; duplicates are kept so the decoder can report them.
     case object([JSONMember])
     case array([JSONValue])
@@ -10,7 +10,7 @@ enum JSONValue: Sendable, Equatable {
     case null
 
     /// How the value is named in messages: "an object", "a string", "null"...
-    var kindDescription: String {
+    public var kindDescription: String {
         switch self {
         case .object: return "an object"
         case .array: return "an array"
@@ -23,7 +23,12 @@ enum JSONValue: Sendable, Equatable {
 }
 
 /// One `"key": value` pair of a JSON object.
-struct JSONMember: Sendable, Equatable {
-    var key: String
-    var value: JSONValue
+public struct JSONMember: Sendable, Equatable {
+    public var key: String
+    public var value: JSONValue
+
+    public init(key: String, value: JSONValue) {
+        self.key = key
+        self.value = value
+    }
 }

@@ -5,29 +5,32 @@
 /// quotes, so dots inside keys stay unambiguous: `$.dependencies['org.example.base']`,
 /// `$.files['lib/libfoo.so']`. Inside brackets `'` and `\` are escaped with `\`, and control
 /// characters are written as `\u00XX`.
-struct JSONPath: Sendable, Hashable, CustomStringConvertible {
-    enum Component: Sendable, Hashable {
+public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
+    public enum Component: Sendable, Hashable {
         case key(String)
         case index(Int)
     }
 
-    private(set) var components: [Component] = []
+    public private(set) var components: [Component] = []
 
-    static let root = JSONPath()
+    /// The root, `$`.
+    public init() {}
 
-    func appending(key: String) -> JSONPath {
+    public static let root = JSONPath()
+
+    public func appending(key: String) -> JSONPath {
         var path = self
         path.components.append(.key(key))
         return path
     }
 
-    func appending(index: Int) -> JSONPath {
+    public func appending(index: Int) -> JSONPath {
         var path = self
         path.components.append(.index(index))
         return path
     }
 
-    var description: String {
+    public var description: String {
         var text = "$"
         for component in components {
             switch component {
@@ -60,5 +63,5 @@ struct JSONPath: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Unicode.Scalar {
-    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+    package var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

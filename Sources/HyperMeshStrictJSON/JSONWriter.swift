@@ -7,8 +7,8 @@ import Foundation
 /// Pretty output indents by two spaces, puts `": "` between key and value, writes empty objects
 /// and arrays as `{}` and `[]`, and ends with a newline. Compact output has no whitespace at all.
 /// Duplicate keys are written as they are (the writer does not deduplicate).
-enum JSONWriter {
-    static func data(for value: JSONValue, prettyPrinted: Bool) -> Data {
+public enum JSONWriter {
+    public static func data(for value: JSONValue, prettyPrinted: Bool) -> Data {
         var output: [UInt8] = []
         write(value, into: &output, indent: prettyPrinted ? 0 : nil)
         if prettyPrinted { output.append(0x0A) }

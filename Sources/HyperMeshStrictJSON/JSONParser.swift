@@ -5,16 +5,16 @@ import Foundation
 ///
 /// Unlike `JSONSerialization` it keeps member order and duplicate keys (see ``JSONValue``) and
 /// reports the line and column of the first error. It does not limit the input size (callers do).
-struct JSONParser {
+public struct JSONParser {
     /// Objects and arrays nested deeper than this are refused (guards the stack against hostile input).
-    static let maximumDepth = 64
+    public static let maximumDepth = 64
 
     private let bytes: [UInt8]
     private var position = 0
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
         var parser = JSONParser(bytes: Array(data))
         return try parser.parseDocument()
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import HyperMeshManifest
+@testable import HyperMeshStrictJSON
 
 @Suite struct JSONParserTests {
     private func parse(_ text: String) throws(JSONParseError) -> JSONValue {
