@@ -135,6 +135,11 @@ let package = Package(
             ],
             swiftSettings: strictSwift),
         .executableTarget(name: "hypermesh", dependencies: ["HyperMeshCLI"], swiftSettings: strictSwift),
+        // The embedding example (docs/embedding.md): an app that embeds the host. Built with the
+        // package so that a test runs it and it never rots.
+        .executableTarget(
+            name: "embedding-host", dependencies: ["HyperMeshExtensions", "HyperMeshSecurity"],
+            path: "Examples/embedding-host", exclude: ["README.md"], swiftSettings: strictSwift),
         // The reference extension, shipped as a shared library.
         .target(name: "CatalogExtension", dependencies: ["HyperMeshExtensionKit"], swiftSettings: strictSwift),
         // Test-only helpers: build C and Swift extensions from source, stage packages.

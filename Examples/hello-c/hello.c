@@ -112,9 +112,15 @@ static hypermesh_status hello_handle(void *instance, const char *method, size_t 
 
 /* ---- the three entry points ---- */
 
+/* The id the library reports; a build may give another (e.g. -DHELLO_ID='"org.example.hello.copy"')
+ * to stage a second copy beside the first, as the embedding example does. It must equal the manifest's id. */
+#ifndef HELLO_ID
+#define HELLO_ID "org.hypermesh.examples.hello"
+#endif
+
 HYPERMESH_EXPORT const hypermesh_extension_metadata_t *hypermesh_extension_metadata(void) {
     static const hypermesh_extension_metadata_t metadata = {
-        sizeof(hypermesh_extension_metadata_t), HYPERMESH_ABI_VERSION, "org.hypermesh.examples.hello", "1.0.0", "Hello (C)",
+        sizeof(hypermesh_extension_metadata_t), HYPERMESH_ABI_VERSION, HELLO_ID, "1.0.0", "Hello (C)",
     };
     return &metadata;
 }

@@ -59,9 +59,9 @@ public struct CallExtension: AsyncParsableCommand {
             let output = try await opened.registry.call(id, method: method, input: body)
             opened.logger.info("call \(method) returned \(output.count) byte(s)", metadata: ["extension": "\(id)"])
             console.out(ResponseFormatter.format(output, pretty: !json))
-            await opened.registry.shutdown()
+            await opened.host.shutdown()
         } catch {
-            await session?.registry.shutdown()
+            await session?.host.shutdown()
             throw CommandFailure.report(error, json: json)
         }
     }

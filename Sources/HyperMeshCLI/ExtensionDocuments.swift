@@ -23,7 +23,7 @@ enum ExtensionDocuments {
                     suspension: info.suspension)
             },
             problems: session.problems(now: await session.registry.registeredIDs).map { ListExtensions.Output.Problem(directory: $0.directory.path, error: ErrorRecord($0.error)) },
-            searchPaths: session.discovery.searchedPaths.map(\.path))
+            searchPaths: session.host.searchedPaths.map(\.path))
     }
 
     static func inspect(_ session: HostSession, id: String, activate: Bool, policyFile: URL) async throws -> InspectExtension.Output {

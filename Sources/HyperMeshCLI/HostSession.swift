@@ -4,31 +4,35 @@ import HyperMeshState
 import Logging
 import Metrics
 
-/// One command's view of the host: the state store, the discovery pass over the search paths
-/// (every package verified against the trust store), and a registry with every usable package registered (nothing loaded yet).
+/// One command's view of the host: a ``HyperMeshHost`` opened from the command's options (the
+/// state store, the discovery pass over the search paths with every package verified against the
+/// trust store, every usable package registered, nothing loaded yet). The CLI and the node embed
+/// the host like any app; the extra they keep is the bookkeeping of problems found at the start.
 struct HostSession {
-    let registry: ExtensionRegistry
+    let host: HyperMeshHost
     let logger: Logger
-    let discovery: DiscoveryResult
     /// Discovery problems plus packages that could not be registered, as found at the start. A
     /// node with `--watch` may register one of them later: see ``problems(now:)``.
-    let problems: [DiscoveryProblem]
+    var problems: [DiscoveryProblem] { host.problems }
     /// The extensions registered at the start.
     let registeredAtStart: Set<String>
 
+    /// The registry under the host, for what the host does not offer itself (resolution graphs).
+    var registry: ExtensionRegistry { host.registry }
+
     static func open(_ options: HostOptions, metricsFactory: any MetricsFactory = MetricsSystem.factory) async throws -> HostSession {
         let stateDirectory = options.resolvedStateDirectory()
-        let store = try StateStore(directory: stateDirectory)
         let logger = options.makeLogger()
-        let audit = SecurityAudit(log: try options.openAudit(), logger: logger)
-        let registry = ExtensionRegistry(
-            stateStore: store, policy: try options.loadPolicy(), audit: audit,
-            consensus: LazyNodeConsensus(stateDirectory: stateDirectory), logger: logger, metricsFactory: metricsFactory)
-        let verifier = try options.makeVerifier(logger: logger)
-        let discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths), verifier: verifier)
-        let problems = await registry.registerAll(discovery)
-        return HostSession(registry: registry, logger: logger, discovery: discovery, problems: problems,
-                           registeredAtStart: Set(await registry.registeredIDs))
+        let trustStore = options.resolvedTrustStore()
+        let configuration = HyperMeshHost.Configuration(
+            stateDirectory: stateDirectory, searchPaths: SearchPaths.resolve(explicit: options.paths),
+            trust: options.allowUnsigned ? .allowUnsigned(store: trustStore) : .store(trustStore),
+            // Read here so a damaged file is reported as the policy's fault (`security.policy_invalid`).
+            policy: .value(try options.loadPolicy()),
+            logger: logger, metricsFactory: metricsFactory,
+            consensus: LazyNodeConsensus(stateDirectory: stateDirectory))
+        let host = try await HyperMeshHost(configuration: configuration)
+        return HostSession(host: host, logger: logger, registeredAtStart: Set(await host.registry.registeredIDs))
     }
 
     /// The start's problems, less those of extensions registered since (a broken package fixed
@@ -49,7 +53,7 @@ struct HostSession {
         guard registered.contains(id) else {
             let unreadable = problems.filter { $0.error.extensionID == nil }.count
             var message = "no extension with this id was found on the search paths"
-            message += " (\(discovery.searchedPaths.map(\.path).joined(separator: ", ")))"
+            message += " (\(host.searchedPaths.map(\.path).joined(separator: ", ")))"
             if unreadable > 0 {
                 message += "; \(unreadable) package(s) could not be read, see `hypermesh ext list`"
             }

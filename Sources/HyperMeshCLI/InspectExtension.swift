@@ -64,10 +64,10 @@ public struct InspectExtension: AsyncParsableCommand {
                 let opened = try await HostSession.open(host)
                 session = opened
                 output = try await ExtensionDocuments.inspect(opened, id: id, activate: activate, policyFile: host.resolvedPolicyFile())
-                await opened.registry.shutdown()
+                await opened.host.shutdown()
             }
         } catch {
-            await session?.registry.shutdown()
+            await session?.host.shutdown()
             throw CommandFailure.report(error, json: json)
         }
         if json {

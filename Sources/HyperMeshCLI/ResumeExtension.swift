@@ -23,10 +23,10 @@ public struct ResumeExtension: AsyncParsableCommand {
                 let opened = try await HostSession.open(host)
                 session = opened
                 _ = try await ExtensionDocuments.resume(opened, id: id)
-                await opened.registry.shutdown()
+                await opened.host.shutdown()
             }
         } catch {
-            await session?.registry.shutdown()
+            await session?.host.shutdown()
             throw CommandFailure.report(error, json: json)
         }
         if json {

@@ -40,9 +40,9 @@ final class NodeRuntime: @unchecked Sendable {
         return active
     }
 
-    /// Deactivates (reverse dependency order), unloads, and flushes the audit log.
+    /// Deactivates (reverse dependency order), unloads, and flushes and closes the audit log.
     func stop() async {
         markStopping()
-        await registry.shutdown()
+        await session.host.shutdown()
     }
 }

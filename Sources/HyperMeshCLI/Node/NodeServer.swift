@@ -91,6 +91,5 @@ struct NodeExtensionsService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await runtime.stop()
-        runtime.session.registry.audit.log?.close()
     }
 }
