@@ -48,12 +48,11 @@ struct CallExecutorTests {
         #expect(counts.peak.load(ordering: .relaxed) >= 2)
     }
 
-    @Test("a thousand hops there and back complete promptly (no lost wake-up)")
+    @Test("hops there and back all complete (no lost wake-up)", .timeLimit(.minutes(2)))
     func hopsComplete() async {
         let executor = CallExecutor(threadCount: 2, name: "hm-hops")
         // From a thread of its own: the cooperative pool is kept busy by other suites.
         let caller = CallExecutor(threadCount: 1, name: "hm-hop-caller")
-        let start = ContinuousClock.now
         let sum = await caller.run {
             var sum = 0
             for index in 0..<1_000 {
@@ -61,8 +60,7 @@ struct CallExecutorTests {
             }
             return sum
         }
+        // A lost wake-up would stall a hop for good (the time limit then fails the test).
         #expect(sum == 499_500)
-        // Generous: a lost wake-up would stall a hop for good; 1,000 hops take milliseconds.
-        #expect(ContinuousClock.now - start < .seconds(20))
     }
 }
