@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "HyperMeshSecurity", targets: ["HyperMeshSecurity"]),
         .library(name: "HyperMeshAudit", targets: ["HyperMeshAudit"]),
         .library(name: "HyperMeshConsensus", targets: ["HyperMeshConsensus"]),
+        .library(name: "HyperMeshConsensusFunctions", targets: ["HyperMeshConsensusFunctions"]),
         .library(name: "HyperMeshWasm", targets: ["HyperMeshWasm"]),
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
@@ -91,12 +92,18 @@ let package = Package(
             name: "HyperMeshExtensions",
             dependencies: [
                 "CHyperMeshABI", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshWasm",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshWasm",
                 // Isolated native extensions: the broker answers a worker's host calls (Isolated/).
                 "HyperMeshSandbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
+            swiftSettings: strictSwift),
+        // The consensus host function set (`consensus_submit` answered by the node's prover and
+        // validators); the CLI's node supplies it. Keeps HyperMeshConsensus out of the runtime core.
+        .target(
+            name: "HyperMeshConsensusFunctions",
+            dependencies: ["HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshAudit"],
             swiftSettings: strictSwift),
         // Isolated native extensions: the wire protocol between host and worker, the confinement a
         // worker applies to itself (rlimits, no_new_privs, seccomp, cgroups), the worker's loop and
@@ -113,7 +120,7 @@ let package = Package(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshSandbox",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,7 +167,7 @@ let package = Package(
             name: "HyperMeshExtensionsTests",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSandbox",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshWasm",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -180,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "CatalogExtensionTests",
             dependencies: [
-                "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport", "HyperMeshConsensus",
+                "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport", "HyperMeshConsensus", "HyperMeshConsensusFunctions",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),

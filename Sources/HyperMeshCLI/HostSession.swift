@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshConsensusFunctions
 import HyperMeshExtensions
 import HyperMeshState
 import Logging
@@ -23,7 +24,7 @@ struct HostSession {
         let audit = SecurityAudit(log: try options.openAudit(), logger: logger)
         let registry = ExtensionRegistry(
             stateStore: store, policy: try options.loadPolicy(), audit: audit,
-            consensus: LazyNodeConsensus(stateDirectory: stateDirectory), logger: logger, metricsFactory: metricsFactory)
+            hostFunctions: [.consensus(LazyNodeConsensus(stateDirectory: stateDirectory))], logger: logger, metricsFactory: metricsFactory)
         let verifier = try options.makeVerifier(logger: logger)
         let discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: options.paths), verifier: verifier)
         let problems = await registry.registerAll(discovery)

@@ -185,6 +185,14 @@ enum WorkerHostTable {
                     if let fuelUsed, let fuel = try? reader.u64("fuel") { fuelUsed.pointee = fuel }
                     return Array(reply[8...])
                 }
+            },
+            app_call: { _, name, nameLength, input, inputLength, output, error in
+                guard let name = WorkerHostTable.bytes(name, nameLength) else {
+                    return WorkerHostTable.fail(error, HYPERMESH_ERR_INVALID_ARGUMENT, "app_call: the name is NULL with a non-zero length")
+                }
+                // The host checks the name (a name that is not valid UTF-8 is not a valid app name).
+                return WorkerHostTable.run("app:" + String(decoding: name, as: UTF8.self), [WorkerHostTable.bytes(input, inputLength)],
+                                           output: output, error: error)
             }
         ))
         return UnsafePointer(pointer)
