@@ -86,6 +86,9 @@ import Testing
         let received = Received()
         let registry = try await host.start(policy: Self.policy(), hostFunctions: [try Self.appFunctions(received)])
         try await registry.activate(Self.id)
+        if transport != .wasm {
+            #expect(try await registry.info(Self.id).isolation == (transport == .isolated ? "process" : "in-process"))
+        }
         #expect(try await Self.callNotify(registry, transport, "hello") == "notified: hello")
         #expect(received.all.map(\.0) == [Self.id])
         #expect(received.all.map(\.1) == ["hello"])
