@@ -180,4 +180,36 @@ import Testing
         #expect(error?.message.contains("'app:notify'") == true, "\(String(describing: error))")
         await registry.shutdown()
     }
+
+    @Test("the Swift Kit calls app functions with bytes and with Codable values, and lists files")
+    func swiftKit() async throws {
+        let host = SecurityHost()
+        let id = "org.tests.kit-app-caller"
+        let library = host.root.appendingPathComponent("build/libkit-app-caller.so")
+        try FileManager.default.createDirectory(at: library.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try ExtensionBuilder.buildSwift(sources: [ExtensionBuilder.repositoryRoot.appendingPathComponent("Tests/Fixtures/swift/AppCaller.swift")],
+                                        moduleName: "AppCaller", output: library)
+        try PackageStager.stage(
+            manifest: ["id": id, "name": "Kit app caller", "version": "1.0.0", "kind": "native", "entry": "libkit-app-caller.so",
+                       "abi": ["min": 1, "max": 1], "category": "testing", "capabilities": ["app:notify", "fileSystemAccess"]],
+            payload: library, entryName: "libkit-app-caller.so", into: host.extensionsDirectory.appendingPathComponent(id))
+        var policy = SecurityPolicy()
+        policy.allow([Self.notify, .fileSystemAccess], for: id)
+        struct Message: Decodable { var text: String }
+        let notify = try HostFunction.app("notify") { call in
+            guard let message = try? JSONDecoder().decode(Message.self, from: Data(call.input)) else {
+                throw HostCallFailure.invalidArgument("notify takes {\"text\":…}")
+            }
+            return Array(try JSONEncoder().encode("notified: \(message.text)"))
+        }
+        let registry = try await host.start(policy: policy, hostFunctions: [HostFunctionSet(name: "app", functions: [notify])])
+        try await registry.activate(id)
+        #expect(try await registry.callText(id, "typed", "hi") == #"{"reply":"notified: hi"}"#)
+        #expect(try await registry.callText(id, "notify", #"{"text":"raw"}"#) == #""notified: raw""#)
+        let refused = try #require(await registry.failure(id, "notify", "not json"))
+        #expect(refused.message.hasSuffix("INVALID_ARGUMENT"), "\(refused)")
+        #expect(refused.cause?.contains("notify takes") == true, "\(refused)")
+        #expect(try await registry.callText(id, "files", "") == #"[{"kind":"file","name":"a.txt"},{"kind":"folder","name":"sub"}]"#)
+        await registry.shutdown()
+    }
 }
