@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HyperMeshSecurity", targets: ["HyperMeshSecurity"]),
         .library(name: "HyperMeshAudit", targets: ["HyperMeshAudit"]),
         .library(name: "HyperMeshConsensus", targets: ["HyperMeshConsensus"]),
+        .library(name: "HyperMeshConsensusFunctions", targets: ["HyperMeshConsensusFunctions"]),
         .library(name: "HyperMeshWasm", targets: ["HyperMeshWasm"]),
         .library(name: "HyperMeshExtensionKit", targets: ["HyperMeshExtensionKit"]),
         .library(name: "CatalogExtension", type: .dynamic, targets: ["CatalogExtension"]),
@@ -99,7 +100,7 @@ let package = Package(
             name: "HyperMeshExtensions",
             dependencies: [
                 "CHyperMeshABI", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshWasm",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshWasm",
                 // Isolated native extensions: the broker answers a worker's host calls (Isolated/).
                 "HyperMeshSandbox",
                 .product(name: "Logging", package: "swift-log"),
@@ -107,6 +108,12 @@ let package = Package(
                 // HyperMeshHost is a Service an embedder puts in its ServiceGroup.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSwift),
+        // The consensus host function set (`consensus_submit` answered by the node's prover and
+        // validators); the CLI's node supplies it. Keeps HyperMeshConsensus out of the runtime core.
+        .target(
+            name: "HyperMeshConsensusFunctions",
+            dependencies: ["HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshAudit"],
             swiftSettings: strictSwift),
         // Isolated native extensions: the wire protocol between host and worker, the confinement a
         // worker applies to itself (rlimits, no_new_privs, seccomp, cgroups), the worker's loop and
@@ -123,7 +130,7 @@ let package = Package(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshSandbox",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -138,7 +145,7 @@ let package = Package(
         // The embedding example (docs/embedding.md): an app that embeds the host. Built with the
         // package so that a test runs it and it never rots.
         .executableTarget(
-            name: "embedding-host", dependencies: ["HyperMeshExtensions", "HyperMeshSecurity"],
+            name: "embedding-host", dependencies: ["HyperMeshExtensions", "HyperMeshManifest", "HyperMeshSecurity"],
             path: "Examples/embedding-host", exclude: ["README.md"], swiftSettings: strictSwift),
         // The reference extension, shipped as a shared library.
         .target(name: "CatalogExtension", dependencies: ["HyperMeshExtensionKit"], swiftSettings: strictSwift),
@@ -177,7 +184,7 @@ let package = Package(
             name: "HyperMeshExtensionsTests",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSandbox",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshWasm",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -198,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "CatalogExtensionTests",
             dependencies: [
-                "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport", "HyperMeshConsensus",
+                "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport", "HyperMeshConsensus", "HyperMeshConsensusFunctions",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),

@@ -73,6 +73,11 @@ let package = Package(
             .product(name: "HyperMeshWasm", package: "HyperMeshExtensions"),
             .product(name: "WasmKit", package: "WasmKit"),
         ]),
+        // An application's host function from a wasm guest against a built-in one.
+        benchmarkSuite("HostFunctions", extraDependencies: [
+            .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
+            .product(name: "HyperMeshWasm", package: "HyperMeshExtensions"),
+        ]),
         // Isolated native extensions (worker processes) against bare socketpair and posix_spawn
         // floors; the pause callers see during a hot reload; memory kept per reload. Depends on
         // the hypermesh-sandbox executable so that SwiftPM builds it into the same folder.

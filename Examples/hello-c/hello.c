@@ -72,6 +72,20 @@ static hypermesh_status greet(hello *self, const uint8_t *input, size_t input_le
     return HYPERMESH_OK;
 }
 
+/* Calls the embedding app's own function `notify` (capability app:notify, which the manifest
+ * must declare and the policy grant) with the input; its answer becomes ours. */
+static hypermesh_status notify(hello *self, const uint8_t *input, size_t input_len, hypermesh_bytes *out,
+                               hypermesh_error *out_error) {
+    const hypermesh_host_api *host = self->host;
+    if (!hypermesh_host_has_app_call(host)) {
+        return fail_with(self, out_error, HYPERMESH_ERR_UNAVAILABLE, "this host offers no app functions");
+    }
+    hypermesh_error host_error = {HYPERMESH_OK, NULL};
+    hypermesh_status status = host->app_call(self->context, "notify", 6, input, input_len, out, &host_error);
+    if (status != HYPERMESH_OK) return pass_through(status, &host_error, out_error, self);
+    return HYPERMESH_OK;
+}
+
 static hypermesh_status count(hello *self, hypermesh_bytes *out, hypermesh_error *out_error) {
     const hypermesh_host_api *host = self->host;
     hypermesh_error host_error = {HYPERMESH_OK, NULL};
@@ -107,7 +121,8 @@ static hypermesh_status hello_handle(void *instance, const char *method, size_t 
     hello *self = instance;
     if (method_len == 5 && memcmp(method, "greet", 5) == 0) return greet(self, input, input_len, out, out_error);
     if (method_len == 5 && memcmp(method, "count", 5) == 0) return count(self, out, out_error);
-    return fail_with(self, out_error, HYPERMESH_ERR_UNKNOWN_METHOD, "unknown method; known methods: count, greet");
+    if (method_len == 6 && memcmp(method, "notify", 6) == 0) return notify(self, input, input_len, out, out_error);
+    return fail_with(self, out_error, HYPERMESH_ERR_UNKNOWN_METHOD, "unknown method; known methods: count, greet, notify");
 }
 
 /* ---- the three entry points ---- */

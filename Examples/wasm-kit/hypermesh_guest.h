@@ -84,6 +84,17 @@ HM_IMPORT("http_request") hm_status hypermesh_http_request(const void *request, 
 HM_IMPORT("consensus_submit") hm_status hypermesh_consensus_submit(const char *kind, size_t kind_len, const void *payload,
                                                                   size_t payload_len, uint8_t **out_ptr, size_t *out_len);
 
+/* ---- app functions (module "app"; docs/wasm-abi.md, "App functions") ----
+ * The embedding application's own functions, one import per function, named as the application
+ * declared it. Each takes the input bytes and answers output bytes (out_ptr/out_len as above) and
+ * needs the capability "app:<name>" in extension.json. A host that does not offer the function
+ * still links the module; the call answers HM_ERR_UNAVAILABLE. Declare one with
+ *   HM_APP_FUNCTION(app_notify, "notify");
+ * and call it as  app_notify(input, input_len, &out, &out_len). */
+#define HM_APP_IMPORT(name) __attribute__((import_module("app"), import_name(name)))
+#define HM_APP_FUNCTION(c_name, name) \
+    HM_APP_IMPORT(name) hm_status c_name(const void *input, size_t input_len, uint8_t **out_ptr, size_t *out_len)
+
 /* ---- what the extension implements ---- */
 
 /**

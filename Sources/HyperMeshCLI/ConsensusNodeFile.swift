@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HyperMeshConsensus
+import HyperMeshConsensusFunctions
 import HyperMeshExtensions
 import HyperMeshTrust
 import Synchronization

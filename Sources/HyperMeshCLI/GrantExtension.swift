@@ -85,7 +85,7 @@ enum PolicyEdit {
         var capabilities: Set<Capability> = []
         for name in names {
             guard let capability = Capability(rawValue: name) else {
-                throw ValidationError("unknown capability '\(name)'; known: \(Capability.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError("unknown capability '\(name)'; known: \(Capability.validNamesDescription)")
             }
             capabilities.insert(capability)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshConsensusFunctions
 import HyperMeshExtensions
 import HyperMeshState
 import Logging
@@ -30,7 +31,7 @@ struct HostSession {
             // Read here so a damaged file is reported as the policy's fault (`security.policy_invalid`).
             policy: .value(try options.loadPolicy()),
             logger: logger, metricsFactory: metricsFactory,
-            consensus: LazyNodeConsensus(stateDirectory: stateDirectory))
+            hostFunctions: [.consensus(LazyNodeConsensus(stateDirectory: stateDirectory))])
         let host = try await HyperMeshHost(configuration: configuration)
         return HostSession(host: host, logger: logger, registeredAtStart: Set(await host.registry.registeredIDs))
     }

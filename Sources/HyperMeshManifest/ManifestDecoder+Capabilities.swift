@@ -8,7 +8,7 @@ extension ManifestDecoder {
             let path = field.path.appending(index: index)
             let name = try element.expectString(at: path)
             guard let capability = Capability(rawValue: name) else {
-                let known = Capability.allCases.map(\.rawValue).joined(separator: ", ")
+                let known = Capability.validNamesDescription
                 throw ManifestError(.unknownCapability, "unknown capability '\(name)' (known: \(known))", at: path)
             }
             if let first = firstIndex[capability] {

@@ -1,7 +1,7 @@
 /// Constants of the host–worker protocol.
 public enum SandboxProtocol {
     /// Bumped on every incompatible change; both sides send it in their hello and refuse another.
-    public static let version: UInt32 = 3
+    public static let version: UInt32 = 4
     /// The largest value of a frame's length field (type byte plus payload): 64 MiB.
     public static let maximumFrameSize: UInt32 = 64 << 20
     /// Bytes before the payload: u32 length, u8 type.
@@ -29,8 +29,9 @@ public struct WorkerMetadata: Sendable, Equatable {
 }
 
 /// A host API call made by the extension in the worker, to be answered by the host's broker.
-/// `function` is the field name in `hypermesh_host_api` (`storage_put`...); `arguments` are its
-/// byte arguments in declaration order (see ``HostCallArguments``).
+/// `function` is the field name in `hypermesh_host_api` (`storage_put`...), or `app:<name>` for
+/// an app function called through `app_call`; `arguments` are its byte arguments in declaration
+/// order (see ``HostCallArguments``; an app function's one argument is its input).
 public struct HostCallRequest: Sendable, Equatable {
     public var function: String
     public var arguments: [[UInt8]]
@@ -55,7 +56,8 @@ public struct HostCallReply: Sendable, Equatable {
     }
 }
 
-/// Every message of protocol version 3 (3: the load frame's limits carry threads, Landlock and
+/// Every message of protocol version 4 (4: a hostCall may name an app function, `app:<name>`,
+/// with the one argument `input`; 3: the load frame's limits carry threads, Landlock and
 /// the required layers). The host sends hello, load, call, hostResult, activate,
 /// deactivate, health, exportState, importState and shutdown; the worker sends hello, loaded,
 /// result, hostCall, activated, deactivated, healthReport, stateExported, stateImported and

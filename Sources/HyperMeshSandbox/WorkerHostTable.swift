@@ -39,10 +39,13 @@ final class WorkerHostLink: @unchecked Sendable {
     }
 }
 
-/// The `hypermesh_host_api` table the worker hands to the extension's create. Every function
-/// encodes its arguments (``HostCallArguments``), sends them to the host and copies the answer
-/// back: outputs and messages are allocated with the table's `alloc` (malloc) and become the
-/// extension's, as the header says. No function decides anything: the host's broker does.
+/// The `hypermesh_host_api` table the worker hands to the extension's create. C function pointers
+/// cannot capture, so there is one hand-written shim per slot (and `app_call`), but each only packs
+/// its C arguments as byte strings in the order of the host's declaration of the function (the
+/// worker has no Foundation and does not link the host's declarations), sends them to the host
+/// (``HostCallArguments``) and copies the answer back: outputs and messages are allocated with the
+/// table's `alloc` (malloc) and become the extension's, as the header says. No function decides
+/// anything: the host runs its one declaration through its one admission path.
 enum WorkerHostTable {
     static let link = Mutex<WorkerHostLink?>(nil)
 
@@ -185,6 +188,14 @@ enum WorkerHostTable {
                     if let fuelUsed, let fuel = try? reader.u64("fuel") { fuelUsed.pointee = fuel }
                     return Array(reply[8...])
                 }
+            },
+            app_call: { _, name, nameLength, input, inputLength, output, error in
+                guard let name = WorkerHostTable.bytes(name, nameLength) else {
+                    return WorkerHostTable.fail(error, HYPERMESH_ERR_INVALID_ARGUMENT, "app_call: the name is NULL with a non-zero length")
+                }
+                // The host checks the name (a name that is not valid UTF-8 is not a valid app name).
+                return WorkerHostTable.run("app:" + String(decoding: name, as: UTF8.self), [WorkerHostTable.bytes(input, inputLength)],
+                                           output: output, error: error)
             }
         ))
         return UnsafePointer(pointer)

@@ -32,7 +32,7 @@ enum PolicyRuleCoding {
         var result: Set<Capability> = []
         for (index, name) in try value.strings(at: path).enumerated() {
             guard let capability = Capability(rawValue: name) else {
-                throw PolicyError(.badValue, "unknown capability '\(name)' (known: \(Capability.allCases.map(\.rawValue).joined(separator: ", ")))",
+                throw PolicyError(.badValue, "unknown capability '\(name)' (known: \(Capability.validNamesDescription))",
                                   at: "\(path)[\(index)]")
             }
             result.insert(capability)

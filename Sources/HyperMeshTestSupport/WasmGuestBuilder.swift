@@ -34,6 +34,8 @@ public enum WasmGuestBuilder {
         case importUnknown = "import_unknown"
         /// `import_env.c`: imports `env.abort`.
         case importEnv = "import_env"
+        /// `app_guest.c`: imports `app.notify` (capability app:notify); methods notify, flood.
+        case appGuest = "app_guest"
 
         /// The source file.
         public var source: URL { WasmGuestBuilder.fixturesDirectory.appendingPathComponent(rawValue + ".c") }

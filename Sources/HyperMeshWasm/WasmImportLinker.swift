@@ -1,6 +1,6 @@
 import WasmKit
 
-/// Builds the `hypermesh` import module for one store: a WasmKit host function per import the
+/// Builds the `hypermesh` and `app` import modules for one store: a WasmKit host function per import the
 /// module uses. Every function first checks the call's deadline, then either handles the import
 /// itself (`output`, `error_message`, `last_error`) or hands it to the host's ``WasmHostBindings``.
 enum WasmImportLinker {
@@ -10,7 +10,7 @@ enum WasmImportLinker {
         var imports = Imports()
         for function in Set(used) {
             let body = hostFunction(function, state: state, bindings: bindings)
-            imports.define(module: WasmHostImport.moduleName, name: function.name, Function(
+            imports.define(module: function.module, name: function.name, Function(
                 store: store,
                 parameters: Array(repeating: .i32, count: function.parameterCount),
                 results: function.returnsStatus ? [.i32] : [],
@@ -24,7 +24,7 @@ enum WasmImportLinker {
     ) -> Function.RawImplementation {
         { _, parameters, results in
             guard WasmCallState.now() <= state.deadline else {
-                throw WasmError(.deadlineExceeded, "the call passed its deadline; stopped at its call to \(WasmHostImport.moduleName).\(function.name)")
+                throw WasmError(.deadlineExceeded, "the call passed its deadline; stopped at its call to \(function.qualifiedName)")
             }
             guard !state.inAllocator else {
                 throw WasmError(.trap, "hypermesh_alloc called the host function \(function.name); the allocator may not call the host")
@@ -49,22 +49,21 @@ enum WasmImportLinker {
         _ function: WasmHostImport, _ arguments: [UInt32], memory: GuestMemory,
         state: WasmCallState, bindings: any WasmHostBindings
     ) throws(WasmError) -> WasmHostResult {
-        switch function {
-        case .output:
+        guard function.isRuntime else { return try bindings.invoke(function, arguments, memory: memory) }
+        switch function.name {
+        case WasmHostImport.output.name:
             state.output = try memory.bytes(arguments[0], arguments[1], "the output")
             return .ok
-        case .errorMessage:
+        case WasmHostImport.errorMessage.name:
             let bytes = try memory.bytes(arguments[0], arguments[1], "the error message")
             state.errorMessage = String(decoding: bytes, as: UTF8.self)
             return .ok
-        case .lastError:
+        default:
             guard let message = state.lastHostError else { return WasmHostResult(status: 2, message: "no host function failed in this call") }
             let offset = try memory.place(Array(message.utf8))
             try memory.writeUInt32(offset, at: arguments[0], "last_error's out_ptr")
             try memory.writeUInt32(UInt32(message.utf8.count), at: arguments[1], "last_error's out_len")
             return .ok
-        default:
-            return try bindings.invoke(function, arguments, memory: memory)
         }
     }
 }

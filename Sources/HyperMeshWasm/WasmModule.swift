@@ -32,22 +32,26 @@ public struct WasmModule: Sendable {
     /// Every export's name.
     public var exportNames: [String] { module.exports.map(\.name) }
 
-    /// The host functions the module imports, after checking each import: it must be a function of
-    /// the `hypermesh` module from ``WasmHostImport``, and its capability must be in `declared` (the
-    /// manifest's capabilities). The first import that fails is ``WasmErrorCode/importRefused``,
-    /// named with the reason. Signatures are checked when the module is instantiated.
-    public func hostImports(declared: Set<Capability>) throws(WasmError) -> [WasmHostImport] {
+    /// The host functions the module imports, after checking each import: it must be one of the
+    /// runtime's own (``WasmHostImport/runtime``) or one `offered` finds (the host's, by module
+    /// and name), and its capability must be in `declared` (the manifest's capabilities). The
+    /// first import that fails is ``WasmErrorCode/importRefused``, named with the reason.
+    /// Signatures are checked when the module is instantiated.
+    public func hostImports(
+        declared: Set<Capability>, offered: (_ module: String, _ name: String) -> WasmHostImport? = { _, _ in nil }
+    ) throws(WasmError) -> [WasmHostImport] {
         var used: [WasmHostImport] = []
         for entry in module.imports {
             let name = "\(entry.module).\(entry.name)"
-            guard entry.module == WasmHostImport.moduleName else {
-                throw WasmError(.importRefused, "the module imports '\(name)', but the host provides only functions of module '\(WasmHostImport.moduleName)'")
+            guard entry.module == WasmHostImport.moduleName || entry.module == WasmHostImport.appModuleName else {
+                throw WasmError(.importRefused, "the module imports '\(name)', but the host provides only functions of the modules '\(WasmHostImport.moduleName)' and '\(WasmHostImport.appModuleName)'")
             }
             guard case .function = entry.descriptor else {
                 throw WasmError(.importRefused, "the module imports '\(name)' as a memory, table, global or tag; the host provides only functions")
             }
-            guard let function = WasmHostImport(rawValue: entry.name) else {
-                throw WasmError(.importRefused, "the module imports '\(name)', which the host does not provide (see docs/wasm-abi.md for the functions of '\(WasmHostImport.moduleName)')")
+            let runtime = entry.module == WasmHostImport.moduleName ? WasmHostImport.runtime.first(where: { $0.name == entry.name }) : nil
+            guard let function = runtime ?? offered(entry.module, entry.name) else {
+                throw WasmError(.importRefused, "the module imports '\(name)', which the host does not provide (see docs/wasm-abi.md for the functions of '\(WasmHostImport.moduleName)' and '\(WasmHostImport.appModuleName)')")
             }
             if let capability = function.capability, !declared.contains(capability) {
                 throw WasmError(.importRefused, "the module imports '\(name)', which needs the capability '\(capability.rawValue)' that the manifest does not declare")

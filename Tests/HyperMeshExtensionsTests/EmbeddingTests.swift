@@ -1,5 +1,6 @@
 import Foundation
 import HyperMeshExtensions
+import HyperMeshManifest
 import HyperMeshSandbox
 import HyperMeshSecurity
 import HyperMeshTestSupport
@@ -28,6 +29,7 @@ struct EmbeddingTests {
                                                       output: build.appendingPathComponent("lib\(id).so"), warningsAsErrors: false)
             var manifest = template
             manifest["id"] = id
+            manifest["capabilities"] = ["storage", "app:notify"]
             try PackageStager.stage(manifest: manifest, payload: library, entryName: "libhello.so", into: extensions.appendingPathComponent(id))
         }
         let wasmTemplate = try JSONSerialization.jsonObject(with: Data(contentsOf: WasmGuestBuilder.exampleDirectory(named: "wasm-hello-c")
@@ -42,7 +44,7 @@ struct EmbeddingTests {
         let root = ExtensionBuilder.temporaryDirectory()
         let extensions = try Self.stageHellos(in: root)
         let stateFolder = root.appendingPathComponent("fresh/state")
-        let policy = SecurityPolicy(defaults: PolicyRule(allow: [.storage]))
+        let policy = SecurityPolicy(defaults: PolicyRule(allow: [.storage, Capability.app("notify")!]))
 
         let host = try await HyperMeshHost(configuration: .init(stateDirectory: stateFolder, searchPaths: [extensions], trust: .allowUnsigned(), policy: .value(policy)))
         try await host.activate("org.hypermesh.examples.hello")
@@ -102,5 +104,9 @@ struct EmbeddingTests {
         #expect(output.contains("\(Self.isolatedID) [process]:"), "\(output)")
         #expect(output.contains("\(Self.wasmID) [in-process]:") || output.contains("\(Self.wasmID) ["), "\(output)")
         #expect(output.components(separatedBy: "embedder").count - 1 == 3, "\(output)")
+        // The app function, called from the in-process and the isolated extension.
+        #expect(output.contains("\(Self.helloID) notified the app: {\"delivered\":true}"), "\(output)")
+        #expect(output.contains("\(Self.isolatedID) notified the app: {\"delivered\":true}"), "\(output)")
+        #expect(output.contains("app received: \(Self.isolatedID): {\"text\":\"hello from \(Self.isolatedID)\"}"), "\(output)")
     }
 }

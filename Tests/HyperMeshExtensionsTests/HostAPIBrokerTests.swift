@@ -21,7 +21,7 @@ import Testing
             events: EventBus(), logger: Logger(label: "test"))
         return HostContext(security: security, storage: store.storage(for: "org.tests.broker"),
                            filesDirectory: store.directory.appendingPathComponent("files"), events: EventBus(),
-                           assets: AssetManager(), consensus: nil, logger: Logger(label: "test"))
+                           assets: AssetManager(), logger: Logger(label: "test"))
     }
 
     /// Takes the message out of `error` (freeing it, as an extension must).

@@ -22,7 +22,7 @@ import Testing
             events: EventBus(), logger: Logger(label: "test"))
         return HostContext(security: security, storage: store.storage(for: Self.extensionID),
                            filesDirectory: store.directory.appendingPathComponent("files"), events: EventBus(),
-                           assets: AssetManager(), consensus: nil, logger: Logger(label: "test"))
+                           assets: AssetManager(), logger: Logger(label: "test"))
     }
 
     func worker(_ context: HostContext) throws -> WorkerProcess {

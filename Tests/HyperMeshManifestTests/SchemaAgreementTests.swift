@@ -66,7 +66,9 @@ import HyperMeshStrictJSON
         #expect(Set(schema["properties"]?.keys ?? []) == Set(Manifest.jsonKeys))
         let properties = try #require(schema["properties"])
         #expect(properties["kind"]?["enum"]?.strings == ExtensionKind.allCases.map(\.rawValue))
-        #expect(properties["capabilities"]?["items"]?["enum"]?.strings == Capability.allCases.map(\.rawValue))
+        let capabilityKinds = try #require(properties["capabilities"]?["items"]?["anyOf"]?.elements)
+        #expect(capabilityKinds.first?["enum"]?.strings == Capability.allCases.map(\.rawValue))
+        #expect(capabilityKinds.last?["pattern"] == .string("^app:[a-z][a-z0-9_.-]{0,63}$"))
         #expect(properties["capabilities"]?["uniqueItems"] == .bool(true))
         #expect(properties["abi"]?["additionalProperties"] == .bool(false))
         #expect(properties["abi"]?["required"]?.strings == ABIRange.jsonKeys)
@@ -102,6 +104,11 @@ private extension JSONValue {
     var strings: [String]? {
         guard case .array(let elements) = self else { return nil }
         return elements.compactMap { if case .string(let text) = $0 { text } else { nil } }
+    }
+
+    var elements: [JSONValue]? {
+        guard case .array(let elements) = self else { return nil }
+        return elements
     }
 
     var integer: UInt64? {

@@ -30,7 +30,20 @@ enum GuestFixtures {
         limits: WasmLimits = GuestFixtures.limits(), bindings: RecordingBindings = RecordingBindings()
     ) throws -> WasmGuest {
         let module = try module(defines: defines)
-        return try WasmGuest(module: module, imports: module.hostImports(declared: declared), limits: limits, bindings: bindings)
+        return try WasmGuest(module: module, imports: module.hostImports(declared: declared, offered: offered), limits: limits, bindings: bindings)
+    }
+
+    /// The host functions these tests' host offers (the real host derives them from its
+    /// declarations; these have the same signatures).
+    static let hostFunctions: [WasmHostImport] = [
+        WasmHostImport(module: "hypermesh", name: "log", parameterCount: 3, returnsStatus: false, capability: nil, slot: 0),
+        WasmHostImport(module: "hypermesh", name: "storage_put", parameterCount: 4, returnsStatus: true, capability: .storage, slot: 1),
+        WasmHostImport(module: "hypermesh", name: "storage_get", parameterCount: 4, returnsStatus: true, capability: .storage, slot: 2),
+        WasmHostImport(module: "hypermesh", name: "http_request", parameterCount: 4, returnsStatus: true, capability: .networkAccess, slot: 3),
+    ]
+
+    static func offered(_ module: String, _ name: String) -> WasmHostImport? {
+        hostFunctions.first { $0.module == module && $0.name == name }
     }
 }
 
@@ -48,14 +61,14 @@ final class RecordingBindings: WasmHostBindings {
 
     func invoke(_ function: WasmHostImport, _ arguments: [UInt32], memory: GuestMemory) throws(WasmError) -> WasmHostResult {
         state.withLock { $0.calls.append(function.name) }
-        switch function {
-        case .storagePut:
+        switch function.name {
+        case "storage_put":
             let key = String(decoding: try memory.bytes(arguments[0], arguments[1], "the key"), as: UTF8.self)
             let value = try memory.bytes(arguments[2], arguments[3], "the value")
             if refuseStorage { return WasmHostResult(status: 4, message: "storage is not granted") }
             state.withLock { $0.values[key] = value }
             return .ok
-        case .log:
+        case "log":
             _ = try memory.bytes(arguments[1], arguments[2], "the log line")
             return .ok
         default:

@@ -207,7 +207,29 @@ typedef struct hypermesh_host_api {
                                    const char *method, size_t method_len, const uint8_t *input, size_t input_len,
                                    const hypermesh_vm_budget *budget, hypermesh_bytes *out_output,
                                    uint64_t *out_fuel_used, hypermesh_error *out_error);
+
+    /*
+     * Added after vm_execute (check hypermesh_host_has_app_call before use).
+     *
+     * Call a function the embedding application added (its `app` namespace), by name: input
+     * bytes in, output bytes out (JSON by convention; the function documents its own format).
+     * The function needs the capability `app:<name>` (or the app capability its declaration
+     * names), declared in extension.json and granted by the operator's policy like any other:
+     * without it PERMISSION_DENIED, audited and counted as a violation; the rate limit and
+     * suspension apply as to every function. A valid name the host does not offer is admitted
+     * against `app:<name>`, then answers UNAVAILABLE (the extension may run on a host without
+     * that application); a name that is not valid (a-z, 0-9, '_', '-', '.', starting with a
+     * letter, at most 64 bytes) is INVALID_ARGUMENT. Other statuses are the function's own.
+     */
+    hypermesh_status (*app_call)(hypermesh_context *ctx, const char *name, size_t name_len,
+                                 const uint8_t *input, size_t input_len,
+                                 hypermesh_bytes *out_output, hypermesh_error *out_error);
 } hypermesh_host_api;
+
+/* Whether the host table has app_call (inside its struct_size and not NULL). */
+static inline int hypermesh_host_has_app_call(const hypermesh_host_api *host) {
+    return HYPERMESH_HAS_FIELD(host, hypermesh_host_api, app_call) && host->app_call != NULL;
+}
 
 
 /** Static description of the library. All strings are static, UTF-8, NUL-terminated. */

@@ -65,7 +65,7 @@ public final class HyperMeshHost: Service, Sendable {
         let calls = CallExecutor(threadCount: configuration.callThreads)
         let registry = ExtensionRegistry(
             stateStore: stateStore, policy: policy, audit: SecurityAudit(log: auditLog, logger: logger),
-            consensus: configuration.consensus, logger: logger, metricsFactory: configuration.metricsFactory,
+            hostFunctions: configuration.hostFunctions, logger: logger, metricsFactory: configuration.metricsFactory,
             supervision: configuration.supervision, callExecutor: calls)
         // Discovery reads and hashes every package: on the host's threads, not the cooperative pool.
         let discovery = await calls.run { await ExtensionDiscovery.discover(in: configuration.searchPaths, verifier: verifier) }

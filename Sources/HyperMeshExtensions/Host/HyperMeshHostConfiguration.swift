@@ -36,9 +36,12 @@ extension HyperMeshHost {
         /// Restarts of isolated extensions whose worker ended. Default: the policy's `supervision`
         /// section, else ``SupervisionPolicy/init()``.
         public var supervision: SupervisionPolicy?
-        /// The node's consensus service for `consensus_submit`; default none (the function answers
-        /// UNAVAILABLE).
-        public var consensus: (any ConsensusGateway)?
+        /// Host functions offered beyond the built-in sets (storage, files, HTTP, events, assets,
+        /// VM execution): the app's own (`HostFunction.app`, each needing an `app:<name>`
+        /// capability the manifest declares and the policy grants), or a set that replaces a
+        /// built-in function (e.g. `HostFunctionSet.consensus(_:)` from `HyperMeshConsensusFunctions`).
+        /// Default none: `consensus_submit` answers UNAVAILABLE, app calls answer UNAVAILABLE.
+        public var hostFunctions: [HostFunctionSet]
 
         /// The name of the audit log in the state directory.
         public static let auditFileName = "audit.sqlite"
@@ -47,7 +50,7 @@ extension HyperMeshHost {
             stateDirectory: URL, searchPaths: [URL]? = nil, trust: Trust = .stateDirectory, policy: Policy = .stateDirectory,
             logger: Logger = Logger(label: "hypermesh.extensions"), metricsFactory: any MetricsFactory = MetricsSystem.factory,
             auditLog: Bool = true, callThreads: Int = CallExecutor.defaultThreadCount, supervision: SupervisionPolicy? = nil,
-            consensus: (any ConsensusGateway)? = nil
+            hostFunctions: [HostFunctionSet] = []
         ) {
             self.stateDirectory = stateDirectory
             self.searchPaths = searchPaths ?? SearchPaths.resolve(explicit: [])
@@ -58,7 +61,7 @@ extension HyperMeshHost {
             self.auditLog = auditLog
             self.callThreads = callThreads
             self.supervision = supervision
-            self.consensus = consensus
+            self.hostFunctions = hostFunctions
         }
 
         /// Which packages the host loads.

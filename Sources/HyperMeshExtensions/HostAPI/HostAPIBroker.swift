@@ -1,18 +1,19 @@
 import CHyperMeshABI
 import Foundation
 import HyperMeshManifest
-import HyperMeshState
-import Logging
 
-/// The host API as native extensions see it: one `hypermesh_host_api` table, shared by every
-/// extension, whose functions find the caller's ``HostContext`` from the context handle and ask its
-/// ``SecurityContext`` before acting: capability, rate limit and quota, in that order. A refusal
-/// is audited and counted as a violation there; this is the only place that decides what an
-/// extension may do.
+/// The `hypermesh_host_api` table native extensions get, shared by every extension: one
+/// trampoline per fixed slot, plus `app_call`. C function pointers cannot capture, so these are
+/// hand-written, but each only unpacks its C arguments into byte strings, finds the caller's
+/// ``HostContext`` from the context handle and runs the ONE declaration of its function
+/// (``HostFunctionSet/builtIn``, or the context's app functions) through
+/// ``HostFunctionCall/run(_:context:arguments:)``, then packs the outcome. Nothing is decided
+/// here: capability, rate, quota, audit and violations are all in that one path.
 ///
-/// Every entry validates its pointers (NULL with a non-zero length is `INVALID_ARGUMENT`), never
-/// throws across the C boundary, and fills `out_error` (message allocated with `malloc`, which is
-/// the table's `alloc`) when the caller passed one.
+/// Every entry validates its pointers (NULL with a non-zero length, or a NULL output cell, is
+/// `INVALID_ARGUMENT` before anything runs), never throws across the C boundary, and fills
+/// `out_error` (message allocated with `malloc`, which is the table's `alloc`) when the caller
+/// passed one.
 public enum HostAPIBroker {
     /// The table handed to every native extension's `create`. Allocated once, never freed.
     public static var table: UnsafePointer<hypermesh_host_api> { sharedTable.pointer }
@@ -26,108 +27,79 @@ public enum HostAPIBroker {
             free: { pointer in Foundation.free(pointer) },
             log: { context, level, message, length in
                 guard let host = HostAPIBroker.context(context) else { return }
-                host.counters.recordCall()
-                guard host.security.admitLogLine() else {
-                    host.counters.recordDenial()
-                    return
-                }
-                let text = HostArguments.string(message, length) ?? "<invalid UTF-8 log message>"
-                host.logger.log(level: HostAPIBroker.logLevel(level), "\(text)")
+                let text = C.bytes(message, length) ?? Array("<invalid log message pointer>".utf8)
+                _ = HostFunctionCall.run(host.functions[.log], context: host, arguments: [HostLittleEndian.bytes(level), text])
             },
             storage_get: { context, key, keyLength, output, error in
-                HostAPIBroker.run(context, error, needs: .storage) { host in
-                    try HostFunctions.storageGet(host, key, keyLength, output)
-                }
+                C.call(context, .storageGet, [C.argument(key, keyLength)], output, error)
             },
             storage_put: { context, key, keyLength, value, valueLength, error in
-                HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let key = try HostArguments.requireString(key, keyLength, "key")
-                    let bytes = try HostArguments.requireBytes(value, valueLength, "value")
-                    try HostFunctions.storageApply(host, [.put(key: key, value: bytes)])
-                }
+                C.call(context, .storagePut, [C.argument(key, keyLength), C.argument(value, valueLength)], nil, error)
             },
             storage_delete: { context, key, keyLength, error in
-                HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let key = try HostArguments.requireString(key, keyLength, "key")
-                    try host.storage.delete(key)
-                }
+                C.call(context, .storageDelete, [C.argument(key, keyLength)], nil, error)
             },
             storage_list: { context, prefix, prefixLength, output, error in
-                HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let prefix = try HostArguments.requireString(prefix, prefixLength, "prefix", allowEmpty: true)
-                    let keys = try host.storage.list(prefix: prefix)
-                    try HostArguments.fill(output, with: Array(try JSONEncoder().encode(keys)))
-                }
+                C.call(context, .storageList, [C.argument(prefix, prefixLength)], output, error)
             },
             storage_apply: { context, batch, batchLength, error in
-                HostAPIBroker.run(context, error, needs: .storage) { host in
-                    let bytes = try HostArguments.requireBytes(batch, batchLength, "batch")
-                    try HostFunctions.storageApply(host, try StorageBatch.decode(bytes))
-                }
+                C.call(context, .storageApply, [C.argument(batch, batchLength)], nil, error)
             },
             register_asset_type: { context, assetType, length, error in
-                HostAPIBroker.run(context, error, needs: .assetManagement) { host in
-                    let type = try HostArguments.requireString(assetType, length, "asset type")
-                    do throws(ExtensionError) {
-                        try host.assets.register(assetType: type, extensionID: host.extensionID)
-                    } catch {
-                        throw HostCallFailure(HYPERMESH_ERR_CONFLICT, error.message)
-                    }
-                }
+                C.call(context, .registerAssetType, [C.argument(assetType, length)], nil, error)
             },
             emit_event: { context, topic, topicLength, payload, payloadLength, error in
-                HostAPIBroker.run(context, error, needs: .events) { host in
-                    let topic = try HostArguments.requireString(topic, topicLength, "topic")
-                    let bytes = try HostArguments.requireBytes(payload, payloadLength, "payload")
-                    host.events.publish(ExtensionEvent(extensionID: host.extensionID, topic: topic, payload: bytes))
-                }
+                C.call(context, .emitEvent, [C.argument(topic, topicLength), C.argument(payload, payloadLength)], nil, error)
             },
             file_read: { context, path, pathLength, output, error in
-                HostAPIBroker.run(context, error, needs: .fileSystemAccess) { host in
-                    let path = try HostArguments.requireString(path, pathLength, "path")
-                    try HostArguments.fill(output, with: try HostFunctions.files(host) { files throws(ConfinedFileError) in try files.read(path) })
-                }
+                C.call(context, .fileRead, [C.argument(path, pathLength)], output, error)
             },
             file_write: { context, path, pathLength, data, dataLength, error in
-                HostAPIBroker.run(context, error, needs: .fileSystemAccess) { host in
-                    let path = try HostArguments.requireString(path, pathLength, "path")
-                    let bytes = try HostArguments.requireBytes(data, dataLength, "data")
-                    try HostFunctions.fileWrite(host, path, bytes)
-                }
+                C.call(context, .fileWrite, [C.argument(path, pathLength), C.argument(data, dataLength)], nil, error)
             },
             file_list: { context, path, pathLength, output, error in
-                HostAPIBroker.run(context, error, needs: .fileSystemAccess) { host in
-                    let path = try HostArguments.requireString(path, pathLength, "path", allowEmpty: true)
-                    let entries = try HostFunctions.files(host) { files throws(ConfinedFileError) in try files.list(path) }
-                    try HostArguments.fill(output, with: HostArguments.json(entries.map {
-                        ["name": $0.name, "kind": $0.kind.rawValue, "size": $0.size] as [String: Any]
-                    }))
-                }
+                C.call(context, .fileList, [C.argument(path, pathLength)], output, error)
             },
             http_request: { context, request, requestLength, output, error in
-                HostAPIBroker.run(context, error, needs: .networkAccess) { host in
-                    let bytes = try HostArguments.requireBytes(request, requestLength, "request")
-                    try HostArguments.fill(output, with: try HostFunctions.httpRequest(host, bytes))
-                }
+                C.call(context, .httpRequest, [C.argument(request, requestLength)], output, error)
             },
             consensus_submit: { context, kind, kindLength, payload, payloadLength, output, error in
-                HostAPIBroker.run(context, error, needs: .consensusAccess) { host in
-                    let kind = try HostArguments.requireString(kind, kindLength, "operation kind")
-                    let bytes = try HostArguments.requireBytes(payload, payloadLength, "payload")
-                    try HostArguments.fill(output, with: try HostFunctions.consensusSubmit(host, kind: kind, payload: bytes))
-                }
+                C.call(context, .consensusSubmit, [C.argument(kind, kindLength), C.argument(payload, payloadLength)], output, error)
             },
             vm_execute: { context, module, moduleLength, method, methodLength, input, inputLength, budget, output, fuelUsed, error in
-                HostAPIBroker.run(context, error, needs: .vmExecution) { host in
-                    let module = try HostArguments.requireBytes(module, moduleLength, "module")
-                    let method = try HostArguments.requireString(method, methodLength, "method")
-                    let input = try HostArguments.requireBytes(input, inputLength, "input")
-                    let fuel = budget.map { $0.pointee.struct_size >= 16 ? $0.pointee.fuel : 0 } ?? 0
-                    let memory = budget.map { $0.pointee.struct_size >= 24 ? $0.pointee.memory_bytes : 0 } ?? 0
-                    let outcome = try VMExecution.run(host, module: module, method: method, input: input, fuel: fuel, memoryBytes: memory)
-                    fuelUsed?.pointee = outcome.fuelUsed
-                    try HostArguments.fill(output, with: outcome.output)
+                // The budget as the declaration takes it: empty, or fuel and memory (u64 LE); a
+                // field outside the caller's struct_size is 0 (the default).
+                let budgetBytes = budget.map { budget in
+                    HostLittleEndian.bytes(budget.pointee.struct_size >= 16 ? budget.pointee.fuel : 0)
+                        + HostLittleEndian.bytes(budget.pointee.struct_size >= 24 ? budget.pointee.memory_bytes : 0)
+                } ?? []
+                return C.call(context, .vmExecute, [C.argument(module, moduleLength), C.argument(method, methodLength),
+                                                    C.argument(input, inputLength), C.Argument(bytes: budgetBytes, length: budgetBytes.count)], output, error) { result in
+                    // The declaration answers the fuel used (u64 LE) followed by the output.
+                    fuelUsed?.pointee = HostLittleEndian.u64(result.prefix(8))
+                    return Array(result.dropFirst(8))
                 }
+            },
+            app_call: { context, name, nameLength, input, inputLength, output, errorOut in
+                guard let host = HostAPIBroker.context(context) else {
+                    return C.fail(errorOut, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "NULL context handle"))
+                }
+                guard let nameBytes = C.bytes(name, nameLength), let appName = String(validating: nameBytes, as: UTF8.self) else {
+                    return C.fail(errorOut, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "app_call: the name is NULL or not valid UTF-8"))
+                }
+                guard let inputBytes = C.bytes(input, inputLength) else {
+                    return C.fail(errorOut, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "app_call: the input is NULL with length \(inputLength)"))
+                }
+                guard let output else {
+                    return C.fail(errorOut, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "app_call: the output pointer is NULL"))
+                }
+                let function: HostFunction
+                do throws(HostCallFailure) {
+                    function = try host.functions.app(appName)
+                } catch {
+                    return C.fail(errorOut, error)
+                }
+                return C.finish(HostFunctionCall.run(function, context: host, arguments: [inputBytes]), output, errorOut)
             }
         ))
         return UnsafePointer(pointer)
@@ -143,57 +115,69 @@ public enum HostAPIBroker {
         return Unmanaged<HostContext>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
     }
 
-    /// Runs one host function: resolves the caller, asks its security context (capability, rate),
-    /// maps every failure to a status and an error message. Every refusal — at admission (capability,
-    /// rate, suspension) or inside the function (path escape, network host, quota) — is counted as
-    /// a denial in the caller's ``HostCallCounters``.
-    static func run(
-        _ handle: OpaquePointer?, _ errorOut: UnsafeMutablePointer<hypermesh_error>?, needs capability: Capability,
-        _ body: (HostContext) throws -> Void
-    ) -> hypermesh_status {
-        guard let host = context(handle) else {
-            return fail(errorOut, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "NULL context handle"))
+    /// Unpacking and packing for the trampolines.
+    private enum C {
+        /// One C argument: its bytes (empty for length 0), nil for NULL with a non-zero length.
+        struct Argument {
+            let bytes: [UInt8]?
+            let length: Int
         }
-        host.counters.recordCall()
-        if let refusal = host.security.admitHostOperation(capability) {
-            host.counters.recordDenial()
-            return fail(errorOut, refusal)
+
+        static func bytes<Element>(_ pointer: UnsafePointer<Element>?, _ length: Int) -> [UInt8]? {
+            guard length > 0 else { return [] }
+            guard let pointer else { return nil }
+            return Array(UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer), count: length))
         }
-        do {
-            try body(host)
-            return HYPERMESH_OK
-        } catch let failure as HostCallFailure {
-            // A refusal inside the function: a path escape, a host off the allowlist, a quota.
-            if failure.isRefusal { host.counters.recordDenial() }
-            return fail(errorOut, failure)
-        } catch let failure as StateError {
-            let status = switch failure.code {
-            case .unavailable: HYPERMESH_ERR_UNAVAILABLE
-            case .quotaExceeded: HYPERMESH_ERR_QUOTA_EXCEEDED
-            default: HYPERMESH_ERR_INVALID_ARGUMENT
+
+        static func argument<Element>(_ pointer: UnsafePointer<Element>?, _ length: Int) -> Argument {
+            Argument(bytes: bytes(pointer, length), length: length)
+        }
+
+        /// Runs the built-in at `slot` for the caller behind `handle`; `output` is nil for the
+        /// functions that answer a status only.
+        static func call(
+            _ handle: OpaquePointer?, _ slot: BuiltInSlot, _ arguments: [Argument],
+            _ output: UnsafeMutablePointer<hypermesh_bytes>?, _ error: UnsafeMutablePointer<hypermesh_error>?,
+            transform: ([UInt8]) -> [UInt8] = { $0 }
+        ) -> hypermesh_status {
+            guard let host = HostAPIBroker.context(handle) else {
+                return fail(error, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "NULL context handle"))
             }
-            if failure.code == .quotaExceeded { host.counters.recordDenial() }
-            return fail(errorOut, HostCallFailure(status, failure.description))
-        } catch {
-            return fail(errorOut, HostCallFailure(HYPERMESH_ERR_INTERNAL, "\(error)"))
+            let function = host.functions[slot]
+            var checked: [[UInt8]] = []
+            checked.reserveCapacity(arguments.count)
+            for (index, argument) in arguments.enumerated() {
+                guard let bytes = argument.bytes else {
+                    return fail(error, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT,
+                                                       "\(function.name): \(function.parameters[index].name) is NULL with length \(argument.length)"))
+                }
+                checked.append(bytes)
+            }
+            if function.result == .bytes, output == nil {
+                return fail(error, HostCallFailure(HYPERMESH_ERR_INVALID_ARGUMENT, "\(function.name): the output pointer is NULL"))
+            }
+            var outcome = HostFunctionCall.run(function, context: host, arguments: checked)
+            if outcome.status == HYPERMESH_OK, function.result == .bytes { outcome.output = transform(outcome.output) }
+            return finish(outcome, output, error)
         }
-    }
 
-    static func fail(_ error: UnsafeMutablePointer<hypermesh_error>?, _ failure: HostCallFailure) -> hypermesh_status {
-        if let error {
-            error.pointee.code = failure.status
-            error.pointee.message = CBuffers.duplicate(failure.message)
+        /// Hands an outcome to the C caller: the output (allocated with `alloc`) or the error.
+        static func finish(
+            _ outcome: HostFunctionCall.Outcome, _ output: UnsafeMutablePointer<hypermesh_bytes>?, _ error: UnsafeMutablePointer<hypermesh_error>?
+        ) -> hypermesh_status {
+            guard outcome.status == HYPERMESH_OK else {
+                return fail(error, HostCallFailure(outcome.status, outcome.message ?? "host function failed with status \(outcome.status)"))
+            }
+            if let output { output.pointee = CBuffers.allocate(outcome.output) }
+            return HYPERMESH_OK
         }
-        return failure.status
-    }
 
-    static func logLevel(_ level: hypermesh_log_level) -> Logger.Level {
-        switch level {
-        case HYPERMESH_LOG_TRACE: return .trace
-        case HYPERMESH_LOG_DEBUG: return .debug
-        case HYPERMESH_LOG_INFO: return .info
-        case HYPERMESH_LOG_WARNING: return .warning
-        default: return .error
+        static func fail(_ error: UnsafeMutablePointer<hypermesh_error>?, _ failure: HostCallFailure) -> hypermesh_status {
+            if let error {
+                error.pointee.code = failure.status
+                error.pointee.message = CBuffers.duplicate(failure.message)
+            }
+            return failure.status
         }
     }
 }

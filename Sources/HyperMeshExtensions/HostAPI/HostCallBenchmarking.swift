@@ -23,16 +23,19 @@ public final class HostCallBenchmarking: Sendable {
             audit: .none(logger: logger), events: EventBus(), logger: logger)
         context = HostContext(security: security, storage: store.storage(for: "org.bench.host"),
                               filesDirectory: store.directory.appendingPathComponent("files"), events: EventBus(),
-                              assets: AssetManager(), consensus: nil, logger: logger)
+                              assets: AssetManager(), logger: logger)
         handle = UnsafeSendableHandle(pointer: HostAPIBroker.handle(for: context))
     }
 
-    /// A host function with an empty body, through ``HostAPIBroker/run(_:_:needs:_:)``: context
-    /// look-up, call counter, suspension, capability and rate checks.
+    /// A host function with an empty body, through ``HostFunctionCall/run(_:context:arguments:)``:
+    /// context look-up, call counter, suspension, capability and rate checks.
     @inline(never)
     public func checkedCall() -> Int32 {
-        HostAPIBroker.run(handle.pointer, nil, needs: .events) { _ in }
+        guard let host = HostAPIBroker.context(handle.pointer) else { return HYPERMESH_ERR_INVALID_ARGUMENT }
+        return HostFunctionCall.run(Self.empty, context: host, arguments: []).status
     }
+
+    private static let empty = HostFunction("bench_empty", capability: .events, parameters: [], result: .status) { _ in [] }
 
     /// The same entry without the security context: context look-up, call counter, body.
     @inline(never)

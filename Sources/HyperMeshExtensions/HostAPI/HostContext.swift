@@ -8,7 +8,8 @@ import Metrics
 /// Everything the host API needs to know about one calling extension: who it is, its
 /// ``SecurityContext`` (grant, quotas, violations), and the host services it may reach. The C side
 /// sees it only as the opaque `hypermesh_context*` handed to `create`; ``HostAPIBroker`` turns that
-/// pointer back into this object on every host call and asks the security context before acting.
+/// pointer back into this object on every host call, and every transport runs the context's
+/// ``HostFunctionTable`` through ``HostFunctionCall``, which asks the security context before acting.
 ///
 /// Lifetime: retained by the extension's ``ExtensionInstance`` from before `create` until after
 /// `destroy` returns, so the pointer the extension holds stays valid for exactly the period the
@@ -20,7 +21,8 @@ public final class HostContext: Sendable {
     let files: ConfinedFiles
     let events: EventBus
     let assets: AssetManager
-    let consensus: ConsensusGateway?
+    /// The host functions this extension may call (built-in, then the host's extra sets).
+    let functions: HostFunctionTable
     let logger: Logger
     let counters: HostCallCounters
     /// Where this extension's metrics go.
@@ -37,7 +39,7 @@ public final class HostContext: Sendable {
 
     init(
         security: SecurityContext, storage: ExtensionStorage, filesDirectory: URL,
-        events: EventBus, assets: AssetManager, consensus: ConsensusGateway?, logger: Logger,
+        events: EventBus, assets: AssetManager, hostFunctions: HostFunctionTable = .builtIn, logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
         workerIsolation: WorkerIsolation = WorkerIsolation()
     ) {
@@ -49,7 +51,7 @@ public final class HostContext: Sendable {
         self.files = ConfinedFiles(root: filesDirectory)
         self.events = events
         self.assets = assets
-        self.consensus = consensus
+        self.functions = hostFunctions
         var logger = logger
         logger[metadataKey: "extension"] = "\(security.extensionID)"
         self.logger = logger

@@ -146,13 +146,13 @@ extension ExtensionRegistry {
     }
 
     /// A host context for `entry`: its security context (from the policy in force), storage, files,
-    /// events, assets and consensus.
+    /// events, assets and the host functions.
     func makeHostContext(for entry: RegisteredExtension) -> HostContext {
         let id = entry.id
         return HostContext(
             security: makeSecurityContext(for: entry), storage: stateStore.storage(for: id),
             filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
-            events: events, assets: assets, consensus: consensus, logger: logger, metricsFactory: metricsFactory,
+            events: events, assets: assets, hostFunctions: hostFunctions, logger: logger, metricsFactory: metricsFactory,
             wasmFuelRate: wasmFuelRateOverride,
             workerIsolation: WorkerIsolation(settings: policy.isolatedWorkers ?? WorkerIsolationSettings(),
                                              requiredLayers: policy.requiredIsolationLayers(extensionID: id, signer: entry.signer),

@@ -52,7 +52,8 @@ public actor ExtensionRegistry {
     let stateStore: StateStore
     let logger: Logger
     let metricsFactory: any MetricsFactory
-    let consensus: (any ConsensusGateway)?
+    /// The host functions every extension's context offers: the built-in sets, then `hostFunctions`.
+    let hostFunctions: HostFunctionTable
     let wasmFuelRateOverride: WasmFuelRate?
     /// The host's own switches for isolated workers' layers (tests); default all on.
     let isolationSwitches: IsolationSwitches
@@ -74,7 +75,10 @@ public actor ExtensionRegistry {
     /// - Parameters:
     ///   - policy: the operator's policy; nothing is granted that it does not allow.
     ///   - audit: the audit log; default none (records go to the log only).
-    ///   - consensus: the node's consensus service for `consensus_submit`; default none.
+    ///   - hostFunctions: host function sets offered besides the built-in ones: an application's
+    ///     `app` functions, a node's consensus set (without one, `consensus_submit` answers
+    ///     UNAVAILABLE). A later function of the same namespace and name replaces an earlier one.
+    ///     Default none.
     ///   - wasmFuelRate: fuel per millisecond for WebAssembly extensions' fuel budgets; default
     ///     ``WasmFuelRate/measured`` (calibrated on this machine at the first wasm load).
     ///   - supervision: restarts of isolated extensions whose worker ended; default: the policy's
@@ -86,7 +90,7 @@ public actor ExtensionRegistry {
     ///     ``CallExecutor/defaultThreadCount`` threads.
     public init(
         stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
-        assets: AssetManager = AssetManager(), consensus: (any ConsensusGateway)? = nil,
+        assets: AssetManager = AssetManager(), hostFunctions: [HostFunctionSet] = [],
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
         supervision: SupervisionPolicy? = nil, isolationSwitches: IsolationSwitches = IsolationSwitches(),
@@ -98,7 +102,7 @@ public actor ExtensionRegistry {
         self.wasmFuelRateOverride = wasmFuelRate
         self.policy = policy
         self.audit = audit ?? .none(logger: logger)
-        self.consensus = consensus
+        self.hostFunctions = HostFunctionTable(extra: hostFunctions)
         self.metricsFactory = metricsFactory
         self.stateStore = stateStore
         self.events = events

@@ -27,8 +27,9 @@ enum VMExecution {
         let outcome: WasmCallOutcome
         do throws(WasmError) {
             let module = try WasmModuleCache.shared.module(digest: FileDigest.sha256Hex(of: bytes)) { bytes }
-            let imports = try module.hostImports(declared: [])
-            let guest = try WasmGuest(module: module, imports: imports, limits: limits, bindings: VMLogBindings(context: host))
+            let bindings = try WasmHostFunctionBindings(
+                context: host, imports: try module.hostImports(declared: [], offered: WasmHostFunctions.offeredToExecutedModules), declared: [])
+            let guest = try WasmGuest(module: module, imports: bindings.imports, limits: limits, bindings: bindings)
             outcome = try guest.call(method: method, input: input)
         } catch {
             let status: hypermesh_status = switch error.code {
@@ -43,27 +44,5 @@ enum VMExecution {
             throw HostCallFailure(outcome.status, outcome.errorMessage ?? "the module's \(method) failed with \(StatusName.of(outcome.status))")
         }
         return Outcome(output: outcome.output, fuelUsed: outcome.fuelUsed)
-    }
-}
-
-/// The one broker-backed import an executed module may use: `log`, written to the caller's log
-/// through the host table (so the caller's rate applies).
-final class VMLogBindings: WasmHostBindings {
-    let context: HostContext
-
-    init(context: HostContext) {
-        self.context = context
-    }
-
-    func invoke(_ function: WasmHostImport, _ a: [UInt32], memory: GuestMemory) throws(WasmError) -> WasmHostResult {
-        guard function == .log else {
-            throw WasmError(.importRefused, "\(function.name) is not available to a module run by vm_execute")
-        }
-        let text = try memory.bytes(a[1], a[2], "the log message")
-        let handle = HostAPIBroker.handle(for: context)
-        text.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { HostAPIBroker.table.pointee.log!(handle, Int32(bitPattern: a[0]), $0.baseAddress, $0.count) }
-        }
-        return .ok
     }
 }

@@ -10,6 +10,8 @@ final class WasmImage: Sendable {
     let module: WasmModule
     /// The host functions the module imports.
     let imports: [WasmHostImport]
+    /// The manifest's capabilities (an app import's capability is checked again at instantiation).
+    let declared: Set<Capability>
 
     init(package: DiscoveredPackage, cache: WasmModuleCache = .shared) throws(ExtensionError) {
         let manifest = package.manifest
@@ -23,6 +25,8 @@ final class WasmImage: Sendable {
             }
             throw ExtensionError(.libraryOpenFailed, extensionID: id, "cannot read the module \(package.payload.path)", cause: error.description)
         }
+        let declared = Set(manifest.capabilities)
+        self.declared = declared
         let digest = FileDigest.sha256Hex(of: bytes)
         if let listed = manifest.files[manifest.entry], listed.lowercased() != digest {
             throw ExtensionError(.invalidPackage, extensionID: id,
@@ -30,7 +34,7 @@ final class WasmImage: Sendable {
         }
         do throws(WasmError) {
             module = try cache.module(digest: digest) { bytes }
-            imports = try module.hostImports(declared: Set(manifest.capabilities))
+            imports = try module.hostImports(declared: declared, offered: WasmHostFunctions.offered)
         } catch {
             throw ExtensionError(wasm: error, extensionID: id)
         }

@@ -5,7 +5,7 @@ import Metrics
 import Synchronization
 
 /// A WebAssembly extension's instance: a ``WasmGuest`` bound to the extension's ``HostContext``
-/// through ``WasmBrokerBindings``.
+/// through ``WasmHostFunctionBindings`` (the host function declarations).
 ///
 /// A trap (out of fuel, memory limit, unreachable, out-of-bounds pointer, deadline…) fails the call
 /// with its `wasm.*` code, is recorded as a `wasm_trap` violation of the extension (audited, counted
@@ -27,8 +27,8 @@ final class WasmInstance: ExtensionRuntime, Sendable {
         self.context = context
         self.fuelCounter = Counter(label: "hypermesh_wasm_fuel_total", dimensions: [("extension", context.extensionID)], factory: context.metricsFactory)
         do throws(WasmError) {
-            let guest = try WasmGuest(module: image.module, imports: image.imports, limits: limits,
-                                      bindings: WasmBrokerBindings(context: context))
+            let bindings = try WasmHostFunctionBindings(context: context, imports: image.imports, declared: image.declared)
+            let guest = try WasmGuest(module: image.module, imports: bindings.imports, limits: limits, bindings: bindings)
             self.guest = Mutex(guest)
         } catch {
             throw ExtensionError(wasm: error, extensionID: context.extensionID)

@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshConsensusFunctions
 import HyperMeshExtensions
 import HyperMeshState
 import HyperMeshTestSupport
@@ -23,7 +24,7 @@ struct CatalogHost {
     ) async throws -> CatalogHost {
         let searchPath = try StagedCatalog.searchPath(capabilities: capabilities)
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: TestPolicy.grantingEverythingDeclared,
-                                         consensus: consensus)
+                                         hostFunctions: consensus.map { [HostFunctionSet.consensus($0)] } ?? [])
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else {
             throw CatalogTestFailure("the staged Catalog did not register: \(problems.map(\.error.description))")
@@ -38,10 +39,9 @@ struct CatalogHost {
     /// host restart does.
     func restarted() async throws -> CatalogHost {
         await registry.shutdown()
-        let consensus = TestConsensus.node
         let searchPath = self.searchPath
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: TestPolicy.grantingEverythingDeclared,
-                                         consensus: consensus)
+                                         hostFunctions: [.consensus(TestConsensus.node)])
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [searchPath], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else {
             throw CatalogTestFailure("the staged Catalog did not register again: \(problems.map(\.error.description))")

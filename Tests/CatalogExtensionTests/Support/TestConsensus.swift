@@ -1,4 +1,5 @@
 import HyperMeshConsensus
+import HyperMeshConsensusFunctions
 import HyperMeshExtensions
 
 /// A consensus node with parameters small enough that proving takes about a millisecond:

@@ -1,5 +1,6 @@
 import Foundation
 import HyperMeshAudit
+import HyperMeshConsensusFunctions
 import HyperMeshExtensions
 import HyperMeshSecurity
 import HyperMeshState
@@ -50,9 +51,11 @@ struct SecurityHost {
     /// A registry over the state folder with `policy` and the state folder's audit log, with
     /// everything staged registered. Workers are not restarted unless `supervision` says so. Each call opens a new registry (a host restart).
     func start(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared, consensus: (any ConsensusGateway)? = nil,
+               hostFunctions: [HostFunctionSet] = [],
                supervision: SupervisionPolicy? = .noRestarts, isolationSwitches: IsolationSwitches = IsolationSwitches()) async throws -> ExtensionRegistry {
         let audit = SecurityAudit(log: try AuditLog(file: auditFile), logger: .init(label: "test"))
-        let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: policy, audit: audit, consensus: consensus,
+        let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: policy, audit: audit,
+                                         hostFunctions: (consensus.map { [HostFunctionSet.consensus($0)] } ?? []) + hostFunctions,
                                          supervision: supervision, isolationSwitches: isolationSwitches)
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else { throw SecurityTestFailure("packages did not register: \(problems.map(\.error.description))") }

@@ -5,16 +5,14 @@ import HyperMeshSecurity
 import HyperMeshState
 
 /// The bodies of the host functions that do more than one step: quota checks against the
-/// caller's ``SecurityContext`` and the mapping of each refusal to a violation. Called by
-/// ``HostAPIBroker`` after it admitted the call (capability and rate).
-enum HostFunctions {
-    static func storageGet(_ host: HostContext, _ key: UnsafePointer<CChar>?, _ keyLength: Int,
-                           _ output: UnsafeMutablePointer<hypermesh_bytes>?) throws {
-        let key = try HostArguments.requireString(key, keyLength, "key")
+/// caller's ``SecurityContext`` and the mapping of each refusal to a violation. Called by the
+/// built-in declarations (``HostFunctionSet/builtIn``) after the call was admitted (capability and rate).
+enum HostFunctionBodies {
+    static func storageGet(_ host: HostContext, _ key: String) throws -> [UInt8] {
         guard let value = try host.storage.get(key) else {
             throw HostCallFailure(HYPERMESH_ERR_NOT_FOUND, "no value stored under '\(key)'")
         }
-        try HostArguments.fill(output, with: value)
+        return value
     }
 
     /// Applies storage writes within the storage quota (key-value bytes plus file bytes): all of
@@ -92,20 +90,5 @@ enum HostFunctions {
             object["bodyBase64"] = Data(response.body).base64EncodedString()
         }
         return HostArguments.json(object)
-    }
-}
-
-extension HostFunctions {
-    /// Submits an operation for consensus and writes the decision to the audit log.
-    static func consensusSubmit(_ host: HostContext, kind: String, payload: [UInt8]) throws -> [UInt8] {
-        guard let consensus = host.consensus else {
-            throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "this host runs no consensus service")
-        }
-        // Proving is the node's own work: left out of the extension's CPU accounting.
-        let outcome = HostWorkCPU.measure { consensus.decide(kind: kind, submitter: host.extensionID, payload: payload) }
-        host.security.audit.record(.consensus, host.extensionID,
-                                   "operation '\(kind)' \(outcome.accepted ? "accepted" : "rejected") by consensus",
-                                   details: outcome.verdicts.merging(["kind": kind], uniquingKeysWith: { $1 }))
-        return HostArguments.json(["accepted": outcome.accepted, "verdicts": outcome.verdicts] as [String: Any])
     }
 }
