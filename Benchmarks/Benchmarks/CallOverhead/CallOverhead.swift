@@ -8,7 +8,10 @@ import Metrics
 //   - through ExtensionHandle.call (the runtime's fast path: admission, CallGate, the C call,
 //     copying the output into [UInt8], metrics), swift-metrics with its default no-op backend;
 //   - the same with a minimal swift-metrics backend bootstrapped (every metric reaches a handler);
-//   - through `await registry.call(...)` (actor hop to look the handle up, then the same call);
+//   - through `await registry.call(...)` from the benchmark's task: the call table, then two thread
+//     hops (onto the registry's CallExecutor and back), then the same call;
+//   - through `await host.call(...)` (HyperMeshHost, what an embedder calls) from a caller that
+//     runs on the host's call executor: the call table and the same call, no hop;
 //   - the floor: the library's `handle` called through the C function pointer, output freed;
 //   - the floor plus the runtime's marshalling (method name via withCString, output copied into a
 //     [UInt8]), to split the overhead into marshalling and bookkeeping (admission, gate, clock,
@@ -80,6 +83,19 @@ let benchmarks: @Sendable () -> Void = {
         try await ActiveFixture.start(under: actorFolder.url)
     } teardown: {
         actorFolder.remove()
+    }
+
+    let hostFolder = ScratchFolder()
+    Benchmark("Call: await host.call echo 16 B, caller on the call executor", configuration: callConfiguration) { benchmark, fixture in
+        try await fixture.host.callExecutor.run {
+            for _ in benchmark.scaledIterations {
+                blackHole(try await fixture.host.call(fixture.id, method: "echo", input: echoInput))
+            }
+        }
+    } setup: {
+        try await HostFixture.start(under: hostFolder.url)
+    } teardown: {
+        hostFolder.remove()
     }
 
     let floorFolder = ScratchFolder()
