@@ -36,6 +36,11 @@ public final class CallExecutor: TaskExecutor, @unchecked Sendable {
     /// Threads running now.
     var startedThreads: Int { threads.threadCount }
 
+    /// Whether the current task already prefers this executor (it runs inside ``run(_:)``).
+    public var isPreferredByCurrentTask: Bool {
+        withUnsafeCurrentTask { task in task?.unownedTaskExecutor == asUnownedTaskExecutor() }
+    }
+
     /// Whether the calling thread is one of this executor's.
     public var ownsCurrentThread: Bool { threads.ownsCurrentThread }
 

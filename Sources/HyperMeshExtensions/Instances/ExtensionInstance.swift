@@ -40,13 +40,14 @@ public final class ExtensionInstance: Sendable {
 
     /// Like ``call(method:input:_:)``; with a ``processCPUClock``, `processCPU` is set to the CPU
     /// the process used between entering the gate and the answer (the gate admits one call at a
-    /// time there, so it is this call's), whether the call succeeded or not.
+    /// time there, so it is this call's), whether the call succeeded or not. With `gateHeld`, the
+    /// caller has entered the gate (``CallGate/enterSuspending()``) and leaves it.
     func call<Result>(
-        method: String, input: [UInt8], processCPU: inout UInt64?, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+        method: String, input: [UInt8], processCPU: inout UInt64?, gateHeld: Bool = false, _ body: (UnsafeBufferPointer<UInt8>) -> Result
     ) throws(ExtensionError) -> Result {
-        guard let clock = processCPUClock else { return try call(method: method, input: input, body) }
-        gate.enter()
-        defer { gate.leave() }
+        if !gateHeld { gate.enter() }
+        defer { if !gateHeld { gate.leave() } }
+        guard let clock = processCPUClock else { return try runtime.call(method: method, input: input, body) }
         let before = clock.nanoseconds()
         defer {
             if let before, let after = clock.nanoseconds() { processCPU = after &- before }

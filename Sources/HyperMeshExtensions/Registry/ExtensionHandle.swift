@@ -44,21 +44,23 @@ public final class ExtensionHandle: Sendable {
         method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
     ) throws(ExtensionError) -> Result {
         try instance.cpuShare?.admitWithoutWaiting()
-        return try callAdmittedByCPUShare(method: method, input: input, body)
+        return try callAdmittedByCPUShare(method: method, input: input, gateHeld: false, body)
     }
 
-    /// Waits, suspending the task, until the extension's CPU share admits one call, then makes it.
-    /// Without a CPU share this is the synchronous call.
+    /// Waits, suspending the task (no thread is held), until the extension's CPU share admits one
+    /// call and its call gate has room (`concurrency`), then makes the call.
     func callWaitingForCPUShare(method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
         if let share = instance.cpuShare {
             try await share.admit()
         }
-        return try callAdmittedByCPUShare(method: method, input: input) { Array($0) }
+        await instance.gate.enterSuspending()
+        defer { instance.gate.leave() }
+        return try callAdmittedByCPUShare(method: method, input: input, gateHeld: true) { Array($0) }
     }
 
     /// The call once the CPU share (if any) has admitted it; every path out ends that admission.
     private func callAdmittedByCPUShare<Result>(
-        method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result
+        method: String, input: [UInt8], gateHeld: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Result
     ) throws(ExtensionError) -> Result {
         let share = instance.cpuShare
         let state = admission.wrappingAdd(1, ordering: .acquiring).newValue
@@ -80,7 +82,7 @@ public final class ExtensionHandle: Sendable {
         let hostWorkStart = HostWorkCPU.total()
         var processCPU: UInt64?
         do {
-            let result = try instance.call(method: method, input: input, processCPU: &processCPU, body)
+            let result = try instance.call(method: method, input: input, processCPU: &processCPU, gateHeld: gateHeld, body)
             finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, processCPU: processCPU, failed: false)
             return result
         } catch {

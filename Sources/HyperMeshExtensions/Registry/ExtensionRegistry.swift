@@ -185,6 +185,9 @@ public actor ExtensionRegistry {
                                  "the extension is suspended (\(reason)); an operator must resume it: hypermesh ext resume \(id)")
         }
         guard let handle = entry.handle, entry.lifecycle.canAcceptCalls else {
+            if let transition = entry.lifecycle.inProgress {
+                throw ExtensionError(.notActive, extensionID: id, "the extension is \(entry.lifecycle.state), \(transition): it takes no calls now")
+            }
             throw ExtensionError(.notActive, extensionID: id,
                                  "the extension is \(entry.lifecycle.state); activate it first (hypermesh ext call activates for you)")
         }
@@ -200,14 +203,24 @@ public actor ExtensionRegistry {
     /// admitted), or that a failed state hand-over closed and reopened meanwhile, is retried once on
     /// the current handle, so a reload fails no call.
     public nonisolated func call(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
-        try await withTaskExecutorPreference(callExecutor) { () async throws(ExtensionError) -> [UInt8] in
-            let handle = try await self.handle(for: id)
-            do throws(ExtensionError) {
-                return try await handle.callWaitingForCPUShare(method: method, input: input)
-            } catch {
-                guard error.code == .notActive else { throw error }
-                return try await self.handleAfterReload(id).callWaitingForCPUShare(method: method, input: input)
-            }
+        // A caller already on the call executor (``CallExecutor/run(_:)``) needs no preference record.
+        if callExecutor.isPreferredByCurrentTask {
+            return try await callHere(id, method: method, input: input)
+        }
+        return try await withTaskExecutorPreference(callExecutor) { () async throws(ExtensionError) -> [UInt8] in
+            try await self.callHere(id, method: method, input: input)
+        }
+    }
+
+    /// The call, on whatever executor the task prefers (the call executor, by ``call(_:method:input:)``).
+    private nonisolated func callHere(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
+        let found = callTable.handle(for: id)
+        let handle = if let found { found } else { try await notServing(id) }
+        do throws(ExtensionError) {
+            return try await handle.callWaitingForCPUShare(method: method, input: input)
+        } catch {
+            guard error.code == .notActive else { throw error }
+            return try await self.handleAfterReload(id).callWaitingForCPUShare(method: method, input: input)
         }
     }
 

@@ -1,5 +1,7 @@
 import Foundation
-import HyperMeshExtensions
+@testable import HyperMeshExtensions
+import HyperMeshState
+import HyperMeshTestSupport
 import Synchronization
 import Testing
 
@@ -14,6 +16,20 @@ struct SlowCallIsolationTests {
     static let slow = "org.tests.slow"
     static let busy = "org.tests.busy"
     static let third = "org.tests.third"
+
+    /// Waits (at most 10 s) until `id` has a call in flight.
+    static func waitForCallInFlight(_ registry: ExtensionRegistry, _ id: String) async throws {
+        let handle = try await registry.handle(for: id)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while handle.callsInFlight == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try #require(handle.callsInFlight > 0, "the blocking call never started")
+    }
+
+    final class Ordering: Sendable {
+        let events = Mutex<[String]>([])
+    }
 
     final class Latencies: Sendable {
         let nanoseconds = Mutex<[UInt64]>([])
@@ -32,8 +48,8 @@ struct SlowCallIsolationTests {
         for id in [Self.slow, Self.busy, Self.third] { try await registry.activate(id) }
 
         let blockedCall = Task { try await registry.callText(Self.slow, "block", "2000") }
-        // Let it start: it then holds one call thread for two seconds.
-        try await Task.sleep(for: .milliseconds(100))
+        // Once it runs, it holds one call thread for two seconds.
+        try await Self.waitForCallInFlight(registry, Self.slow)
 
         let latencies = Latencies()
         let end = ContinuousClock.now + .milliseconds(1_500)
@@ -73,6 +89,36 @@ struct SlowCallIsolationTests {
         await registry.shutdown()
     }
 
+    @Test("callers queued behind a slow extension's call gate hold no call thread")
+    func queuedCallersHoldNoThread() async throws {
+        let host = FixtureHost()
+        for id in [Self.slow, Self.busy] { try host.stageFixture(id: id) }
+        // Two call threads only: before gates suspended their waiters, the second slow call
+        // blocked the second thread and the other extension waited for all six.
+        let registry = ExtensionRegistry(stateStore: try StateStore(directory: host.stateDirectory),
+                                         policy: TestPolicy.grantingEverythingDeclared, callExecutor: CallExecutor(threadCount: 2))
+        await registry.registerAll(ExtensionDiscovery.discover(in: [host.extensionsDirectory], verifier: TestTrust.allowingUnsigned))
+        for id in [Self.slow, Self.busy] { try await registry.activate(id) }
+
+        let order = Ordering()
+        let slowCalls = (0..<6).map { index in
+            Task {
+                _ = try await registry.callText(Self.slow, "block", "250")
+                order.events.withLock { $0.append("slow \(index)") }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await registry.callText(Self.busy, "echo", "ping")
+        order.events.withLock { $0.append("busy") }
+        for call in slowCalls { try await call.value }
+
+        // The slow calls take 250 ms each, one at a time (concurrency 1): 1.5 s in all.
+        let finished = order.events.withLock { $0 }
+        let busyPosition = try #require(finished.firstIndex(of: "busy"))
+        #expect(busyPosition < 3, "the other extension's call waited for the slow ones: \(finished)")
+        await registry.shutdown()
+    }
+
     @Test("deactivating an extension waits for its own call in flight, holding no thread, and then completes")
     func deactivationDrainsWithoutHoldingAThread() async throws {
         let host = FixtureHost()
@@ -80,7 +126,7 @@ struct SlowCallIsolationTests {
         let (registry, _) = try await host.registryWithStagedPackages()
         try await registry.activate(Self.slow)
         let blockedCall = Task { try await registry.callText(Self.slow, "block", "600") }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.waitForCallInFlight(registry, Self.slow)
         let start = ContinuousClock.now
         let deactivation = Task { try await registry.deactivate(Self.slow) }
         // While the drain waits, the registry still answers (not `info`: it asks the extension's
