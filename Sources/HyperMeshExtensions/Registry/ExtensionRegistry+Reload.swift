@@ -162,9 +162,14 @@ extension ExtensionRegistry {
                             handedOverStateBytes: handedOver, pauseNanoseconds: pauseNanoseconds)
     }
 
-    /// The state of `id` for a message, saying whether another instance serves now.
+    /// The state of `id` for a message, with the transition in progress and whether another
+    /// instance serves now.
     private func stateName(_ id: String, serving instance: ExtensionInstance) -> String {
-        entries[id].map { $0.instance === instance ? $0.lifecycle.state.name : "\($0.lifecycle.state.name), another instance" } ?? "unregistered"
+        guard let entry = entries[id] else { return "unregistered" }
+        var name = entry.lifecycle.state.name
+        if let transition = entry.lifecycle.inProgress { name += ", \(transition)" }
+        if entry.instance !== instance { name += ", another instance" }
+        return name
     }
 
     private func checkReloadable(_ current: RegisteredExtension, to package: DiscoveredPackage) throws(ExtensionError) {
