@@ -62,6 +62,17 @@ final class CallGate: Sendable {
         self.limit = max(1, limit)
     }
 
+    /// Enters if the gate has room now; never waits.
+    func tryEnter() -> Bool {
+        var current = occupancy.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = occupancy.compareExchange(expected: current, desired: current + 1, ordering: .acquiring)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
     /// Enters, blocking the calling thread while the gate is full.
     func enter() {
         guard occupancy.wrappingAdd(1, ordering: .acquiring).newValue > limit else { return }

@@ -47,6 +47,15 @@ public final class ExtensionHandle: Sendable {
         return try callAdmittedByCPUShare(method: method, input: input, gateHeld: false, body)
     }
 
+    /// The call without a suspension point, when nothing makes it wait: no CPU share and room in
+    /// the call gate. Nil when it would have to wait (then use ``callWaitingForCPUShare(method:input:)``).
+    @inline(__always)
+    func callIfAdmittedAtOnce(method: String, input: [UInt8]) throws(ExtensionError) -> [UInt8]? {
+        guard instance.cpuShare == nil, instance.gate.tryEnter() else { return nil }
+        defer { instance.gate.leave() }
+        return try callAdmittedByCPUShare(method: method, input: input, gateHeld: true) { Array($0) }
+    }
+
     /// Waits, suspending the task (no thread is held), until the extension's CPU share admits one
     /// call and its call gate has room (`concurrency`), then makes the call.
     func callWaitingForCPUShare(method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {

@@ -217,6 +217,8 @@ public actor ExtensionRegistry {
         let found = callTable.handle(for: id)
         let handle = if let found { found } else { try await notServing(id) }
         do throws(ExtensionError) {
+            // The common case makes no further suspension point: no share to wait for, room in the gate.
+            if let output = try handle.callIfAdmittedAtOnce(method: method, input: input) { return output }
             return try await handle.callWaitingForCPUShare(method: method, input: input)
         } catch {
             guard error.code == .notActive else { throw error }
