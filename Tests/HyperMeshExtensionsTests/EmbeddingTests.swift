@@ -78,6 +78,39 @@ struct EmbeddingTests {
         await host.shutdown()
     }
 
+    @Test("a damaged policy file stops the host from opening, with the policy's own error")
+    func damagedPolicyRefused() async throws {
+        let root = ExtensionBuilder.temporaryDirectory()
+        let extensions = try Self.stageHellos(in: root)
+        let policyFile = root.appendingPathComponent("policy.json")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try Data(#"{"defaults": {"allow": ["storage"]}, "defaults": {"allow": []}}"#.utf8).write(to: policyFile)
+        let error = try #require(await #expect(throws: PolicyError.self) {
+            _ = try await HyperMeshHost(configuration: .init(stateDirectory: root.appendingPathComponent("state"), searchPaths: [extensions],
+                                                              trust: .allowUnsigned(), policy: .file(policyFile)))
+        })
+        #expect(error.code == .duplicateKey, "\(error)")
+    }
+
+    @Test("reloading from a folder that now holds another extension is refused, naming both ids")
+    func reloadOfAChangedIDRefused() async throws {
+        let root = ExtensionBuilder.temporaryDirectory()
+        let extensions = try Self.stageHellos(in: root)
+        let host = try await HyperMeshHost(configuration: .init(
+            stateDirectory: root.appendingPathComponent("state"), searchPaths: [extensions], trust: .allowUnsigned(),
+            policy: .value(SecurityPolicy(defaults: PolicyRule(allow: [.storage, Capability.app("notify")!])))))
+        try await host.activate(Self.helloID)
+        // The hello folder now holds the isolated copy's package (another id).
+        let folder = extensions.appendingPathComponent(Self.helloID)
+        try FileManager.default.removeItem(at: folder)
+        try FileManager.default.copyItem(at: extensions.appendingPathComponent(Self.isolatedID), to: folder)
+        let error = try #require(await #expect(throws: ExtensionError.self) { try await host.reload(Self.helloID) })
+        #expect(error.code == .invalidPackage && error.extensionID == Self.helloID)
+        #expect(error.message.contains(Self.isolatedID), "\(error)")
+        #expect(try await host.inspect(Self.helloID).state == .active, "the running version keeps serving")
+        await host.shutdown()
+    }
+
     @Test("the embedding example runs the hello extensions native, isolated and wasm")
     func exampleProgramRuns() async throws {
         let root = ExtensionBuilder.temporaryDirectory()

@@ -12,6 +12,9 @@ import Synchronization
 /// every running thread is busy) and end when ``stop()`` is called: each finishes the job it runs,
 /// and jobs still queued then are run by the last thread out, so no continuation is lost.
 ///
+/// Idle threads park on a `DispatchSemaphore`. They are the host's own threads, and parking them
+/// is what they are for: no task and no cooperative thread ever waits on it.
+///
 /// Not guaranteed: fairness between jobs of different tasks beyond FIFO order; a job that never
 /// returns holds its thread for good (the executor has `limit - 1` threads left).
 final class JobThreads: Sendable {
