@@ -41,6 +41,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OpenTelemetry export of the spans (OTLP over HTTP only: the gRPC exporter is not built).
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // The one error model: HyperMeshError, its extensible codes and categories, the exit codes.
@@ -100,13 +106,22 @@ let package = Package(
             name: "HyperMeshExtensions",
             dependencies: [
                 "CHyperMeshABI", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshWasm",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshWasm", "HyperMeshStrictJSON",
                 // Isolated native extensions: the broker answers a worker's host calls (Isolated/).
                 "HyperMeshSandbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 // HyperMeshHost is a Service an embedder puts in its ServiceGroup.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // `http_request`: HTTP/1.1 and TLS (system roots plus the operator's CA bundle),
+                // streamed bodies the byte quota and the bandwidth pacer act on, W3C trace context.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSwift),
         // The consensus host function set (`consensus_submit` answered by the node's prover and
@@ -152,7 +167,18 @@ let package = Package(
         // Test-only helpers: build C and Swift extensions from source, stage packages.
         .target(
             name: "HyperMeshTestSupport",
-            dependencies: ["HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshSecurity"],
+            dependencies: [
+                "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshSecurity",
+                // Loopback HTTP and HTTPS servers with a test CA, for the `http_request` tests and benchmarks.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSwift),
 
         .testTarget(name: "HyperMeshErrorsTests", dependencies: ["HyperMeshErrors"], swiftSettings: strictSwift),
@@ -187,6 +213,10 @@ let package = Package(
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshWasm",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift),
         .testTarget(

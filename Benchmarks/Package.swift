@@ -78,6 +78,10 @@ let package = Package(
             .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
             .product(name: "HyperMeshWasm", package: "HyperMeshExtensions"),
         ]),
+        // libcurl, the floor of the outbound HTTP benchmarks.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // `http_request` (plain and TLS) against libcurl doing the same requests.
+        benchmarkSuite("OutboundHTTP", extraDependencies: ["CCurl", .product(name: "HyperMeshState", package: "HyperMeshExtensions")]),
         // Isolated native extensions (worker processes) against bare socketpair and posix_spawn
         // floors; the pause callers see during a hot reload; memory kept per reload. Depends on
         // the hypermesh-sandbox executable so that SwiftPM builds it into the same folder.

@@ -3,6 +3,7 @@
 #   libsqlite3-dev  SQLite headers for GRDB (extension state)
 #   zlib1g-dev + pkg-config  zlib for ZIPFoundation (the .hmx package archive), found through pkg-config
 #   python3 + jsonschema (from PyPI) for the test that checks the manifest JSON Schema
+#   libcurl4-openssl-dev  libcurl's headers, for the floor of the outbound HTTP benchmarks (Benchmarks/)
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || need_apt+=(zlib1g-dev)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 
 if ((${#need_apt[@]})); then
     echo "bootstrap: installing ${need_apt[*]}" >&2

@@ -40,6 +40,11 @@ public struct HostOptions: ParsableArguments {
     @Flag(name: .customLong("offline"), help: "Work on the state dir directly, even if a node runs.")
     public var offline = false
 
+    @Option(name: .customLong("ca-bundle"), help: ArgumentHelp(
+        "A PEM file of certificate authorities the extensions' HTTPS requests (http_request) trust besides the system's roots; repeatable. Verification is always on.",
+        valueName: "file"))
+    public var caBundles: [String] = []
+
     @Option(name: .customLong("log-level"), help: "Host log level on stderr: trace, debug, info, notice, warning, error, critical.")
     public var logLevel: String = "warning"
 

@@ -31,7 +31,8 @@ struct HostSession {
             // Read here so a damaged file is reported as the policy's fault (`security.policy_invalid`).
             policy: .value(try options.loadPolicy()),
             logger: logger, metricsFactory: metricsFactory,
-            hostFunctions: [.consensus(LazyNodeConsensus(stateDirectory: stateDirectory))])
+            hostFunctions: [.consensus(LazyNodeConsensus(stateDirectory: stateDirectory))],
+            outboundHTTP: OutboundHTTPSettings(additionalCABundles: options.caBundles.map { URL(fileURLWithPath: $0) }))
         let host = try await HyperMeshHost(configuration: configuration)
         return HostSession(host: host, logger: logger, registeredAtStart: Set(await host.registry.registeredIDs))
     }

@@ -16,6 +16,7 @@ extension ManifestDecoder {
         quotas.concurrency = try quota("concurrency", in: object, as: UInt32.self)
         quotas.cpuMillisecondsTotal = try quota("cpuMillisecondsTotal", in: object, as: UInt64.self)
         quotas.cpuPercent = try quota("cpuPercent", in: object, as: UInt8.self)
+        quotas.networkBytesPerSecond = try quota("networkBytesPerSecond", in: object, as: UInt64.self)
         return quotas
     }
 

@@ -56,6 +56,7 @@ public enum ManifestEncoder {
             ("concurrency", quotas.concurrency.map(UInt64.init)),
             ("cpuMillisecondsTotal", quotas.cpuMillisecondsTotal),
             ("cpuPercent", quotas.cpuPercent.map(UInt64.init)),
+            ("networkBytesPerSecond", quotas.networkBytesPerSecond),
         ]
         return .object(values.compactMap { key, value in value.map { JSONMember(key: key, value: .number(JSONNumber($0))) } })
     }

@@ -6,7 +6,8 @@
 ///
 /// Zero is allowed only where it means something an extension can live with: `storageBytes`,
 /// `networkBytes` and `fileDescriptors` may be 0 ("uses none of it"); `cpuMillisecondsPerCall`,
-/// `cpuMillisecondsTotal`, `memoryBytes`, `operationsPerSecond`, `concurrency` and `cpuPercent` must be at least 1,
+/// `cpuMillisecondsTotal`, `memoryBytes`, `operationsPerSecond`, `concurrency`, `cpuPercent` and
+/// `networkBytesPerSecond` must be at least 1,
 /// because 0 would make every call fail (see ``minimumValue(forKey:)``). `cpuPercent` is at most 100
 /// (see ``maximumValue(forKey:)``). ``ManifestDecoder`` enforces these bounds; the memberwise
 /// initializer does not.
@@ -33,12 +34,18 @@ public struct Quotas: Sendable, Hashable, Codable {
     /// while the extension is over its share of a sliding 1 s window) in-process and for wasm;
     /// see `docs/security.md` for what is not guaranteed.
     public var cpuPercent: UInt8?
+    /// Network bandwidth, in bytes per second, sent and received together, through the host's
+    /// HTTP function: a token bucket paces the streamed bytes (the transfer slows down; it is not
+    /// refused). At least 1. No default: without it, traffic is not paced.
+    public var networkBytesPerSecond: UInt64?
 
     public init(
         cpuMillisecondsPerCall: UInt64? = nil, memoryBytes: UInt64? = nil, storageBytes: UInt64? = nil,
         networkBytes: UInt64? = nil, fileDescriptors: UInt32? = nil, operationsPerSecond: UInt32? = nil,
-        concurrency: UInt32? = nil, cpuMillisecondsTotal: UInt64? = nil, cpuPercent: UInt8? = nil
+        concurrency: UInt32? = nil, cpuMillisecondsTotal: UInt64? = nil, cpuPercent: UInt8? = nil,
+        networkBytesPerSecond: UInt64? = nil
     ) {
+        self.networkBytesPerSecond = networkBytesPerSecond
         self.cpuMillisecondsPerCall = cpuMillisecondsPerCall
         self.memoryBytes = memoryBytes
         self.storageBytes = storageBytes
@@ -54,6 +61,7 @@ public struct Quotas: Sendable, Hashable, Codable {
     public static let jsonKeys = [
         "cpuMillisecondsPerCall", "memoryBytes", "storageBytes", "networkBytes",
         "fileDescriptors", "operationsPerSecond", "concurrency", "cpuMillisecondsTotal", "cpuPercent",
+        "networkBytesPerSecond",
     ]
 
     /// The JSON keys whose value may be 0.

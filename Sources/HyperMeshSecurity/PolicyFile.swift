@@ -14,7 +14,8 @@ import HyperMeshManifest
 ///                                               "violations": { "windowSeconds": 60, "threshold": 20,
 ///                                                               "thresholds": { "rate_limited": 200 } } } },
 ///   "supervision": { "maxFailures": 5, "windowSeconds": 60, "initialDelayMilliseconds": 1000 },
-///   "isolatedWorkers": { "requiredLayers": ["landlock", "seccomp"], "memoryBytes": 536870912 }
+///   "isolatedWorkers": { "requiredLayers": ["landlock", "seccomp"], "memoryBytes": 536870912 },
+///   "network": { "deniedAddresses": ["169.254.0.0/16", "fe80::/10", "10.0.0.0/8"] }
 /// }
 /// ```
 ///
@@ -45,11 +46,12 @@ public enum PolicyFile {
 
     public static func decode(_ data: Data) throws(PolicyError) -> SecurityPolicy {
         let root = try PolicyJSON.parse(data).object(at: "$")
-        try root.rejectUnknownKeys(["defaults", "signers", "extensions", "supervision", "isolatedWorkers"], at: "")
+        try root.rejectUnknownKeys(["defaults", "signers", "extensions", "supervision", "isolatedWorkers", "network"], at: "")
         var policy = SecurityPolicy()
         if let defaults = root["defaults"] { policy.defaults = try PolicyRuleCoding.decode(defaults, at: "defaults") }
         if let supervision = root["supervision"] { policy.supervision = try SupervisionCoding.decode(supervision, at: "supervision") }
         if let workers = root["isolatedWorkers"] { policy.isolatedWorkers = try WorkerIsolationCoding.decode(workers, at: "isolatedWorkers") }
+        if let network = root["network"] { policy.network = try NetworkSettingsCoding.decode(network, at: "network") }
         for (name, members) in [("signers", \SecurityPolicy.signers), ("extensions", \SecurityPolicy.extensions)] {
             guard let section = root[name] else { continue }
             for (key, value) in try section.object(at: name) {
@@ -68,6 +70,7 @@ public enum PolicyFile {
         if !policy.extensions.isEmpty { root["extensions"] = policy.extensions.mapValues(PolicyRuleCoding.encode) }
         if let supervision = policy.supervision { root["supervision"] = SupervisionCoding.encode(supervision) }
         if let workers = policy.isolatedWorkers { root["isolatedWorkers"] = WorkerIsolationCoding.encode(workers) }
+        if let network = policy.network { root["network"] = NetworkSettingsCoding.encode(network) }
         let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
         return data + Data("\n".utf8)
     }

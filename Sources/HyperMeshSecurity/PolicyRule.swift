@@ -44,6 +44,7 @@ extension Quotas {
             operationsPerSecond: overrides.operationsPerSecond ?? operationsPerSecond,
             concurrency: overrides.concurrency ?? concurrency,
             cpuMillisecondsTotal: overrides.cpuMillisecondsTotal ?? cpuMillisecondsTotal,
-            cpuPercent: overrides.cpuPercent ?? cpuPercent)
+            cpuPercent: overrides.cpuPercent ?? cpuPercent,
+            networkBytesPerSecond: overrides.networkBytesPerSecond ?? networkBytesPerSecond)
     }
 }

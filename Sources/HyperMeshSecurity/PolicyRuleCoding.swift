@@ -54,7 +54,8 @@ enum PolicyRuleCoding {
             operationsPerSecond: try read("operationsPerSecond", max: UInt64(UInt32.max)).map(UInt32.init),
             concurrency: try read("concurrency", max: UInt64(UInt32.max)).map(UInt32.init),
             cpuMillisecondsTotal: try read("cpuMillisecondsTotal"),
-            cpuPercent: try read("cpuPercent").map(UInt8.init))
+            cpuPercent: try read("cpuPercent").map(UInt8.init),
+            networkBytesPerSecond: try read("networkBytesPerSecond"))
     }
 
     static func decodeAnomaly(_ value: PolicyJSON, at path: String) throws(PolicyError) -> AnomalySettings {
@@ -142,6 +143,7 @@ enum PolicyRuleCoding {
             ("operationsPerSecond", quotas.operationsPerSecond.map(UInt64.init)),
             ("concurrency", quotas.concurrency.map(UInt64.init)), ("cpuMillisecondsTotal", quotas.cpuMillisecondsTotal),
             ("cpuPercent", quotas.cpuPercent.map(UInt64.init)),
+            ("networkBytesPerSecond", quotas.networkBytesPerSecond),
         ]
         return Dictionary(uniqueKeysWithValues: values.compactMap { key, value in value.map { (key, $0) } })
     }

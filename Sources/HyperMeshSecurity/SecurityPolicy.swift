@@ -18,9 +18,13 @@ public struct SecurityPolicy: Sendable, Hashable {
     /// Isolated workers' required layers, default ceilings and user; nil: the defaults of
     /// ``WorkerIsolationSettings``.
     public var isolatedWorkers: WorkerIsolationSettings?
+    /// The addresses the host's HTTP function never connects to; nil: ``NetworkSettings/init(deniedAddresses:)``'s
+    /// default (link-local and unspecified addresses).
+    public var network: NetworkSettings?
 
     public init(defaults: PolicyRule = PolicyRule(), signers: [String: PolicyRule] = [:], extensions: [String: PolicyRule] = [:],
-                supervision: SupervisionSettings? = nil, isolatedWorkers: WorkerIsolationSettings? = nil) {
+                supervision: SupervisionSettings? = nil, isolatedWorkers: WorkerIsolationSettings? = nil, network: NetworkSettings? = nil) {
+        self.network = network
         self.isolatedWorkers = isolatedWorkers
         self.defaults = defaults
         self.signers = signers

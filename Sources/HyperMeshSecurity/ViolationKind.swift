@@ -9,6 +9,9 @@ public enum ViolationKind: String, Sendable, Hashable, Codable, CaseIterable, Co
     case networkQuota = "network_quota"
     /// A request to a host not on the manifest's allowlist.
     case networkHostDenied = "network_host_denied"
+    /// A request whose host resolved to an address the policy's `network.deniedAddresses` lists
+    /// (or a redirect to a host off the allowlist).
+    case networkAddressDenied = "network_address_denied"
     /// A file path outside the extension's data folder (`..`, absolute, or a link out).
     case pathEscape = "path_escape"
     /// More calls or host API operations per second than its rate allows.

@@ -58,6 +58,7 @@ struct ErrorCategoryTableTests {
             "asset.type_taken": .conflict,
             "asset.no_handler": .notFound,
             "security.grant_pending": .conflict,
+            "host.configuration_invalid": .invalidInput,
             "security.suspended": .forbidden,
             "security.rate_limited": .rateLimited,
             "security.quota_exceeded": .forbidden,

@@ -80,7 +80,7 @@ import Testing
         #expect(error.source == "extension.json")
         #expect(error.path == "$.quotas.cpuSeconds")
         #expect(error.description == "[manifest.unknown_key] extension.json: $.quotas.cpuSeconds: unknown key 'cpuSeconds' (allowed: "
-            + "cpuMillisecondsPerCall, memoryBytes, storageBytes, networkBytes, fileDescriptors, operationsPerSecond, concurrency, cpuMillisecondsTotal, cpuPercent)")
+            + "cpuMillisecondsPerCall, memoryBytes, storageBytes, networkBytes, fileDescriptors, operationsPerSecond, concurrency, cpuMillisecondsTotal, cpuPercent, networkBytesPerSecond)")
         let anonymous = try #require(throws: ManifestError.self) { try ManifestDecoder.decode(data) }
         #expect(anonymous.source == nil)
         #expect(anonymous.description.hasPrefix("[manifest.unknown_key] $.quotas.cpuSeconds: unknown key"))

@@ -88,6 +88,9 @@ extension HyperMeshErrorCode where Domain == ExtensionError {
     public static var policyInvalid: Self { Self("security.policy_invalid", .invalidInput) }
     /// A security record could not be written to the audit log, so the act was refused.
     public static var auditFailed: Self { Self("audit.write_failed", .unavailable) }
+    /// The host's own configuration cannot be used (e.g. a CA bundle for outbound HTTPS that
+    /// cannot be read); the host does not start.
+    public static var hostConfigurationInvalid: Self { Self("host.configuration_invalid", .invalidInput) }
     // Isolated workers (docs/isolation.md)
     /// The worker process died (a signal or an exit) or was not running.
     public static var workerCrashed: Self { Self("isolation.worker_crashed", .extensionFailed) }
@@ -122,7 +125,7 @@ extension ExtensionError {
             .libraryOpenFailed, .symbolMissing, .abiMismatch, .metadataMismatch, .createFailed, .unsupportedKind,
             .illegalTransition, .activationFailed, .deactivationFailed, .reloadFailed, .stateHandOverFailed,
             .dependencyResolution, .dependedUpon, .notActive, .methodFailed, .invalidOutput, .assetTypeTaken,
-            .noAssetHandler, .grantPending, .suspended, .rateLimited, .quotaExceeded, .policyInvalid, .auditFailed,
+            .noAssetHandler, .grantPending, .suspended, .rateLimited, .quotaExceeded, .policyInvalid, .auditFailed, .hostConfigurationInvalid,
             .workerCrashed, .workerDeadlineExceeded, .workerFailed, .requestTooLarge, .confinementUnavailable,
             .wasmOutOfFuel, .wasmDeadlineExceeded, .wasmMemoryLimit, .wasmTableLimit, .wasmUnreachable,
             .wasmOutOfBounds, .wasmTrap, .wasmMalformedModule, .wasmImportRefused, .wasmMissingExport, .wasmHostError,

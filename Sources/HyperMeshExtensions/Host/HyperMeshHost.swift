@@ -44,10 +44,14 @@ public final class HyperMeshHost: Service, Sendable {
     /// and registers the packages on the search paths.
     ///
     /// Throws the leaf error that stopped it (a state directory that cannot be created, an audit
-    /// log or policy file that cannot be read, an unreadable trust store).
+    /// log or policy file that cannot be read, an unreadable trust store, a CA bundle for outbound HTTPS
+    /// that cannot be read).
     public init(configuration: Configuration) async throws {
         self.configuration = configuration
         let logger = configuration.logger
+        var outboundSettings = configuration.outboundHTTP
+        if outboundSettings.tracer == nil { outboundSettings.tracer = configuration.tracer }
+        let outboundHTTP = try OutboundHTTPClient(settings: outboundSettings)
         try FileManager.default.createDirectory(at: configuration.stateDirectory, withIntermediateDirectories: true)
         let stateStore = try StateStore(directory: configuration.stateDirectory)
         let auditLog = configuration.auditLog
@@ -66,7 +70,8 @@ public final class HyperMeshHost: Service, Sendable {
         let registry = ExtensionRegistry(
             stateStore: stateStore, policy: policy, audit: SecurityAudit(log: auditLog, logger: logger),
             hostFunctions: configuration.hostFunctions, logger: logger, metricsFactory: configuration.metricsFactory,
-            supervision: configuration.supervision, callExecutor: calls)
+            supervision: configuration.supervision, callExecutor: calls,
+            outboundHTTP: outboundHTTP, tracer: configuration.tracer)
         // Discovery reads and hashes every package: on the host's threads, not the cooperative pool.
         let discovery = await calls.run { await ExtensionDiscovery.discover(in: configuration.searchPaths, verifier: verifier) }
         self.problems = await registry.registerAll(discovery)

@@ -2,6 +2,7 @@ import Foundation
 import HyperMeshSecurity
 import HyperMeshTrust
 import Logging
+import Tracing
 import Metrics
 
 extension HyperMeshHost {
@@ -42,6 +43,14 @@ extension HyperMeshHost {
         /// built-in function (e.g. `HostFunctionSet.consensus(_:)` from `HyperMeshConsensusFunctions`).
         /// Default none: `consensus_submit` answers UNAVAILABLE, app calls answer UNAVAILABLE.
         public var hostFunctions: [HostFunctionSet]
+        /// How `http_request` reaches other servers: extra CA bundles, the response size cap,
+        /// timeouts, redirects, the tracer. Default ``OutboundHTTPSettings/init(additionalCABundles:maximumResponseBytes:connectTimeout:maximumRedirects:tracer:)``
+        /// (system roots only, 16 MiB, 5 s, 5 redirects).
+        public var outboundHTTP: OutboundHTTPSettings
+        /// Where spans of calls and host functions go (``CallTracing``), and the outbound HTTP
+        /// requests' spans unless ``outboundHTTP`` names its own tracer. Default nil: the process's
+        /// bootstrapped tracer, if one was bootstrapped before the host started; else no spans.
+        public var tracer: (any Tracer)?
 
         /// The name of the audit log in the state directory.
         public static let auditFileName = "audit.sqlite"
@@ -50,8 +59,11 @@ extension HyperMeshHost {
             stateDirectory: URL, searchPaths: [URL]? = nil, trust: Trust = .stateDirectory, policy: Policy = .stateDirectory,
             logger: Logger = Logger(label: "hypermesh.extensions"), metricsFactory: any MetricsFactory = MetricsSystem.factory,
             auditLog: Bool = true, callThreads: Int = CallExecutor.defaultThreadCount, supervision: SupervisionPolicy? = nil,
-            hostFunctions: [HostFunctionSet] = []
+            hostFunctions: [HostFunctionSet] = [], outboundHTTP: OutboundHTTPSettings = OutboundHTTPSettings(),
+            tracer: (any Tracer)? = nil
         ) {
+            self.tracer = tracer
+            self.outboundHTTP = outboundHTTP
             self.stateDirectory = stateDirectory
             self.searchPaths = searchPaths ?? SearchPaths.resolve(explicit: [])
             self.trust = trust

@@ -1,5 +1,6 @@
 import Foundation
 import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshState
 import HyperMeshWasm
 import Logging
@@ -30,6 +31,14 @@ public final class HostContext: Sendable {
     private let wasmFuelRateOverride: WasmFuelRate?
     /// How this extension's worker is confined, when it runs isolated.
     let workerIsolation: WorkerIsolation
+    /// The client `http_request` uses (shared by the host's extensions).
+    let outboundHTTP: OutboundHTTPClient
+    /// The addresses `http_request` never connects to (the policy's `network` section).
+    let networkSettings: NetworkSettings
+    /// This extension's HTTP traffic: quota, pacing, counters.
+    let traffic: ExtensionTraffic
+    /// Spans for host functions (off by default).
+    let tracing: CallTracing
     /// Fuel per millisecond for modules this extension runs with `vm_execute` (calibrated at first
     /// use unless the host gave one).
     var wasmFuelRate: WasmFuelRate { wasmFuelRateOverride ?? .measured }
@@ -41,8 +50,13 @@ public final class HostContext: Sendable {
         security: SecurityContext, storage: ExtensionStorage, filesDirectory: URL,
         events: EventBus, assets: AssetManager, hostFunctions: HostFunctionTable = .builtIn, logger: Logger,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
-        workerIsolation: WorkerIsolation = WorkerIsolation()
+        workerIsolation: WorkerIsolation = WorkerIsolation(), outboundHTTP: OutboundHTTPClient = .systemRootsOnly,
+        networkSettings: NetworkSettings = NetworkSettings(), tracing: CallTracing = .off
     ) {
+        self.tracing = tracing
+        self.outboundHTTP = outboundHTTP
+        self.networkSettings = networkSettings
+        self.traffic = ExtensionTraffic(security: security, metricsFactory: metricsFactory)
         self.wasmFuelRateOverride = wasmFuelRate
         self.workerIsolation = workerIsolation
         self.extensionID = security.extensionID

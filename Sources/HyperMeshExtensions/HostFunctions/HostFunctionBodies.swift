@@ -54,41 +54,8 @@ enum HostFunctionBodies {
         }
     }
 
-    /// One HTTP request: the host must be on the manifest's allowlist, and the bytes sent and
-    /// received fit in the network quota (checked as they flow).
+    /// One HTTP request (see ``HTTPRequestFunction``).
     static func httpRequest(_ host: HostContext, _ requestBytes: [UInt8]) throws -> [UInt8] {
-        let request = try HTTPRequestSpec.decode(requestBytes)
-        let security = host.security
-        let plainHost = request.host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        guard NetworkHostRules.allows(security.networkHosts, host: request.host, port: request.port)
-            || NetworkHostRules.allows(security.networkHosts, host: plainHost, port: request.port) else {
-            throw security.violation(.networkHostDenied, status: HYPERMESH_ERR_PERMISSION_DENIED,
-                                     "\(security.extensionID) may not reach \(request.host):\(request.port); the manifest's networkHosts allow "
-                                        + (security.networkHosts.isEmpty ? "no host" : security.networkHosts.joined(separator: ", ")),
-                                     details: ["host": "\(request.host):\(request.port)"])
-        }
-        let response: HTTPClient.Response
-        do throws(HTTPClient.Failure) {
-            response = try HTTPClient.send(request) { security.reserveNetworkBytes(UInt64($0)) }
-        } catch {
-            switch error {
-            case .budgetExceeded(let used):
-                throw security.violation(.networkQuota, status: HYPERMESH_ERR_QUOTA_EXCEEDED,
-                                         "the request to \(request.host):\(request.port) would pass the network quota of \(security.quotas.networkBytes ?? 0) bytes (\(security.networkBytesUsed) used); it was cut off after \(used) bytes",
-                                         details: ["quota_bytes": "\(security.quotas.networkBytes ?? 0)"])
-            case .connection(let message): throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, message)
-            case .malformed(let message): throw HostCallFailure(HYPERMESH_ERR_UNAVAILABLE, "malformed response: \(message)")
-            }
-        }
-        var object: [String: Any] = [
-            "status": response.status,
-            "headers": Dictionary(response.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { "\($0), \($1)" }),
-        ]
-        if let text = String(validating: response.body, as: UTF8.self) {
-            object["body"] = text
-        } else {
-            object["bodyBase64"] = Data(response.body).base64EncodedString()
-        }
-        return HostArguments.json(object)
+        try HTTPRequestFunction.perform(host, requestBytes)
     }
 }

@@ -34,6 +34,13 @@ enum HostFunctionCall {
     }
 
     static func run(_ function: HostFunction, context: HostContext, arguments: [[UInt8]]) -> Outcome {
+        guard let tracer = context.tracing.tracer else { return admitAndExecute(function, context: context, arguments: arguments) }
+        return CallTracing.traceHostFunction(tracer, extensionID: context.extensionID, name: function.qualifiedName) {
+            admitAndExecute(function, context: context, arguments: arguments)
+        }
+    }
+
+    private static func admitAndExecute(_ function: HostFunction, context: HostContext, arguments: [[UInt8]]) -> Outcome {
         guard arguments.count == function.parameters.count else {
             return Outcome(status: HYPERMESH_ERR_INVALID_ARGUMENT,
                            message: "host function \(function.qualifiedName) takes \(function.parameters.count) arguments, \(arguments.count) were sent")

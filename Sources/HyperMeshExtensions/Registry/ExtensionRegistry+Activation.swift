@@ -156,7 +156,8 @@ extension ExtensionRegistry {
             wasmFuelRate: wasmFuelRateOverride,
             workerIsolation: WorkerIsolation(settings: policy.isolatedWorkers ?? WorkerIsolationSettings(),
                                              requiredLayers: policy.requiredIsolationLayers(extensionID: id, signer: entry.signer),
-                                             switches: isolationSwitches))
+                                             switches: isolationSwitches),
+            outboundHTTP: outboundHTTP, networkSettings: policy.network ?? NetworkSettings(), tracing: tracing)
     }
 
     /// Creates the instance of `image` bound to `context` (calls the native `create`, or instantiates

@@ -4,6 +4,7 @@ import HyperMeshState
 import HyperMeshSecurity
 import HyperMeshWasm
 import Logging
+import Tracing
 import Metrics
 
 /// The host's registry of extensions: registers discovered packages, resolves their dependencies,
@@ -54,6 +55,10 @@ public actor ExtensionRegistry {
     let metricsFactory: any MetricsFactory
     /// The host functions every extension's context offers: the built-in sets, then `hostFunctions`.
     let hostFunctions: HostFunctionTable
+    /// The client of the `http_request` host function.
+    nonisolated let outboundHTTP: OutboundHTTPClient
+    /// Spans for calls and host functions (off without a tracer).
+    nonisolated let tracing: CallTracing
     let wasmFuelRateOverride: WasmFuelRate?
     /// The host's own switches for isolated workers' layers (tests); default all on.
     let isolationSwitches: IsolationSwitches
@@ -86,6 +91,11 @@ public actor ExtensionRegistry {
     ///     5 failures within 60 s.
     ///   - isolationSwitches: layers of isolated workers the host turns off (for tests that show
     ///     what still holds without them); no manifest or policy can reach these. Default all on.
+    ///   - tracer: where the spans of calls and host functions go (see ``CallTracing``); default
+    ///     the process's bootstrapped tracer at the time of this call, and none if nothing was
+    ///     bootstrapped (then tracing costs one nil check per call).
+    ///   - outboundHTTP: the client of the `http_request` host function; default one that trusts
+    ///     the system's roots only.
     ///   - callExecutor: the threads calls run on; default a new ``CallExecutor`` with
     ///     ``CallExecutor/defaultThreadCount`` threads.
     public init(
@@ -94,8 +104,10 @@ public actor ExtensionRegistry {
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
         supervision: SupervisionPolicy? = nil, isolationSwitches: IsolationSwitches = IsolationSwitches(),
-        callExecutor: CallExecutor? = nil
+        callExecutor: CallExecutor? = nil, outboundHTTP: OutboundHTTPClient = .systemRootsOnly, tracer: (any Tracer)? = nil
     ) {
+        self.outboundHTTP = outboundHTTP
+        self.tracing = CallTracing(tracer: tracer)
         self.callExecutor = callExecutor ?? CallExecutor()
         self.isolationSwitches = isolationSwitches
         self.supervisionOverride = supervision
@@ -203,6 +215,13 @@ public actor ExtensionRegistry {
     /// admitted), or that a failed state hand-over closed and reopened meanwhile, is retried once on
     /// the current handle, so a reload fails no call.
     public nonisolated func call(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
+        guard let tracer = tracing.tracer else { return try await untracedCall(id, method: method, input: input) }
+        return try await CallTracing.traceCall(tracer, extensionID: id, method: method) { () async throws(ExtensionError) -> [UInt8] in
+            try await self.untracedCall(id, method: method, input: input)
+        }
+    }
+
+    private nonisolated func untracedCall(_ id: String, method: String, input: [UInt8]) async throws(ExtensionError) -> [UInt8] {
         // A caller already on the call executor (``CallExecutor/run(_:)``) needs no preference record.
         if callExecutor.isPreferredByCurrentTask {
             return try await callHere(id, method: method, input: input)

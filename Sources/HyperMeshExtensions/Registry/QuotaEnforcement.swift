@@ -50,7 +50,7 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
             QuotaEnforcement(quota: "memoryBytes", declared: quotas.memoryBytes, level: .notEnforced,
                              mechanism: "not enforceable in-process: the extension shares the host's address space"),
             storageRow(quotas),
-            networkRow(quotas, note: "; direct sockets are not seen in-process"),
+            networkRow(quotas, note: "; direct sockets are not seen in-process"), bandwidthRow(quotas, note: "; direct sockets are not seen in-process"),
             QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: .notEnforced,
                              mechanism: "not enforceable in-process: descriptors are shared with the host"),
             rateRow(quotas),
@@ -71,7 +71,7 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
                              mechanism: "thread CPU clock summed over calls; once spent, further calls are refused at admission"),
             QuotaEnforcement(quota: "memoryBytes", declared: limits.memoryBytes, level: .enforced,
                              mechanism: "memory-growth limiter: growing linear memory past the limit ends the call (wasm.memory_limit); tables are limited to \(limits.tableElements) elements"),
-            storageRow(quotas), networkRow(quotas, note: ""),
+            storageRow(quotas), networkRow(quotas, note: ""), bandwidthRow(quotas, note: ""),
             QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: .enforced,
                              mechanism: "a WebAssembly guest has no descriptors: it reaches files and the network only through host functions"),
             rateRow(quotas),
@@ -92,7 +92,7 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
                              mechanism: quotas.memoryBytes == nil
                                  ? "RLIMIT_AS of the worker at the operator's ceiling (policy isolatedWorkers.memoryBytes, default 512 MiB): undeclared is not unlimited"
                                  : "RLIMIT_AS of the worker, and a cgroup memory limit where this host may write one (ext inspect shows the confinement applied)"),
-            storageRow(quotas), networkRow(quotas, note: "; the worker cannot open sockets (seccomp)"),
+            storageRow(quotas), networkRow(quotas, note: "; the worker cannot open sockets (seccomp)"), bandwidthRow(quotas, note: "; the worker cannot open sockets (seccomp)"),
             QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: quotas.fileDescriptors == nil ? .notEnforced : .enforced,
                              mechanism: "RLIMIT_NOFILE of the worker"),
             rateRow(quotas),
@@ -138,6 +138,15 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
     private static func networkRow(_ quotas: Quotas, note: String) -> QuotaEnforcement {
         QuotaEnforcement(quota: "networkBytes", declared: quotas.networkBytes, level: quotas.networkBytes == nil ? .measuredOnly : .enforced,
                          mechanism: "host HTTP function: bytes sent and received are counted as they flow, and the request is cut off at the quota" + note)
+    }
+
+    private static func bandwidthRow(_ quotas: Quotas, note: String) -> QuotaEnforcement {
+        guard let rate = quotas.networkBytesPerSecond else {
+            return QuotaEnforcement(quota: "networkBytesPerSecond", declared: nil, level: .notEnforced,
+                                    mechanism: "not declared: the host HTTP function does not pace this extension's traffic")
+        }
+        return QuotaEnforcement(quota: "networkBytesPerSecond", declared: rate, level: .enforced,
+                                mechanism: "host HTTP function: a token bucket of \(rate) B/s paces the chunks sent and received" + note)
     }
 
     private static func rateRow(_ quotas: Quotas) -> QuotaEnforcement {

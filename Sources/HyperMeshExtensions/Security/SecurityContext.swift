@@ -121,7 +121,7 @@ public final class SecurityContext: Sendable {
     func violation(_ kind: ViolationKind, status: hypermesh_status, _ message: String, details: [String: String] = [:]) -> HostCallFailure {
         var details = details
         details["violation"] = kind.rawValue
-        audit.record(kind == .capabilityDenied || kind == .pathEscape || kind == .networkHostDenied ? .denial : .violation,
+        audit.record(kind == .capabilityDenied || kind == .pathEscape || kind == .networkHostDenied || kind == .networkAddressDenied ? .denial : .violation,
                      extensionID, message, details: details)
         logger.warning("security: \(message)", metadata: ["violation": "\(kind.rawValue)"])
         Counter(label: "hypermesh_violations_total", dimensions: [("extension", extensionID), ("kind", kind.rawValue)],
@@ -135,16 +135,20 @@ public final class SecurityContext: Sendable {
     }
 
     /// Reserves `bytes` of the network quota; false (nothing reserved) if it would pass it.
-    func reserveNetworkBytes(_ bytes: UInt64) -> Bool {
+    /// Takes up to `bytes` of the network quota and returns how many it took: all of them, or
+    /// what was left (0 when the quota is spent), so that a transfer cut at the quota has used
+    /// exactly the quota. Without a quota, takes all and only counts them.
+    func takeNetworkBytes(_ bytes: UInt64) -> UInt64 {
         guard let limit = quotas.networkBytes else {
             networkUsed.add(bytes, ordering: .relaxed)
-            return true
+            return bytes
         }
         var current = networkUsed.load(ordering: .relaxed)
         while true {
-            guard current <= limit, bytes <= limit - current else { return false }
-            let (done, original) = networkUsed.compareExchange(expected: current, desired: current + bytes, ordering: .relaxed)
-            if done { return true }
+            let granted = current >= limit ? 0 : min(bytes, limit - current)
+            guard granted > 0 else { return 0 }
+            let (done, original) = networkUsed.compareExchange(expected: current, desired: current + granted, ordering: .relaxed)
+            if done { return granted }
             current = original
         }
     }

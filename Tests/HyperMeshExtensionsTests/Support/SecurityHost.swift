@@ -5,6 +5,8 @@ import HyperMeshExtensions
 import HyperMeshSecurity
 import HyperMeshState
 import HyperMeshTestSupport
+import Metrics
+import Tracing
 
 /// A registry with a real audit log and an operator policy, over a fresh state folder, for the
 /// security tests: stages the hostile extension (and a well-behaved fixture, to show the others
@@ -52,11 +54,15 @@ struct SecurityHost {
     /// everything staged registered. Workers are not restarted unless `supervision` says so. Each call opens a new registry (a host restart).
     func start(policy: SecurityPolicy = TestPolicy.grantingEverythingDeclared, consensus: (any ConsensusGateway)? = nil,
                hostFunctions: [HostFunctionSet] = [],
-               supervision: SupervisionPolicy? = .noRestarts, isolationSwitches: IsolationSwitches = IsolationSwitches()) async throws -> ExtensionRegistry {
+               supervision: SupervisionPolicy? = .noRestarts, isolationSwitches: IsolationSwitches = IsolationSwitches(),
+               outboundHTTP: OutboundHTTPClient = .systemRootsOnly, metricsFactory: (any MetricsFactory)? = nil,
+               tracer: (any Tracer)? = nil) async throws -> ExtensionRegistry {
         let audit = SecurityAudit(log: try AuditLog(file: auditFile), logger: .init(label: "test"))
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: policy, audit: audit,
                                          hostFunctions: (consensus.map { [HostFunctionSet.consensus($0)] } ?? []) + hostFunctions,
-                                         supervision: supervision, isolationSwitches: isolationSwitches)
+                                         metricsFactory: metricsFactory ?? MetricsSystem.factory,
+                                         supervision: supervision, isolationSwitches: isolationSwitches, outboundHTTP: outboundHTTP,
+                                         tracer: tracer)
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else { throw SecurityTestFailure("packages did not register: \(problems.map(\.error.description))") }
         return registry
