@@ -1,6 +1,7 @@
 import Foundation
 import HyperMeshSecurity
 import HyperMeshTrust
+import HyperMeshWasm
 import Logging
 import Metrics
 
@@ -42,6 +43,10 @@ extension HyperMeshHost {
         /// built-in function (e.g. `HostFunctionSet.consensus(_:)` from `HyperMeshConsensusFunctions`).
         /// Default none: `consensus_submit` answers UNAVAILABLE, app calls answer UNAVAILABLE.
         public var hostFunctions: [HostFunctionSet]
+        /// Told when the host calibrates the WebAssembly fuel rate (``WasmFuelRate/measured(notice:)``:
+        /// about 10 ms, once per process, at the first wasm load), before and after, so that a tool
+        /// can say why it pauses. The host also logs both at `notice` level. Default nil.
+        public var onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)?
 
         /// The name of the audit log in the state directory.
         public static let auditFileName = "audit.sqlite"
@@ -50,7 +55,8 @@ extension HyperMeshHost {
             stateDirectory: URL, searchPaths: [URL]? = nil, trust: Trust = .stateDirectory, policy: Policy = .stateDirectory,
             logger: Logger = Logger(label: "hypermesh.extensions"), metricsFactory: any MetricsFactory = MetricsSystem.factory,
             auditLog: Bool = true, callThreads: Int = CallExecutor.defaultThreadCount, supervision: SupervisionPolicy? = nil,
-            hostFunctions: [HostFunctionSet] = []
+            hostFunctions: [HostFunctionSet] = [],
+            onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)? = nil
         ) {
             self.stateDirectory = stateDirectory
             self.searchPaths = searchPaths ?? SearchPaths.resolve(explicit: [])
@@ -62,6 +68,7 @@ extension HyperMeshHost {
             self.callThreads = callThreads
             self.supervision = supervision
             self.hostFunctions = hostFunctions
+            self.onWasmFuelCalibration = onWasmFuelCalibration
         }
 
         /// Which packages the host loads.

@@ -152,7 +152,7 @@ extension ExtensionRegistry {
         return HostContext(
             security: makeSecurityContext(for: entry), storage: stateStore.storage(for: id),
             filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
-            events: events, assets: assets, hostFunctions: hostFunctions, logger: logger, metricsFactory: metricsFactory,
+            events: events, assets: assets, hostFunctions: hostFunctions, logger: logger, metricsFactory: entry.series,
             wasmFuelRate: wasmFuelRateOverride,
             workerIsolation: WorkerIsolation(settings: policy.isolatedWorkers ?? WorkerIsolationSettings(),
                                              requiredLayers: policy.requiredIsolationLayers(extensionID: id, signer: entry.signer),

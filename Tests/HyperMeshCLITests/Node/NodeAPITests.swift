@@ -116,6 +116,14 @@ extension NodeTests {
         #expect(metrics.text.contains(id))
         #expect(metrics.text.contains("hypermesh_extensions_active 1"), "\(metrics.text)")
         #expect(metrics.text.contains("hypermesh_extensions_registered 1"))
+        #expect(metrics.text.contains("# HELP hypermesh_extension_calls_total "), "\(metrics.text)")
+        #expect(metrics.text.contains("# HELP hypermesh_audit_backlog_records "), "\(metrics.text)")
+
+        // The start printed a line for the extension it activated (stderr), before the ready line.
+        let started = node.output
+        let activationLine = try #require(started.range(of: "activated \(id) (1/1, "), "\(started)")
+        let readyLine = try #require(started.range(of: "hypermesh node on "), "\(started)")
+        #expect(activationLine.lowerBound < readyLine.lowerBound, "\(started)")
 
         // An unknown route is a JSON 404 too.
         let nowhere = client.request("GET", "/v1/nowhere")
