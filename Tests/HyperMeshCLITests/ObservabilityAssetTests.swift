@@ -163,12 +163,10 @@ import Testing
         try cli.stageFixture(id: "org.tests.native", manifest: ["capabilities": ["events"], "quotas": ["cpuPercent": 50]])
         let wasmID = try WasmCommandTests.stage(cli, example: "wasm-hello-c", payload: WasmGuestBuilder.buildExample(
             named: "wasm-hello-c", output: cli.root.appendingPathComponent("build/hello.wasm")))
-        let isolatedID = "org.tests.isolated-metrics"
+        let isolatedID = "org.hypermesh.tests.isolated"  // the id the fixture library declares
         try Self.stageIsolated(cli, id: isolatedID)
 
-        var options = HostOptions()
-        options.paths = [cli.extensions.path]
-        options.stateDirectory = cli.state.path
+        let options = try HostOptions.parse(["--path", cli.extensions.path, "--state-dir", cli.state.path])
         let metrics = NodeMetrics()
         let session = try await HostSession.open(options, metricsFactory: metrics.factory)
         let runtime = NodeRuntime(session: session, options: options)
