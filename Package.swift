@@ -145,7 +145,7 @@ let package = Package(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
-                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox",
+                "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox", "HyperMeshWasm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,8 @@
 #   zlib1g-dev + pkg-config  zlib for ZIPFoundation (the .hmx package archive), found through pkg-config
 #   python3 + jsonschema (from PyPI) for the test that checks the manifest JSON Schema
 #   libcurl4-openssl-dev  libcurl's headers, for the floor of the outbound HTTP benchmarks (Benchmarks/)
+#   promtool (Debian package prometheus, without recommends) for the test that checks the alert
+#   rules and a /metrics scrape; the Prometheus server of that package is kept from starting
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -26,4 +28,26 @@ fi
 if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
     echo "bootstrap: installing the Python package jsonschema" >&2
     python3 -m pip install --quiet jsonschema || python3 -m pip install --quiet --break-system-packages jsonschema
+fi
+
+if ! command -v promtool >/dev/null 2>&1; then
+    echo "bootstrap: installing promtool (Debian package prometheus; its server is not started)" >&2
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    # policy-rc.d answering 101 keeps invoke-rc.d and deb-systemd-invoke from starting the service
+    # during the install (the Debian convention); one already there is left as it is.
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod 755 /usr/sbin/policy-rc.d
+        own_policy=1
+    fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus || status=$?
+    if [ -n "$own_policy" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+    if [ -n "${status:-}" ]; then exit "$status"; fi
+    # Where systemd runs, the unit stays stopped and disabled: only promtool is wanted.
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
+        $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+    fi
 fi

@@ -30,7 +30,7 @@ public struct AuditList: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only records of these kinds (repeatable): \(AuditKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
     public var kind: [String] = []
     @Option(help: "At most this many records (the oldest that match).") public var limit: Int?
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -59,9 +59,9 @@ public struct AuditList: AsyncParsableCommand {
                 records = try ExtensionDocuments.auditRecords(host, filter)
             }
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(records))
             return
         }
@@ -91,7 +91,7 @@ public struct AuditVerify: AsyncParsableCommand {
         discussion: "Prints the head (last sequence and hash): keep it elsewhere, and a later verify that shows another history is evidence of a rewrite. Tamper-evident, not tamper-proof: whoever can write the file can rebuild the whole chain.")
 
     @OptionGroup public var host: HostOptions
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -112,9 +112,9 @@ public struct AuditVerify: AsyncParsableCommand {
                 output = try ExtensionDocuments.auditVerification(host)
             }
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(output))
         } else if output.intact {
             Console.current.out("audit log intact: \(output.records) record(s), head #\(output.headSequence) \(output.headHash)")

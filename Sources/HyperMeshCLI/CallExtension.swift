@@ -12,8 +12,10 @@ public struct CallExtension: AsyncParsableCommand {
         discussion: """
             Loads the extension and its dependencies, activates them in dependency order, sends
             INPUT (JSON by convention; default {}) to METHOD, prints the response (pretty-printed
-            when it is JSON), then deactivates and unloads in reverse order. Exit status 1 and a
-            typed error on stderr when anything fails.
+            when it is JSON), then deactivates and unloads in reverse order. A failure prints a typed
+            error on stderr and exits with its category's status. With --json the response is printed
+            as-is (the extension's own bytes, not wrapped), and an error as the JSON error document on
+            stdout.
 
             Example: hypermesh ext call org.hypermesh.catalog search '{"query":"logo"}'
             """)
@@ -24,7 +26,7 @@ public struct CallExtension: AsyncParsableCommand {
     @Argument(help: "The request body (JSON by convention). Default: {}.") public var input: String?
     @Option(name: .customLong("input-file"), help: "Read the request body from a file ('-' for stdin).")
     public var inputFile: String?
-    @Flag(help: "Print the response as-is, and errors as JSON on stdout.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -40,7 +42,7 @@ public struct CallExtension: AsyncParsableCommand {
         do {
             body = try requestBody()
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
         var session: HostSession?
         do {
@@ -48,7 +50,7 @@ public struct CallExtension: AsyncParsableCommand {
                 let response = try node.send("POST", NodeClient.path("v1", "extensions", id, "call", method), body: body,
                                              contentType: "application/octet-stream")
                 try NodeClient.check(response)
-                console.out(ResponseFormatter.format(response.body, pretty: !json))
+                console.out(ResponseFormatter.format(response.body, pretty: !format.json))
                 return
             }
             let opened = try await HostSession.open(host)
@@ -58,11 +60,11 @@ public struct CallExtension: AsyncParsableCommand {
             opened.logger.info("call \(method) (\(body.count) byte(s) in)", metadata: ["extension": "\(id)"])
             let output = try await opened.registry.call(id, method: method, input: body)
             opened.logger.info("call \(method) returned \(output.count) byte(s)", metadata: ["extension": "\(id)"])
-            console.out(ResponseFormatter.format(output, pretty: !json))
+            console.out(ResponseFormatter.format(output, pretty: !format.json))
             await opened.host.shutdown()
         } catch {
             await session?.host.shutdown()
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
     }
 

@@ -69,13 +69,16 @@ enum ConsensusNodeFile {
 }
 
 /// The node's consensus service, built on the first operation submitted (growing the plot takes
-/// a moment, and most commands never submit one).
+/// a moment, and most commands never submit one). `progress` gets a line before the plot grows
+/// and one when it is ready (the CLI prints them on stderr); later operations report nothing.
 final class LazyNodeConsensus: ConsensusGateway {
     let stateDirectory: URL
+    private let progress: @Sendable (String) -> Void
     private let node = Mutex<NodeConsensus?>(nil)
 
-    init(stateDirectory: URL) {
+    init(stateDirectory: URL, progress: @escaping @Sendable (String) -> Void = { _ in }) {
         self.stateDirectory = stateDirectory
+        self.progress = progress
     }
 
     func decide(kind: String, submitter: String, payload: [UInt8]) -> ConsensusOutcome {
@@ -83,7 +86,10 @@ final class LazyNodeConsensus: ConsensusGateway {
         do {
             consensus = try node.withLock { existing in
                 if let existing { return existing }
+                progress("consensus: growing this node's plot (first consensus operation of this process)…")
+                let start = ContinuousClock.now
                 let made = NodeConsensus(node: try ConsensusNodeFile.node(stateDirectory: stateDirectory))
+                progress("consensus: plot ready in \(ContinuousClock.now - start)")
                 existing = made
                 return made
             }

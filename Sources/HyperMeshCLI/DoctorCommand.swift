@@ -22,7 +22,7 @@ public struct DoctorCommand: AsyncParsableCommand {
             The node runs the same probe once at start and logs its summary.
             """)
 
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
     @Option(help: "The hypermesh-sandbox executable (default: $HYPERMESH_SANDBOX_EXECUTABLE, else the one next to hypermesh).")
     public var sandboxExecutable: String?
 
@@ -52,10 +52,10 @@ public struct DoctorCommand: AsyncParsableCommand {
         switch result {
         case .success(let value): report = value
         case .failure(let failure):
-            throw CommandFailure.report(NodeError(.probeFailed, "the isolation probe could not run", cause: failure.description), json: json)
+            throw CommandFailure.report(NodeError(.probeFailed, "the isolation probe could not run", cause: failure.description), json: format.json)
         }
         let output = Self.output(report)
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(output))
         } else {
             Console.current.out(Self.text(output))

@@ -9,7 +9,7 @@ public struct ExtensionGraph: AsyncParsableCommand {
         discussion: "Fails with the root cause (a cycle printed as a -> b -> a, a missing dependency, a version conflict) if the set cannot be resolved.")
 
     @OptionGroup public var host: HostOptions
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -35,10 +35,10 @@ public struct ExtensionGraph: AsyncParsableCommand {
                     info.manifest.dependencies.sorted { $0.key < $1.key }.map { Output.Edge(from: info.id, to: $0.key, range: $0.value.description) }
                 })
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
         let console = Console.current
-        if json {
+        if format.json {
             console.out(JSONOutput.string(output))
             return
         }

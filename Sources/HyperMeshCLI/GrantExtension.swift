@@ -23,16 +23,16 @@ public struct GrantExtension: AsyncParsableCommand {
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id (it need not be installed yet).") public var id: String
     @Argument(help: "The capabilities to grant.") public var capabilities: [String]
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
     public func run() async throws {
         do {
             let result = try await PolicyEdit.decide(host: host, id: id, names: capabilities, granting: true)
-            PolicyEdit.print(result, json: json)
+            PolicyEdit.print(result, json: format.json)
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
     }
 }
@@ -47,16 +47,16 @@ public struct DenyExtension: AsyncParsableCommand {
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String
     @Argument(help: "The capabilities to refuse.") public var capabilities: [String]
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
     public func run() async throws {
         do {
             let result = try await PolicyEdit.decide(host: host, id: id, names: capabilities, granting: false)
-            PolicyEdit.print(result, json: json)
+            PolicyEdit.print(result, json: format.json)
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
     }
 }

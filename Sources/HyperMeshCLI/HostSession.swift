@@ -24,6 +24,8 @@ struct HostSession {
     static func open(_ options: HostOptions, metricsFactory: any MetricsFactory = MetricsSystem.factory) async throws -> HostSession {
         let stateDirectory = options.resolvedStateDirectory()
         let logger = options.makeLogger()
+        // Progress of long work (fuel calibration, plot growth) goes to this console's stderr.
+        let console = Console.current
         let trustStore = options.resolvedTrustStore()
         let configuration = HyperMeshHost.Configuration(
             stateDirectory: stateDirectory, searchPaths: SearchPaths.resolve(explicit: options.paths),
@@ -31,8 +33,9 @@ struct HostSession {
             // Read here so a damaged file is reported as the policy's fault (`security.policy_invalid`).
             policy: .value(try options.loadPolicy()),
             logger: logger, metricsFactory: metricsFactory,
-            hostFunctions: [.consensus(LazyNodeConsensus(stateDirectory: stateDirectory))],
-            outboundHTTP: OutboundHTTPSettings(additionalCABundles: options.caBundles.map { URL(fileURLWithPath: $0) }))
+            hostFunctions: [.consensus(LazyNodeConsensus(stateDirectory: stateDirectory) { [console] in console.err($0) })],
+            outboundHTTP: OutboundHTTPSettings(additionalCABundles: options.caBundles.map { URL(fileURLWithPath: $0) }),
+            onWasmFuelCalibration: WasmFuelCalibrationLines.printer(to: console))
         let host = try await HyperMeshHost(configuration: configuration)
         return HostSession(host: host, logger: logger, registeredAtStart: Set(await host.registry.registeredIDs))
     }

@@ -13,7 +13,7 @@ public struct InspectExtension: AsyncParsableCommand {
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String
     @Flag(help: "Load and activate the extension first, to show runtime information.") public var activate = false
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -68,9 +68,9 @@ public struct InspectExtension: AsyncParsableCommand {
             }
         } catch {
             await session?.host.shutdown()
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(output))
         } else {
             Console.current.out(Self.text(output))

@@ -15,10 +15,14 @@ public struct GenerateKey: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate a signing key (KEY, mode 0600) and its public key (KEY.pub).",
-        discussion: "Send KEY.pub to your CA (`hypermesh trust issue`); KEY never leaves your machine.")
+        discussion: """
+            Send KEY.pub to your CA (`hypermesh trust issue`); KEY never leaves your machine.
+            With --json: {"algorithm", "privateKey", "publicKey"} (the two file paths).
+            """)
 
     @Option(help: "Where to write the private key (PEM); must not exist.") public var out: String
     @Option(help: "ed25519 (default) or p256.") public var algorithm: String = SigningAlgorithm.ed25519.rawValue
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -28,7 +32,15 @@ public struct GenerateKey: AsyncParsableCommand {
         }
     }
 
+    /// The `--json` document.
+    struct Output: Codable {
+        var algorithm: String
+        var privateKey: String
+        var publicKey: String
+    }
+
     public func run() async throws {
+        let output: Output
         do {
             let key = SigningKey.generate(SigningAlgorithm(rawValue: algorithm) ?? .ed25519)
             let file = URL(fileURLWithPath: out)
@@ -39,9 +51,14 @@ public struct GenerateKey: AsyncParsableCommand {
             } catch {
                 throw TrustError(.writeFailed, "cannot write \(publicFile.path)", cause: "\(error)")
             }
-            Console.current.out("wrote \(key.algorithm.rawValue) key \(file.path) (0600) and public key \(publicFile.path)")
+            output = Output(algorithm: key.algorithm.rawValue, privateKey: file.path, publicKey: publicFile.path)
         } catch {
-            throw CommandFailure.report(error, json: false)
+            throw CommandFailure.report(error, json: format.json)
+        }
+        if format.json {
+            Console.current.out(JSONOutput.string(output))
+        } else {
+            Console.current.out("wrote \(output.algorithm) key \(output.privateKey) (0600) and public key \(output.publicKey)")
         }
     }
 }

@@ -10,7 +10,7 @@ public struct ListExtensions: AsyncParsableCommand {
         discussion: "Nothing is loaded: packages are found, their manifests decoded and each package verified (files, signature, chain, validity, code signing, revocation). TRUST shows the result; refused packages are listed with the check that failed.")
 
     @OptionGroup public var host: HostOptions
-    @Flag(help: "Print JSON instead of a table.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -45,10 +45,10 @@ public struct ListExtensions: AsyncParsableCommand {
                 output = await ExtensionDocuments.list(try await HostSession.open(host))
             }
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
         let console = Console.current
-        if json {
+        if format.json {
             console.out(JSONOutput.string(output))
             return
         }

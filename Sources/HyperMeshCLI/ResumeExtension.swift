@@ -10,7 +10,7 @@ public struct ResumeExtension: AsyncParsableCommand {
 
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -27,9 +27,9 @@ public struct ResumeExtension: AsyncParsableCommand {
             }
         } catch {
             await session?.host.shutdown()
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(["id": id, "state": "resumed"]))
         } else {
             Console.current.out("\(id): resumed")

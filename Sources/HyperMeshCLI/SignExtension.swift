@@ -21,7 +21,7 @@ public struct SignExtension: AsyncParsableCommand {
     @Option(help: "The signing key (PEM).") public var key: String
     @Option(help: "The signer's certificate (PEM; may hold intermediates after it).") public var cert: String
     @Option(help: "Intermediate CA certificates (PEM), signer's issuer first.") public var chain: String?
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -45,9 +45,9 @@ public struct SignExtension: AsyncParsableCommand {
             output = Output(package: path, signer: .init(CertificateSummary(signature.signer)), chainLength: signature.chain.count,
                             packageDigest: FileDigest.sha256Hex(of: manifest))
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(output))
         } else {
             Console.current.out("signed \(output.package) as \(output.signer.subject) (chain of \(output.chainLength), package digest \(output.packageDigest))")

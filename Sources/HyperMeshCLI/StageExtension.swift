@@ -23,7 +23,7 @@ public struct StageExtension: AsyncParsableCommand {
     @Option(help: "The built payload (shared library); copied as the manifest's entry.") public var payload: String
     @Option(name: .customLong("file"), help: "An extra file to include, as NAME=PATH (repeatable).") public var files: [String] = []
     @Option(help: "The package folder to create or replace.") public var out: String
-    @Flag(help: "Print the result as JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -39,9 +39,9 @@ public struct StageExtension: AsyncParsableCommand {
         do {
             output = try stage()
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(output))
         } else {
             Console.current.out("staged \(output.id) \(output.version) at \(output.directory) (\(output.files.count) file(s))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyperMeshTrust
+import X509
 
 /// `hypermesh trust …`: the operator's trust store and development certificate authorities.
 public struct TrustCommand: AsyncParsableCommand {
@@ -31,11 +32,15 @@ public struct InitTrust: AsyncParsableCommand {
             Writes DIR/root-ca.key, DIR/root-ca.pem, DIR/code-signing.key and DIR/code-signing.pem.
             Keys are written with mode 0600 and never overwritten. For development: a production
             root key belongs offline.
+
+            With --json: {"directory", "root": {"certificate", "key", "subject", "fingerprint",
+            "notAfter"}, "signing": {…the same fields}} (paths of the files written).
             """)
 
     @Argument(help: "The folder to create the CA in.") public var directory: String
     @Option(help: "The name in the certificates' common names.") public var name = "HyperMesh Development"
     @Option(help: "ed25519 or p256.") public var algorithm: String = SigningAlgorithm.ed25519.rawValue
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -45,15 +50,42 @@ public struct InitTrust: AsyncParsableCommand {
         }
     }
 
+    /// The `--json` document.
+    struct Output: Codable {
+        /// One certificate the command wrote, with its key.
+        struct Issued: Codable {
+            var certificate: String
+            var key: String
+            var subject: String
+            var fingerprint: String
+            var notAfter: String
+        }
+        var directory: String
+        var root: Issued
+        var signing: Issued
+    }
+
     public func run() async throws {
         let folder = URL(fileURLWithPath: directory)
         let ca: DevelopmentCA
         do {
             ca = try DevelopmentCA.create(in: folder, name: name, algorithm: SigningAlgorithm(rawValue: algorithm) ?? .ed25519)
         } catch {
-            throw CommandFailure.report(error, json: false)
+            throw CommandFailure.report(error, json: format.json)
         }
         let path = { (name: String) in folder.appendingPathComponent(name).path }
+        if format.json {
+            let issued = { (certificate: Certificate, certificateName: String, keyName: String) in
+                let summary = VerificationOutput.CertificateOutput(CertificateSummary(certificate))
+                return Output.Issued(certificate: path(certificateName), key: path(keyName), subject: summary.subject,
+                                     fingerprint: summary.fingerprint, notAfter: summary.notAfter)
+            }
+            Console.current.out(JSONOutput.string(Output(
+                directory: folder.path,
+                root: issued(ca.root, DevelopmentCA.rootCertificateName, DevelopmentCA.rootKeyName),
+                signing: issued(ca.signingCertificate, DevelopmentCA.signingCertificateName, DevelopmentCA.signingKeyName))))
+            return
+        }
         Console.current.out("""
             created a development CA in \(folder.path)
               root certificate:  \(path(DevelopmentCA.rootCertificateName))  sha256:\(CertificatePEM.fingerprint(ca.root))
@@ -70,21 +102,48 @@ public struct InitTrust: AsyncParsableCommand {
 /// `hypermesh trust add CERT…`
 public struct AddTrustRoot: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "add", abstract: "Trust a root CA certificate (PEM): packages whose chain ends at it can load.")
+        commandName: "add", abstract: "Trust a root CA certificate (PEM): packages whose chain ends at it can load.",
+        discussion: """
+            The files are read in order and each root is added as it is checked: a failure leaves the
+            roots before it added. With --json: {"trustStore", "added": [{"subject", "fingerprint",
+            "file"}]}.
+            """)
 
     @OptionGroup public var trust: TrustOptions
     @Argument(help: "Root certificate PEM files.") public var certificates: [String]
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
+    /// The `--json` document.
+    struct Output: Codable {
+        struct Root: Codable {
+            var subject: String
+            var fingerprint: String
+            /// Where the store keeps it now.
+            var file: String
+        }
+        var trustStore: String
+        var added: [Root]
+    }
+
     public func run() async throws {
+        var output = Output(trustStore: trust.directory.path, added: [])
         do {
             for certificate in try readCertificates(certificates) {
                 let file = try TrustStore.addRoot(certificate, to: trust.directory)
-                Console.current.out("trusted \(certificate.subject) (sha256:\(CertificatePEM.fingerprint(certificate))) as \(file.path)")
+                output.added.append(Output.Root(subject: String(describing: certificate.subject),
+                                                fingerprint: CertificatePEM.fingerprint(certificate), file: file.path))
             }
         } catch {
-            throw CommandFailure.report(error, json: false)
+            throw CommandFailure.report(error, json: format.json)
+        }
+        if format.json {
+            Console.current.out(JSONOutput.string(output))
+        } else {
+            for root in output.added {
+                Console.current.out("trusted \(root.subject) (sha256:\(root.fingerprint)) as \(root.file)")
+            }
         }
     }
 }
@@ -94,20 +153,38 @@ public struct RemoveTrustRoot: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "remove",
         abstract: "Stop trusting a root (by its SHA-256 fingerprint, as `trust list` shows it).",
-        discussion: "Packages signed under that root are refused from the next start on.")
+        discussion: """
+            Packages signed under that root are refused from the next start on. With --json:
+            {"trustStore", "fingerprint", "removed": [file paths]}.
+            """)
 
     @OptionGroup public var trust: TrustOptions
     @Argument(help: "The root's SHA-256 fingerprint (64 hex digits).") public var fingerprint: String
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
+    /// The `--json` document.
+    struct Output: Codable {
+        var trustStore: String
+        var fingerprint: String
+        var removed: [String]
+    }
+
     public func run() async throws {
+        let removed: [URL]
         do {
-            for file in try TrustStore.removeRoot(fingerprint: fingerprint, from: trust.directory) {
+            removed = try TrustStore.removeRoot(fingerprint: fingerprint, from: trust.directory)
+        } catch {
+            throw CommandFailure.report(error, json: format.json)
+        }
+        if format.json {
+            Console.current.out(JSONOutput.string(Output(trustStore: trust.directory.path, fingerprint: fingerprint.lowercased(),
+                                                         removed: removed.map(\.path))))
+        } else {
+            for file in removed {
                 Console.current.out("removed \(file.path)")
             }
-        } catch {
-            throw CommandFailure.report(error, json: false)
         }
     }
 }
@@ -118,7 +195,7 @@ public struct ListTrust: AsyncParsableCommand {
         commandName: "list", abstract: "Show the trusted roots and the revocation list.")
 
     @OptionGroup public var trust: TrustOptions
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -147,9 +224,9 @@ public struct ListTrust: AsyncParsableCommand {
                 },
                 revocationProblem: store.revocationProblem.map { ErrorRecord($0) })
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(output))
             return
         }

@@ -13,6 +13,9 @@ public struct IssueCertificate: AsyncParsableCommand {
             the CA runs:
               hypermesh trust issue --ca-key root-ca.key --ca-cert root-ca.pem \\
                 --public-key author.key.pub --name "Jane Author" --out author.pem
+
+            With --json: {"file", "usage", "certificate": {"subject", "issuer", "fingerprint",
+            "notBefore", "notAfter", "keyAlgorithm"}}.
             """)
 
     @Option(name: .customLong("ca-key"), help: "The issuing CA's private key (PEM).") public var caKey: String
@@ -22,8 +25,16 @@ public struct IssueCertificate: AsyncParsableCommand {
     @Option(help: "code-signing (default) or intermediate.") public var usage: String = CertificateUsage.codeSigning.rawValue
     @Option(help: "Validity in days from now.") public var days: Int = 365
     @Option(help: "Where to write the certificate (PEM); must not exist.") public var out: String
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
+
+    /// The `--json` document.
+    struct Output: Codable {
+        var file: String
+        var usage: String
+        var certificate: VerificationOutput.CertificateOutput
+    }
 
     public func validate() throws {
         guard let usage = CertificateUsage(rawValue: usage), usage != .serverAuthentication else {
@@ -33,9 +44,12 @@ public struct IssueCertificate: AsyncParsableCommand {
     }
 
     public func run() async throws {
+        let output: Output
         do {
             let issuerKey = try SigningKey(contentsOf: URL(fileURLWithPath: caKey))
-            guard let issuer = try readCertificates([caCert]).first else { return }
+            guard let issuer = try readCertificates([caCert]).first else {
+                throw TrustError(.certificateUnreadable, "\(caCert) holds no certificate")
+            }
             let subjectKey: Certificate.PublicKey
             do {
                 subjectKey = try Certificate.PublicKey(pemEncoded: String(contentsOfFile: publicKey, encoding: .utf8))
@@ -52,9 +66,14 @@ public struct IssueCertificate: AsyncParsableCommand {
                 throw TrustError(.writeFailed, "\(out) exists; choose another --out")
             }
             try CertificatePEM.encode([certificate]).write(to: file, atomically: true, encoding: .utf8)
-            Console.current.out("issued \(certificate.subject) by \(issuer.subject), until \(certificate.notValidAfter): \(file.path)")
+            output = Output(file: file.path, usage: usage, certificate: .init(CertificateSummary(certificate)))
         } catch {
-            throw CommandFailure.report(error, json: false)
+            throw CommandFailure.report(error, json: format.json)
+        }
+        if format.json {
+            Console.current.out(JSONOutput.string(output))
+        } else {
+            Console.current.out("issued \(output.certificate.subject) by \(output.certificate.issuer), until \(output.certificate.notAfter): \(output.file)")
         }
     }
 }
@@ -70,6 +89,9 @@ public struct RevokeTrust: AsyncParsableCommand {
             Examples:
               hypermesh trust revoke --root-key root-ca.key --root-cert root-ca.pem --certificate leaked.pem
               hypermesh trust revoke --root-key root-ca.key --root-cert root-ca.pem --package extensions/bad
+
+            With --json: {"trustStore", "issued", "certificates": [fingerprints], "packages":
+            [digests]}: the whole list as written, sorted.
             """)
 
     @OptionGroup public var trust: TrustOptions
@@ -79,35 +101,52 @@ public struct RevokeTrust: AsyncParsableCommand {
     @Option(name: .customLong("fingerprint"), help: "A certificate SHA-256 fingerprint to revoke (repeatable).") public var fingerprints: [String] = []
     @Option(name: .customLong("package"), help: "A package folder, or its digest as `ext verify` prints it, to revoke (repeatable).")
     public var packages: [String] = []
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
+    /// The `--json` document.
+    struct Output: Codable {
+        var trustStore: String
+        var issued: String
+        var certificates: [String]
+        var packages: [String]
+    }
+
     public func run() async throws {
+        let list: RevocationList
         do {
             let store = try TrustStore.load(from: trust.directory)
             if let problem = store.revocationProblem {
                 throw TrustError(problem.code, "the current revocation list is unusable, refusing to extend it; fix or remove \(RevocationList.fileName) first",
                                  cause: problem.description)
             }
-            var list = store.revocations ?? RevocationList()
-            list.issued = Date()
+            var revocations = store.revocations ?? RevocationList()
+            revocations.issued = Date()
             for certificate in try readCertificates(certificates) {
-                list.certificates.insert(CertificatePEM.fingerprint(certificate))
+                revocations.certificates.insert(CertificatePEM.fingerprint(certificate))
             }
             for fingerprint in fingerprints {
                 guard isDigest(fingerprint) else {
                     throw ValidationError("'\(fingerprint)' is not a SHA-256 fingerprint (64 hex digits)")
                 }
-                list.certificates.insert(fingerprint.lowercased())
+                revocations.certificates.insert(fingerprint.lowercased())
             }
             for package in packages {
-                list.packages.insert(try packageDigest(package))
+                revocations.packages.insert(try packageDigest(package))
             }
-            try TrustStore.writeRevocations(list, rootKey: try SigningKey(contentsOf: URL(fileURLWithPath: rootKey)),
+            try TrustStore.writeRevocations(revocations, rootKey: try SigningKey(contentsOf: URL(fileURLWithPath: rootKey)),
                                             root: try readCertificates([rootCert])[0], to: trust.directory)
-            Console.current.out("revocation list: \(list.certificates.count) certificate(s), \(list.packages.count) package(s), signed by the root")
+            list = revocations
         } catch {
-            throw CommandFailure.report(error, json: false)
+            throw CommandFailure.report(error, json: format.json)
+        }
+        if format.json {
+            Console.current.out(JSONOutput.string(Output(
+                trustStore: trust.directory.path, issued: ISO8601DateFormatter().string(from: list.issued),
+                certificates: list.certificates.sorted(), packages: list.packages.sorted())))
+        } else {
+            Console.current.out("revocation list: \(list.certificates.count) certificate(s), \(list.packages.count) package(s), signed by the root")
         }
     }
 

@@ -18,7 +18,7 @@ public struct VerifyExtension: AsyncParsableCommand {
     @Argument(help: "The package folder or .hmx archive.") public var path: String
     @Flag(name: .customLong("allow-unsigned"), help: "Report an unsigned package as allowed (development) instead of refused.")
     public var allowUnsigned = false
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
 
     public init() {}
 
@@ -38,9 +38,9 @@ public struct VerifyExtension: AsyncParsableCommand {
             let (manifest, report) = try await verifier.verify(packageAt: location.directory)
             output = Output(package: path, id: manifest.id, version: manifest.version.description, verification: VerificationOutput(report))
         } catch {
-            throw CommandFailure.report(error, json: json)
+            throw CommandFailure.report(error, json: format.json)
         }
-        if json {
+        if format.json {
             Console.current.out(JSONOutput.string(output))
         } else {
             Console.current.out("\(output.id) \(output.version) (\(output.package))\n" + output.verification.text(indent: "  "))

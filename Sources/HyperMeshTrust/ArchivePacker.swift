@@ -35,11 +35,11 @@ enum ArchivePacker {
         let linkTarget: String?
     }
 
-    static func pack(_ directory: URL, to archive: URL, limits: ArchiveLimits) throws(ArchiveError) {
+    static func pack(_ directory: URL, to archive: URL, limits: ArchiveLimits, progress: (PackProgress) -> Void) throws(ArchiveError) {
         let root = try sourceRoot(directory)
         let items = try collect(root)
         try check(items, limits: limits)
-        try write(items, from: root, to: archive)
+        try write(items, from: root, to: archive, progress: progress)
     }
 
     /// The folder with every symlink on the way followed; it must be a folder.
@@ -128,7 +128,7 @@ enum ArchivePacker {
     }
 
     /// Writes the archive; on any error the partial archive is removed.
-    private static func write(_ items: [Item], from root: String, to archiveURL: URL) throws(ArchiveError) {
+    private static func write(_ items: [Item], from root: String, to archiveURL: URL, progress: (PackProgress) -> Void) throws(ArchiveError) {
         var info = stat()
         if lstat(archiveURL.path, &info) == 0 {
             throw ArchiveError(code: .destinationExists, message: "\(archiveURL.path) already exists; remove it or choose another name")
@@ -139,9 +139,15 @@ enum ArchivePacker {
         } catch {
             throw ArchiveError(code: .io, message: "cannot create the archive \(archiveURL.path)", cause: "\(error)")
         }
+        var done = PackProgress(entriesDone: 0, entriesTotal: items.count, bytesDone: 0,
+                                bytesTotal: items.reduce(0) { $0 + $1.size }, entry: "")
         do {
             for item in items {
                 try add(item, from: root, to: archive)
+                done.entriesDone += 1
+                done.bytesDone += item.size
+                done.entry = item.path
+                progress(done)
             }
         } catch {
             try? FileManager.default.removeItem(at: archiveURL)

@@ -22,8 +22,12 @@ public enum PackageArchive {
     /// (`archive.too_many_entries`, `archive.entry_too_large`, `archive.too_large`; the format
     /// also caps 65,535 entries and 2 GiB of files). `archive` must not exist
     /// (`archive.destination_exists`); on any error no archive is left behind.
-    public static func pack(_ directory: URL, to archive: URL, limits: ArchiveLimits = .standard) throws(ArchiveError) {
-        try ArchivePacker.pack(directory, to: archive, limits: limits)
+    ///
+    /// `progress` is called on the calling thread after each entry is written (default: nothing);
+    /// a large file is reported once, when it is complete.
+    public static func pack(_ directory: URL, to archive: URL, limits: ArchiveLimits = .standard,
+                            progress: (PackProgress) -> Void = { _ in }) throws(ArchiveError) {
+        try ArchivePacker.pack(directory, to: archive, limits: limits, progress: progress)
     }
 
     /// Unpacks `archive` into `destination`, which must not exist or be an empty folder (not a

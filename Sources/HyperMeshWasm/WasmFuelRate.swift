@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WasmKit
 
 /// How much fuel this machine burns per millisecond of wall time in WasmKit's interpreter: the
@@ -25,9 +26,35 @@ public struct WasmFuelRate: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(fuelPerMillisecond) fuel/ms" }
 
     /// This machine's rate, calibrated at first use and kept for the life of the process.
-    public static var measured: WasmFuelRate { calibrated.rate }
+    public static var measured: WasmFuelRate {
+        calibrationClaimed.store(true, ordering: .relaxed)
+        return calibrated.rate
+    }
+
+    /// What ``measured(notice:)`` reports to the caller that runs the calibration.
+    public enum CalibrationNotice: Sendable, Hashable {
+        /// The calibration starts now (about 10 ms; once per process).
+        case calibrating
+        /// It ended with `rate`, after `duration`.
+        case calibrated(WasmFuelRate, duration: Duration)
+    }
+
+    /// This machine's rate, like ``measured``; the call that runs the calibration (the first one of
+    /// the process) tells `notice` before and after it, so that a tool can say why it pauses. Not
+    /// guaranteed: when another thread is calibrating at the same moment through ``measured``,
+    /// this call may wait for it without a notice.
+    public static func measured(notice: (CalibrationNotice) -> Void) -> WasmFuelRate {
+        guard !calibrationClaimed.exchange(true, ordering: .acquiringAndReleasing) else { return calibrated.rate }
+        notice(.calibrating)
+        let start = ContinuousClock.now
+        let rate = calibrated.rate
+        notice(.calibrated(rate, duration: ContinuousClock.now - start))
+        return rate
+    }
 
     private static let calibrated = Calibration()
+    /// Set by the first caller of ``measured`` or ``measured(notice:)``.
+    private static let calibrationClaimed = Atomic<Bool>(false)
 
     private final class Calibration: Sendable {
         let rate: WasmFuelRate

@@ -26,9 +26,9 @@ public struct ActivateExtension: AsyncParsableCommand {
         commandName: "activate", abstract: "Activate an extension and its dependencies on the running node.")
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
     public init() {}
-    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "activate", json: json) }
+    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "activate", json: format.json) }
 }
 
 public struct DeactivateExtension: AsyncParsableCommand {
@@ -36,9 +36,9 @@ public struct DeactivateExtension: AsyncParsableCommand {
         commandName: "deactivate", abstract: "Deactivate an extension on the running node (refused while active extensions depend on it).")
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
     public init() {}
-    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "deactivate", json: json) }
+    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "deactivate", json: format.json) }
 }
 
 public struct ReloadExtension: AsyncParsableCommand {
@@ -48,7 +48,7 @@ public struct ReloadExtension: AsyncParsableCommand {
         discussion: "The new version starts beside the running one (a shadow copy for a native library, a new instance for wasm), must pass a canary health check, then takes the calls; the old one drains and stops. No call fails. A package that fails verification, declares capabilities the policy has not decided, or fails its canary leaves the running version in place (lifecycle.reload_failed, with why).")
     @OptionGroup public var host: HostOptions
     @Argument(help: "The extension id.") public var id: String
-    @Flag(help: "Print JSON.") public var json = false
+    @OptionGroup public var format: OutputOptions
     public init() {}
-    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "reload", json: json) }
+    public func run() async throws { try await NodeLifecycleCommand.run(host, id: id, action: "reload", json: format.json) }
 }

@@ -24,13 +24,16 @@ final class NodeRuntime: @unchecked Sendable {
 
     /// Activates every registered extension the policy settles, in dependency order; one that cannot
     /// be activated is logged (and stays failed or waiting) without stopping the others. Returns the
-    /// ids that are active afterwards.
+    /// ids that are active afterwards. `progress` gets one line per extension activated, as it goes.
     @discardableResult
-    func activateAll() async -> [String] {
+    func activateAll(progress: (String) -> Void = { _ in }) async -> [String] {
         let ids = await registry.registeredIDs
-        for id in ids {
+        for (index, id) in ids.enumerated() {
             do {
+                let start = ContinuousClock.now
                 try await registry.activate(id)
+                let took = (ContinuousClock.now - start).components
+                progress("activated \(id) (\(index + 1)/\(ids.count), \(took.seconds * 1000 + took.attoseconds / 1_000_000_000_000_000) ms)")
             } catch {
                 logger.warning("not activated: \(error.description)", metadata: ["extension": "\(id)"])
             }

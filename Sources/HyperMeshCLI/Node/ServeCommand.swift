@@ -74,7 +74,8 @@ public struct ServeCommand: AsyncParsableCommand {
             for problem in session.problems {
                 session.logger.warning("package not usable: \(problem.error.description)", metadata: ["directory": "\(problem.directory.path)"])
             }
-            let active = await runtime.activateAll()
+            // One line per extension on stderr as it activates, before the ready line.
+            let active = await runtime.activateAll { Console.current.err($0) }
             let server = NodeServer(runtime: runtime, endpoint: endpoint, token: endpoint.isUnixSocket ? nil : token,
                                     metrics: metrics, drainTimeout: .seconds(drainTimeout))
             let logger = session.logger

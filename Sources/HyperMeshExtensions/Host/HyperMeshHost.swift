@@ -71,7 +71,7 @@ public final class HyperMeshHost: Service, Sendable {
             stateStore: stateStore, policy: policy, audit: SecurityAudit(log: auditLog, logger: logger),
             hostFunctions: configuration.hostFunctions, logger: logger, metricsFactory: configuration.metricsFactory,
             supervision: configuration.supervision, callExecutor: calls,
-            outboundHTTP: outboundHTTP, tracer: configuration.tracer)
+            outboundHTTP: outboundHTTP, tracer: configuration.tracer, onWasmFuelCalibration: configuration.onWasmFuelCalibration)
         // Discovery reads and hashes every package: on the host's threads, not the cooperative pool.
         let discovery = await calls.run { await ExtensionDiscovery.discover(in: configuration.searchPaths, verifier: verifier) }
         self.problems = await registry.registerAll(discovery)

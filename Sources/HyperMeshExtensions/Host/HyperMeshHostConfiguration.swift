@@ -1,6 +1,7 @@
 import Foundation
 import HyperMeshSecurity
 import HyperMeshTrust
+import HyperMeshWasm
 import Logging
 import Tracing
 import Metrics
@@ -51,6 +52,10 @@ extension HyperMeshHost {
         /// requests' spans unless ``outboundHTTP`` names its own tracer. Default nil: the process's
         /// bootstrapped tracer, if one was bootstrapped before the host started; else no spans.
         public var tracer: (any Tracer)?
+        /// Told when the host calibrates the WebAssembly fuel rate (``WasmFuelRate/measured(notice:)``:
+        /// about 10 ms, once per process, at the first wasm load), before and after, so that a tool
+        /// can say why it pauses. The host also logs both at `notice` level. Default nil.
+        public var onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)?
 
         /// The name of the audit log in the state directory.
         public static let auditFileName = "audit.sqlite"
@@ -60,7 +65,7 @@ extension HyperMeshHost {
             logger: Logger = Logger(label: "hypermesh.extensions"), metricsFactory: any MetricsFactory = MetricsSystem.factory,
             auditLog: Bool = true, callThreads: Int = CallExecutor.defaultThreadCount, supervision: SupervisionPolicy? = nil,
             hostFunctions: [HostFunctionSet] = [], outboundHTTP: OutboundHTTPSettings = OutboundHTTPSettings(),
-            tracer: (any Tracer)? = nil
+            tracer: (any Tracer)? = nil, onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)? = nil
         ) {
             self.tracer = tracer
             self.outboundHTTP = outboundHTTP
@@ -74,6 +79,7 @@ extension HyperMeshHost {
             self.callThreads = callThreads
             self.supervision = supervision
             self.hostFunctions = hostFunctions
+            self.onWasmFuelCalibration = onWasmFuelCalibration
         }
 
         /// Which packages the host loads.

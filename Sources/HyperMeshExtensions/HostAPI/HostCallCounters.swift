@@ -15,8 +15,8 @@ final class HostCallCounters: Sendable {
     private let localDenials = Atomic<Int>(0)
 
     init(extensionID: String, factory: any MetricsFactory) {
-        calls = Counter(label: "hypermesh_host_calls_total", dimensions: [("extension", extensionID)], factory: factory)
-        denials = Counter(label: "hypermesh_host_denials_total", dimensions: [("extension", extensionID)], factory: factory)
+        calls = Counter(label: MetricFamily.hostCalls.name, dimensions: [("extension", extensionID)], factory: factory)
+        denials = Counter(label: MetricFamily.hostDenials.name, dimensions: [("extension", extensionID)], factory: factory)
     }
 
     func recordCall() {

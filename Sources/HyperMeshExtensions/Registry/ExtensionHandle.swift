@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshErrors
 import Synchronization
 
 /// The fast path into one active extension: admission (is it accepting calls? does its
@@ -92,10 +93,11 @@ public final class ExtensionHandle: Sendable {
         var processCPU: UInt64?
         do {
             let result = try instance.call(method: method, input: input, processCPU: &processCPU, gateHeld: gateHeld, body)
-            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, processCPU: processCPU, failed: false)
+            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, processCPU: processCPU, failure: nil)
             return result
         } catch {
-            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, processCPU: processCPU, failed: true)
+            finish(security, start: start, cpuStart: cpuStart, hostWorkStart: hostWorkStart, processCPU: processCPU,
+                   failure: Self.failureCode(error))
             throw error
         }
     }
@@ -104,7 +106,7 @@ public final class ExtensionHandle: Sendable {
     /// isolated extension, else the calling thread's minus the host's own work on it.
     @inline(__always)
     private func finish(_ security: SecurityContext, start: UInt64, cpuStart: CallCPUClock.Start, hostWorkStart: UInt64,
-                        processCPU: UInt64?, failed: Bool) {
+                        processCPU: UInt64?, failure: String?) {
         let end = MonotonicClock.nanoseconds()
         let cpu: UInt64
         if let processCPU {
@@ -114,9 +116,15 @@ public final class ExtensionHandle: Sendable {
             let hostWork = HostWorkCPU.total() &- hostWorkStart
             cpu = used > hostWork ? used - hostWork : 0
         }
-        metrics.record(nanoseconds: end &- start, failed: failed)
+        metrics.record(nanoseconds: end &- start, failure: failure)
         instance.cpuShare?.finish(cpuNanoseconds: cpu, at: end)
         security.callFinished(cpuNanoseconds: cpu, now: end)
+    }
+
+    /// The stable code a failed call is counted under (`hypermesh_extension_errors_total{code}`):
+    /// the error's own code, or `internal.untyped_error` for an error that has none.
+    static func failureCode(_ error: any Error) -> String {
+        (error as? any HyperMeshError)?.codeRawValue ?? "internal.untyped_error"
     }
 
     /// Whether calls are admitted.

@@ -152,7 +152,7 @@ extension ExtensionRegistry {
         return HostContext(
             security: makeSecurityContext(for: entry), storage: stateStore.storage(for: id),
             filesDirectory: stateStore.directory.appendingPathComponent("files").appendingPathComponent(id),
-            events: events, assets: assets, hostFunctions: hostFunctions, logger: logger, metricsFactory: metricsFactory,
+            events: events, assets: assets, hostFunctions: hostFunctions, logger: logger, metricsFactory: entry.series,
             wasmFuelRate: wasmFuelRateOverride,
             workerIsolation: WorkerIsolation(settings: policy.isolatedWorkers ?? WorkerIsolationSettings(),
                                              requiredLayers: policy.requiredIsolationLayers(extensionID: id, signer: entry.signer),
@@ -163,7 +163,7 @@ extension ExtensionRegistry {
     /// Creates the instance of `image` bound to `context` (calls the native `create`, or instantiates
     /// the wasm module).
     nonisolated static func makeInstance(
-        image: LoadedImage, context: HostContext, wasmFuelRate: WasmFuelRate, manifest: Manifest,
+        image: LoadedImage, context: HostContext, wasmFuelRate: @autoclosure () -> WasmFuelRate, manifest: Manifest,
         onWorkerEnded: @escaping WorkerEndedHandler
     ) throws(ExtensionError) -> ExtensionInstance {
         let security = context.security
@@ -178,7 +178,8 @@ extension ExtensionRegistry {
                                      cpuShare: CPUShareThrottle.forQuotas(security.quotas, extensionID: context.extensionID,
                                                                           metricsFactory: context.metricsFactory))
         case .wasm(let wasm):
-            let limits = WasmLimitsPolicy.limits(for: security.quotas, rate: wasmFuelRate)
+            // Read here, so that only a wasm load calibrates the fuel rate (once per process).
+            let limits = WasmLimitsPolicy.limits(for: security.quotas, rate: wasmFuelRate())
             let runtime = try WasmInstance(image: wasm, context: context, limits: limits)
             return ExtensionInstance(runtime: runtime, context: context, concurrency: 1,
                                      cpuShare: CPUShareThrottle.forQuotas(security.quotas, extensionID: context.extensionID,

@@ -68,7 +68,7 @@ extension ExtensionRegistry {
         try step(id, .deactivated)
     }
 
-    /// Whatever state -> unloaded, then forgotten.
+    /// Whatever state -> unloaded, then forgotten, its metric series destroyed.
     func unload(_ id: String) async throws(ExtensionError) {
         if try entry(id).lifecycle.state == .active {
             try await tearDown(id)
@@ -87,6 +87,8 @@ extension ExtensionRegistry {
             }
         }
         try step(id, .unloaded)
+        // Its series leave the metrics backend with it (a scrape no longer shows them).
+        try entry(id).series.destroyAll()
         entries[id] = nil
     }
 

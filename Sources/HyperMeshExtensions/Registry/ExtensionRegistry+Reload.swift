@@ -102,7 +102,9 @@ extension ExtensionRegistry {
         do throws(ExtensionError) {
             let isolated = package.manifest.kind == .native && policy.isolation(for: package.manifest, signer: package.verification.signer?.fingerprint) == .process
             let started = try await Self.startCandidate(package: package, context: context, stateDirectory: stateStore.directory,
-                                                        hostABIVersion: hostABIVersion, wasmFuelRate: wasmFuelRate,
+                                                        hostABIVersion: hostABIVersion,
+                                                        // Only a wasm version needs (and may calibrate) the fuel rate.
+                                                        wasmFuelRate: package.manifest.kind == .wasm ? wasmFuelRate : nil,
                                                         isolated: isolated, onWorkerEnded: workerEndedHandler(id))
             (image, candidate, canary) = (started.image, started.instance, started.canary)
         } catch {
@@ -191,8 +193,9 @@ extension ExtensionRegistry {
     /// Loads, creates and activates the new version and runs its canary, off the registry's actor
     /// and on a dispatch queue: the work blocks (dlopen, a worker's start, the extension's own
     /// activate and health), and must not hold one of the few threads Swift concurrency has.
+    /// `wasmFuelRate` is nil for a native version, which needs none.
     nonisolated static func startCandidate(
-        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate,
+        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate?,
         isolated: Bool, onWorkerEnded: @escaping WorkerEndedHandler
     ) async throws(ExtensionError) -> CandidateStart {
         let result = await withCheckedContinuation { (done: CheckedContinuation<Result<CandidateStart, ExtensionError>, Never>) in
@@ -218,7 +221,7 @@ extension ExtensionRegistry {
     }
 
     private nonisolated static func startCandidateBlocking(
-        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate,
+        package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate?,
         isolated: Bool, onWorkerEnded: @escaping WorkerEndedHandler
     ) throws(ExtensionError) -> (LoadedImage, ExtensionInstance) {
         let manifest = package.manifest
@@ -243,7 +246,8 @@ extension ExtensionRegistry {
         }
         let instance: ExtensionInstance
         do throws(ExtensionError) {
-            instance = try makeInstance(image: image, context: context, wasmFuelRate: wasmFuelRate, manifest: manifest, onWorkerEnded: onWorkerEnded)
+            instance = try makeInstance(image: image, context: context, wasmFuelRate: wasmFuelRate ?? .measured, manifest: manifest,
+                                        onWorkerEnded: onWorkerEnded)
         } catch {
             release(image, stateDirectory: stateDirectory)
             throw error

@@ -45,7 +45,7 @@ extension ExtensionRegistry {
             quotas: policy.quotas(for: entry.manifest, signer: signer), networkHosts: entry.manifest.networkHosts,
             anomaly: policy.anomalySettings(extensionID: id, signer: signer),
             violations: policy.violationSettings(extensionID: id, signer: signer),
-            audit: audit, events: events, logger: logger, metricsFactory: metricsFactory)
+            audit: audit, events: events, logger: logger, metricsFactory: entry.series)
         let suspensions = stateStore.suspensions
         let logger = logger
         security.install(SecurityReactions(

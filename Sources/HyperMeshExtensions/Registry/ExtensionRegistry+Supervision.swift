@@ -19,6 +19,7 @@ extension ExtensionRegistry {
         guard let entry = entries[id], entry.lifecycle.state == .active || entry.lifecycle.state == .loaded,
               let serving = entry.instance?.runtime as? IsolatedInstance, ObjectIdentifier(serving) == instance else { return }
         audit.record(.lifecycle, id, "isolated worker ended: \(cause)", details: ["event": "worker_ended"])
+        entry.metrics.recordWorkerFailure()
         logger.error("isolated worker ended: \(cause)", metadata: ["extension": "\(id)"])
         await fail(id, cause: cause)
         await superviseFailure(id, cause: cause)

@@ -60,6 +60,7 @@ public actor ExtensionRegistry {
     /// Spans for calls and host functions (off without a tracer).
     nonisolated let tracing: CallTracing
     let wasmFuelRateOverride: WasmFuelRate?
+    let onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)?
     /// The host's own switches for isolated workers' layers (tests); default all on.
     let isolationSwitches: IsolationSwitches
     /// How isolated workers that end are restarted (see ``SupervisionPolicy``): the one passed to
@@ -98,14 +99,19 @@ public actor ExtensionRegistry {
     ///     the system's roots only.
     ///   - callExecutor: the threads calls run on; default a new ``CallExecutor`` with
     ///     ``CallExecutor/defaultThreadCount`` threads.
+    ///   - onWasmFuelCalibration: told before and after the fuel rate is calibrated (only when
+    ///     `wasmFuelRate` is nil, and only by the load that runs the calibration); both are also
+    ///     logged at `notice` level. Default nil.
     public init(
         stateStore: StateStore, policy: SecurityPolicy, audit: SecurityAudit? = nil, events: EventBus = EventBus(),
         assets: AssetManager = AssetManager(), hostFunctions: [HostFunctionSet] = [],
         logger: Logger = Logger(label: "hypermesh.extensions"), hostABIVersion: UInt32 = HYPERMESH_ABI_VERSION,
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
         supervision: SupervisionPolicy? = nil, isolationSwitches: IsolationSwitches = IsolationSwitches(),
-        callExecutor: CallExecutor? = nil, outboundHTTP: OutboundHTTPClient = .systemRootsOnly, tracer: (any Tracer)? = nil
+        callExecutor: CallExecutor? = nil, outboundHTTP: OutboundHTTPClient = .systemRootsOnly, tracer: (any Tracer)? = nil,
+        onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)? = nil
     ) {
+        self.onWasmFuelCalibration = onWasmFuelCalibration
         self.outboundHTTP = outboundHTTP
         self.tracing = CallTracing(tracer: tracer)
         self.callExecutor = callExecutor ?? CallExecutor()
@@ -124,7 +130,18 @@ public actor ExtensionRegistry {
     }
 
     /// The fuel rate WebAssembly budgets are computed with.
-    nonisolated var wasmFuelRate: WasmFuelRate { wasmFuelRateOverride ?? .measured }
+    nonisolated var wasmFuelRate: WasmFuelRate {
+        if let wasmFuelRateOverride { return wasmFuelRateOverride }
+        return WasmFuelRate.measured { [logger, onWasmFuelCalibration] notice in
+            switch notice {
+            case .calibrating:
+                logger.notice("calibrating the WebAssembly fuel rate of this machine (once per process)")
+            case .calibrated(let rate, let duration):
+                logger.notice("WebAssembly fuel rate: \(rate), calibrated in \(duration)")
+            }
+            onWasmFuelCalibration?(notice)
+        }
+    }
 
     // MARK: Registration
 

@@ -11,6 +11,9 @@ struct RegisteredExtension {
     var instance: ExtensionInstance?
     var handle: ExtensionHandle?
     let metrics: ExtensionMetrics
+    /// The factory of every metric series of this extension (its contexts and instances use it
+    /// too); its series are destroyed when the extension is unregistered.
+    let series: ExtensionSeriesFactory
     /// Worker failures and restarts of an isolated extension (see ``SupervisionPolicy``).
     var supervision: WorkerSupervision
 
@@ -28,7 +31,8 @@ struct RegisteredExtension {
     init(package: DiscoveredPackage, metricsFactory: any MetricsFactory) {
         self.package = package
         self.lifecycle = ExtensionLifecycle(extensionID: package.manifest.id)
-        self.metrics = ExtensionMetrics(extensionID: package.manifest.id, factory: metricsFactory)
+        self.series = ExtensionSeriesFactory(metricsFactory)
+        self.metrics = ExtensionMetrics(extensionID: package.manifest.id, factory: series)
         self.supervision = WorkerSupervision()
     }
 }

@@ -36,7 +36,7 @@ final class CPUShareThrottle: Sendable {
         self.extensionID = extensionID
         self.percent = percent
         self.admission = Mutex(CPUShareAdmission(percent: percent))
-        self.throttledCounter = Counter(label: "hypermesh_cpu_share_throttled_total", dimensions: [("extension", extensionID)],
+        self.throttledCounter = Counter(label: MetricFamily.cpuShareThrottled.name, dimensions: [("extension", extensionID)],
                                         factory: metricsFactory)
     }
 

@@ -42,6 +42,10 @@ public final class SecurityContext: Sendable {
     private let monitor: Mutex<SecurityMonitor>
     private let reactions = Mutex<SecurityReactions>(.none)
     private let metricsFactory: any MetricsFactory
+    /// `hypermesh_suspensions_total{extension}`.
+    private let suspensionsCounter: Counter
+    /// `hypermesh_violations_total{extension,kind}`, each built at the first violation of its kind.
+    private let violationCounters = Mutex<[ViolationKind: Counter]>([:])
 
     /// The operations per second used when neither manifest nor policy sets one.
     public static let defaultOperationsPerSecond: UInt32 = 100_000
@@ -50,6 +54,8 @@ public final class SecurityContext: Sendable {
          anomaly: AnomalySettings, violations: ViolationSettings, audit: SecurityAudit, events: EventBus, logger: Logger,
          metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.metricsFactory = metricsFactory
+        self.suspensionsCounter = Counter(label: MetricFamily.suspensions.name, dimensions: [("extension", extensionID)],
+                                          factory: metricsFactory)
         self.extensionID = extensionID
         self.signer = signer
         self.grant = grant
@@ -115,6 +121,16 @@ public final class SecurityContext: Sendable {
         return true
     }
 
+    private func violationCounter(_ kind: ViolationKind) -> Counter {
+        violationCounters.withLock { counters in
+            if let counter = counters[kind] { return counter }
+            let counter = Counter(label: MetricFamily.violations.name, dimensions: [("extension", extensionID), ("kind", kind.rawValue)],
+                                  factory: metricsFactory)
+            counters[kind] = counter
+            return counter
+        }
+    }
+
     /// Records a violation: audit (durable), the violation window, maybe suspension. Returns the
     /// refusal to hand back to the extension.
     @discardableResult
@@ -124,8 +140,7 @@ public final class SecurityContext: Sendable {
         audit.record(kind == .capabilityDenied || kind == .pathEscape || kind == .networkHostDenied || kind == .networkAddressDenied ? .denial : .violation,
                      extensionID, message, details: details)
         logger.warning("security: \(message)", metadata: ["violation": "\(kind.rawValue)"])
-        Counter(label: "hypermesh_violations_total", dimensions: [("extension", extensionID), ("kind", kind.rawValue)],
-                factory: metricsFactory).increment()
+        violationCounter(kind).increment()
         let verdict = monitor.withLock { $0.tracker.record(kind, at: Double(MonotonicTime.nanoseconds()) / 1e9) }
         if case .thresholdPassed(let count, let threshold) = verdict {
             let window = monitor.withLock { $0.tracker.settings.windowSeconds }
@@ -221,7 +236,7 @@ public final class SecurityContext: Sendable {
         guard !suspendedFlag.exchange(true, ordering: .acquiringAndReleasing) else { return }
         audit.record(.suspension, extensionID, "suspended: \(reason)", details: ["reason": reason])
         logger.error("suspended: \(reason)")
-        Counter(label: "hypermesh_suspensions_total", dimensions: [("extension", extensionID)], factory: metricsFactory).increment()
+        suspensionsCounter.increment()
         let reactions = reactions.withLock { $0 }
         reactions.persistSuspension(reason)
         reactions.suspend(reason)

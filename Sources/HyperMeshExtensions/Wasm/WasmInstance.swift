@@ -25,7 +25,7 @@ final class WasmInstance: ExtensionRuntime, Sendable {
 
     init(image: WasmImage, context: HostContext, limits: WasmLimits) throws(ExtensionError) {
         self.context = context
-        self.fuelCounter = Counter(label: "hypermesh_wasm_fuel_total", dimensions: [("extension", context.extensionID)], factory: context.metricsFactory)
+        self.fuelCounter = Counter(label: MetricFamily.wasmFuel.name, dimensions: [("extension", context.extensionID)], factory: context.metricsFactory)
         do throws(WasmError) {
             let bindings = try WasmHostFunctionBindings(context: context, imports: image.imports, declared: image.declared)
             let guest = try WasmGuest(module: image.module, imports: bindings.imports, limits: limits, bindings: bindings)

@@ -116,6 +116,9 @@ extension NodeTests {
         #expect(metrics.text.contains(id))
         #expect(metrics.text.contains("hypermesh_extensions_active 1"), "\(metrics.text)")
         #expect(metrics.text.contains("hypermesh_extensions_registered 1"))
+        #expect(metrics.text.contains("# HELP hypermesh_extension_calls_total "), "\(metrics.text)")
+        #expect(metrics.text.contains("# HELP hypermesh_audit_backlog_records "), "\(metrics.text)")
+
 
         // An unknown route is a JSON 404 too.
         let nowhere = client.request("GET", "/v1/nowhere")
@@ -134,6 +137,15 @@ extension NodeTests {
         try cli.stageFixture(id: "org.tests.tcp")
         let port = try RawHTTP.freePort()
         let node = try await NodeProcess.start(cli, listen: "127.0.0.1:\(port)")
+        // The start printed a line for the extension it activated (stderr), before the ready line.
+        var started = node.output
+        for _ in 0..<50 where !started.contains("hypermesh node on ") {
+            try await Task.sleep(for: .milliseconds(100))
+            started = node.output
+        }
+        let activationLine = try #require(started.range(of: "activated org.tests.tcp (1/1, "), "\(started)")
+        let readyLine = try #require(started.range(of: "hypermesh node on "), "\(started)")
+        #expect(activationLine.lowerBound < readyLine.lowerBound, "\(started)")
         let token = try #require(NodeToken.read(stateDirectory: cli.state))
         var info = stat()
         #expect(stat(NodeToken.file(stateDirectory: cli.state).path, &info) == 0)

@@ -146,8 +146,12 @@ import Tracing
         let object = try await answer(started.registry, #"{"url":"http://127.0.0.1:\#(server.port)/bytes?count=1048576"}"#)
         let elapsed = clock.now - begin
         #expect((object["body"] as? String)?.utf8.count == 1_048_576)
-        // (1 MiB − a burst of 32 KiB) at 256 KiB/s is 3.875 s; the issue asks for "about 4 s".
-        #expect(elapsed >= .seconds(3.5) && elapsed <= .seconds(8), "took \(elapsed)")
+        // (1 MiB − a burst of 32 KiB) at 256 KiB/s is 3.875 s of pacing: never less. On a quiet
+        // machine the whole call takes about 4 s (4.0–4.3 s seen); the upper bound only catches a
+        // pacer that waits far too long, since a loaded machine (the full suite on 2 cores) adds
+        // its own delay.
+        #expect(elapsed >= .seconds(3.8), "took \(elapsed): the pacer let the bytes through too fast")
+        #expect(elapsed <= .seconds(20), "took \(elapsed)")
         let received = try metrics.expectCounter("hypermesh_extension_network_received_bytes_total", [("extension", SecurityHost.hostileID)])
         #expect(received.totalValue >= 1_048_576)
         let sent = try metrics.expectCounter("hypermesh_extension_network_sent_bytes_total", [("extension", SecurityHost.hostileID)])

@@ -26,8 +26,8 @@ final class ExtensionTraffic: Sendable {
         self.security = security
         self.pacer = security.quotas.networkBytesPerSecond.map { BandwidthPacer(bytesPerSecond: $0) }
         let dimensions = [("extension", security.extensionID)]
-        sentBytes = Counter(label: "hypermesh_extension_network_sent_bytes_total", dimensions: dimensions, factory: metricsFactory)
-        receivedBytes = Counter(label: "hypermesh_extension_network_received_bytes_total", dimensions: dimensions, factory: metricsFactory)
+        sentBytes = Counter(label: MetricFamily.networkSentBytes.name, dimensions: dimensions, factory: metricsFactory)
+        receivedBytes = Counter(label: MetricFamily.networkReceivedBytes.name, dimensions: dimensions, factory: metricsFactory)
     }
 
     var bytesPerSecond: UInt64? { pacer?.bytesPerSecond }
