@@ -41,6 +41,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The node's admin API is generated from its OpenAPI document (docs/node-api.yaml).
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The one error model: HyperMeshError, its extensible codes and categories, the exit codes.
@@ -125,23 +131,54 @@ let package = Package(
         .executableTarget(name: "hypermesh-sandbox", dependencies: ["HyperMeshSandbox"], swiftSettings: strictSwift),
         // What a Swift extension author imports. Must stay small and must not depend on the host.
         .target(name: "HyperMeshExtensionKit", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
-        // CLI commands (unit-tested) and the tiny executable around them.
+        // The node's admin API client, generated from docs/node-api.yaml (Sources/HyperMeshNodeClient/openapi.yaml
+        // is a link to it) with swift-openapi-generator, over async-http-client on the node's Unix socket or TCP.
+        // Also where a node listens (NodeEndpoint) and how the CLI reaches it (NodeClientFactory).
+        .target(
+            name: "HyperMeshNodeClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
+        // CLI commands (unit-tested). The commands that act on a running node use HyperMeshNodeClient.
         .target(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox",
+                "HyperMeshNodeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                // The node (`hypermesh serve`): admin API over HTTP, Prometheus metrics, graceful shutdown.
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            swiftSettings: strictSwift),
+        // The node (`hypermesh serve`): the admin API server generated from docs/node-api.yaml
+        // (Sources/HyperMeshNode/openapi.yaml is a link to it) on Hummingbird, bearer-token and body-limit
+        // middleware, Prometheus metrics, the package watcher, graceful shutdown. Also the root command
+        // (HyperMeshCommand), which includes `serve`.
+        .target(
+            name: "HyperMeshNode",
+            dependencies: [
+                "HyperMeshCLI", "HyperMeshNodeClient", "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshAudit",
+                "HyperMeshSecurity", "HyperMeshConsensusFunctions",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
             ],
-            swiftSettings: strictSwift),
-        .executableTarget(name: "hypermesh", dependencies: ["HyperMeshCLI"], swiftSettings: strictSwift),
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
+        // The tiny executable around the commands.
+        .executableTarget(name: "hypermesh", dependencies: ["HyperMeshNode", "HyperMeshCLI"], swiftSettings: strictSwift),
         // The embedding example (docs/embedding.md): an app that embeds the host. Built with the
         // package so that a test runs it and it never rots.
         .executableTarget(
@@ -192,9 +229,21 @@ let package = Package(
         .testTarget(
             name: "HyperMeshCLITests",
             dependencies: [
-                "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
+                "HyperMeshCLI", "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
                 "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSwift),
+        // The admin API in process (HummingbirdTesting, through the generated client), the document
+        // checked by openapi-spec-validator and schemathesis run against a live node.
+        .testTarget(
+            name: "HyperMeshNodeTests",
+            dependencies: [
+                "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshErrors",
+                "HyperMeshExtensions", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshExtensionKitTests", dependencies: ["HyperMeshExtensionKit", "CHyperMeshABI"], swiftSettings: strictSwift),

@@ -3,6 +3,7 @@
 #   libsqlite3-dev  SQLite headers for GRDB (extension state)
 #   zlib1g-dev + pkg-config  zlib for ZIPFoundation (the .hmx package archive), found through pkg-config
 #   python3 + jsonschema (from PyPI) for the test that checks the manifest JSON Schema
+#   openapi-spec-validator and schemathesis (from PyPI) for the admin API document and a live node
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -24,4 +25,15 @@ fi
 if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
     echo "bootstrap: installing the Python package jsonschema" >&2
     python3 -m pip install --quiet jsonschema || python3 -m pip install --quiet --break-system-packages jsonschema
+fi
+
+# The admin API's document (docs/node-api.yaml) is checked by openapi-spec-validator, and a live node
+# is checked against it by schemathesis (Tests/HyperMeshNodeTests/NodeAPIDocumentTests.swift).
+if ! command -v openapi-spec-validator >/dev/null 2>&1; then
+    echo "bootstrap: installing the Python package openapi-spec-validator" >&2
+    python3 -m pip install --quiet openapi-spec-validator || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
+fi
+if ! command -v schemathesis >/dev/null 2>&1; then
+    echo "bootstrap: installing the Python package schemathesis" >&2
+    python3 -m pip install --quiet schemathesis || python3 -m pip install --quiet --break-system-packages schemathesis
 fi

@@ -1,3 +1,4 @@
-import HyperMeshCLI
+import HyperMeshNode
 
-await HyperMeshCommand.runAsRoot()
+// ArgumentParser's own entry point: parses the arguments, runs the command, exits with its code.
+await HyperMeshCommand.main()

@@ -1,6 +1,8 @@
-import Foundation
+package import Foundation
 import Hummingbird
+import HyperMeshCLI
 import HyperMeshExtensions
+import HyperMeshNodeClient
 import Logging
 import ServiceLifecycle
 
@@ -18,19 +20,26 @@ struct NodeServer {
     let metrics: NodeMetrics
     let drainTimeout: Duration
 
-    func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+    /// The admin API's router: the operations generated from docs/node-api.yaml (``NodeAPI``)
+    /// behind, in this order, the JSON errors (and 405s), the body limit (a body over its route's
+    /// limit is refused before it is read and before the token is checked), then the token.
+    static func router(runtime: NodeRuntime, metrics: NodeMetrics, token: String?) throws -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        // In this order: errors become JSON; a body over its route's limit is refused before the
-        // body is read and before the token is checked; then the token.
-        router.middlewares.add(NodeErrorMiddleware())
+        let routes = NodeRouteTable()
+        router.middlewares.add(NodeErrorMiddleware(routes: routes))
         router.middlewares.add(NodeBodyLimitMiddleware())
         router.middlewares.add(NodeAuthMiddleware(token: token))
-        NodeRoutes.register(on: router, node: runtime, metrics: metrics)
+        try NodeAPI(node: runtime, metrics: metrics).registerHandlers(on: NodeRecordingTransport(router: router, table: routes))
+        return router
+    }
+
+    func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+        let router = try Self.router(runtime: runtime, metrics: metrics, token: token)
         let address: BindAddress = switch endpoint {
         case .unixSocket(let path): .unixDomainSocket(path: path)
         case .tcp(let host, let port): .hostname(host, port: port)
         }
-        if case .unixSocket(let path) = endpoint { try Self.prepareSocketPath(path) }
+        if case .unixSocket(let path) = endpoint { try await Self.prepareSocketPath(path) }
         // bind creates the socket file with the process umask: owner only from the start (a chmod
         // afterwards leaves a moment in which others may connect, and keep that connection). The
         // umask is the process's: 077 leaves folders created meanwhile usable by their owner.
@@ -68,9 +77,9 @@ struct NodeServer {
 
     /// Removes a stale socket file (from a node that did not stop cleanly); refuses if another node
     /// answers on it.
-    static func prepareSocketPath(_ path: String) throws {
+    static func prepareSocketPath(_ path: String) async throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        if NodeClient(endpoint: .unixSocket(path: path), token: nil).isReachable() {
+        if await NodeAPIClient.isReachable(.unixSocket(path: path)) {
             throw NodeServerError(message: "another node is already listening on \(path)")
         }
         unlink(path)

@@ -1,6 +1,8 @@
 import ArgumentParser
-import Foundation
+package import Foundation
+import HyperMeshCLI
 import HyperMeshExtensions
+import HyperMeshNodeClient
 import HyperMeshState
 import Logging
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HyperMeshCLI
 
 /// `hypermesh`: the operator's command line for HyperMesh extensions.
 public struct HyperMeshCommand: AsyncParsableCommand {
@@ -29,39 +30,4 @@ public struct HyperMeshCommand: AsyncParsableCommand {
         subcommands: [ExtensionCommand.self, ServeCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self, DoctorCommand.self])
 
     public init() {}
-}
-
-/// `hypermesh ext …`
-public struct ExtensionCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "ext",
-        abstract: "Work with extensions.",
-        subcommands: [
-            ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self,
-            StageExtension.self, PackExtension.self, SignExtension.self, VerifyExtension.self,
-            GrantExtension.self, DenyExtension.self, ResumeExtension.self,
-            ActivateExtension.self, DeactivateExtension.self, ReloadExtension.self,
-        ])
-
-    public init() {}
-}
-
-extension HyperMeshCommand {
-    /// Parses the process arguments and runs the chosen command (the executable's entry point).
-    public static func runAsRoot() async {
-        await runAsync(Self.self)
-    }
-
-    private static func runAsync<Command: AsyncParsableCommand>(_ command: Command.Type) async {
-        do {
-            var parsed = try await Command.asyncParseAsRoot(nil)
-            if var asyncCommand = parsed as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try parsed.run()
-            }
-        } catch {
-            Command.exit(withError: error)
-        }
-    }
 }
