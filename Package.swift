@@ -165,7 +165,7 @@ let package = Package(
             name: "HyperMeshNode",
             dependencies: [
                 "HyperMeshCLI", "HyperMeshNodeClient", "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshAudit",
-                "HyperMeshSecurity", "HyperMeshConsensusFunctions",
+                "HyperMeshSecurity", "HyperMeshConsensusFunctions", "HyperMeshStrictJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -245,6 +245,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
+            exclude: ["schemathesis.toml"],
             swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshExtensionKitTests", dependencies: ["HyperMeshExtensionKit", "CHyperMeshABI"], swiftSettings: strictSwift),
         .testTarget(

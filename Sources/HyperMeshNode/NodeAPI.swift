@@ -18,6 +18,8 @@ struct NodeAPI: APIProtocol {
     static let maximumCallBodyBytes = 16 << 20
     /// Most bytes the body of any other request may have (a grant's decision): 1 MiB.
     static let maximumOtherBodyBytes = 1 << 20
+    /// The largest `limit` of `GET /v1/audit` (the document's `maximum`): 1 000 000 records.
+    static let maximumAuditLimit = 1_000_000
 
     let node: NodeRuntime
     let metrics: NodeMetrics
@@ -157,7 +159,9 @@ struct NodeAPI: APIProtocol {
             })
         }
         if let limit = query.limit {
-            guard limit > 0 else { throw NodeError(.badRequest, "limit must be a positive integer, not \(limit)") }
+            guard (1...maximumAuditLimit).contains(limit) else {
+                throw NodeError(.badRequest, "limit must be an integer from 1 to \(maximumAuditLimit), not \(limit)")
+            }
             filter.limit = limit
         }
         return filter

@@ -29,7 +29,8 @@ struct NodeServer {
         router.middlewares.add(NodeErrorMiddleware(routes: routes))
         router.middlewares.add(NodeBodyLimitMiddleware())
         router.middlewares.add(NodeAuthMiddleware(token: token))
-        try NodeAPI(node: runtime, metrics: metrics).registerHandlers(on: NodeRecordingTransport(router: router, table: routes))
+        try NodeAPI(node: runtime, metrics: metrics).registerHandlers(
+            on: NodeRecordingTransport(router: router, table: routes), middlewares: [NodeStrictJSONBody()])
         return router
     }
 

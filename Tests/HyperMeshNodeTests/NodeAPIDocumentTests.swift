@@ -11,6 +11,8 @@ import Glibc
 /// PyPI (scripts/bootstrap.sh).
 @Suite(.serialized) struct NodeAPIDocumentTests {
     static var document: URL { ExtensionBuilder.repositoryRoot.appendingPathComponent("docs/node-api.yaml") }
+    /// What schemathesis is told beyond its defaults, with why (Tests/HyperMeshNodeTests/schemathesis.toml).
+    static var configuration: URL { ExtensionBuilder.repositoryRoot.appendingPathComponent("Tests/HyperMeshNodeTests/schemathesis.toml") }
 
     @Test("openapi-spec-validator finds no error in docs/node-api.yaml", .timeLimit(.minutes(2)))
     func documentIsValid() async throws {
@@ -27,7 +29,7 @@ import Glibc
             let port = try #require(raw.port)
             // Bounded: few examples per operation, one worker, and a hard limit on the whole run.
             let result = try await ExternalTool.run([
-                "schemathesis", "run", Self.document.path,
+                "schemathesis", "--config-file", Self.configuration.path, "run", Self.document.path,
                 "--url", "http://127.0.0.1:\(port)",
                 "--header", "Authorization: Bearer \(token)",
                 "--checks", "all",

@@ -97,10 +97,15 @@ import Testing
                 }
                 #expect(try refused.body.json.error.code == "node.bad_request")
             }
-            let unknown = try await raw.execute(uri: "/v1/extensions/\(Self.id)/grant", method: .post, headers: app.headers(json: true),
-                                                body: ByteBuffer(string: #"{"allow":["teleportation"]}"#))
-            #expect(unknown.status == .badRequest, "\(unknown.text)")
-            #expect(unknown.errorCode == "node.bad_request")
+            // What the generated decoder alone would take: an unknown capability is refused by it; an
+            // explicit null and a duplicate key by the strict reading before it.
+            for body in [#"{"allow":["teleportation"]}"#, #"{"allow":["storage","events"],"deny":null}"#,
+                         #"{"allow":["storage"],"allow":["events"]}"#, #"{"allow":["storage"],"note":"x"}"#, "not json"] {
+                let refused = try await raw.execute(uri: "/v1/extensions/\(Self.id)/grant", method: .post, headers: app.headers(json: true),
+                                                    body: ByteBuffer(string: body))
+                #expect(refused.status == .badRequest, "\(body): \(refused.text)")
+                #expect(refused.errorCode == "node.bad_request", "\(body): \(refused.text)")
+            }
             // Nothing was written.
             guard case .ok(let list) = try await client.listExtensions() else { Issue.record("list"); return }
             #expect(try list.body.json.extensions.first?.pendingCapabilities == ["events", "storage"])
@@ -129,7 +134,8 @@ import Testing
     func auditQuery() async throws {
         let app = NodeTestApp()
         try await app.run { client, raw, _ in
-            for query in ["since=", "since=yesterday", "since=nans", "kind=nonsense", "limit=0", "limit=abc", "limit=-3"] {
+            for query in ["since=", "since=yesterday", "since=nans", "kind=nonsense", "limit=0", "limit=abc", "limit=-3", "limit=1000001",
+                          "limit=7442783440616163377152"] {
                 let answer = try await raw.execute(uri: "/v1/audit?\(query)", method: .get, headers: app.headers(), body: nil)
                 #expect(answer.status == .badRequest, "\(query): \(answer.text)")
                 #expect(answer.errorCode == "node.bad_request", "\(query): \(answer.text)")
