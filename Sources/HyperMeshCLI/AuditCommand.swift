@@ -76,7 +76,7 @@ public struct AuditList: AsyncParsableCommand {
     }
 
     package static func parseTime(_ text: String) throws -> Date {
-        guard let date = AuditTime.parse(text) else {
+        guard let date = AuditSince.parse(text) else {
             throw ValidationError("--since must be ISO 8601 (2026-12-02T10:00:00Z) or seconds ago (3600s), not '\(text)'")
         }
         return date
@@ -134,7 +134,7 @@ public struct AuditVerify: AsyncParsableCommand {
 
 /// A `since` of the audit log, as the CLI (`--since`) and the node (`?since=`) read it: ISO 8601
 /// (`2026-12-02T10:00:00Z`, fractional seconds allowed) or seconds ago (`3600s`).
-package enum AuditTime {
+package enum AuditSince {
     /// The time `text` names, or nil if it is neither form (the empty string included).
     package static func parse(_ text: String, now: Date = Date()) -> Date? {
         if text.hasSuffix("s"), let seconds = Double(text.dropLast()), seconds.isFinite, seconds >= 0 {

@@ -147,7 +147,7 @@ struct NodeAPI: APIProtocol {
         var filter = ExtensionDocuments.AuditFilter()
         filter.extensionID = query._extension
         if let since = query.since {
-            guard let date = AuditTime.parse(since) else {
+            guard let date = AuditSince.parse(since) else {
                 throw NodeError(.badRequest, "since must be ISO 8601 (2026-12-02T10:00:00Z) or seconds ago (3600s), not '\(since)'; leave it out for no lower bound")
             }
             filter.since = date

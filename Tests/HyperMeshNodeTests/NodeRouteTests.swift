@@ -142,6 +142,8 @@ import Testing
             }
             guard case .ok = try await client.listAudit(query: .init(since: "3600s", limit: 5)) else { Issue.record("a good query"); return }
             guard case .ok = try await client.listAudit(query: .init(since: "2026-01-01T00:00:00Z")) else { Issue.record("an ISO 8601 since"); return }
+            // Further back than the log's milliseconds reach: every record, not a crash.
+            guard case .ok = try await client.listAudit(query: .init(since: "99999999999999999999s")) else { Issue.record("a far since"); return }
         }
     }
 
