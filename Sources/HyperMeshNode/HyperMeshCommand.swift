@@ -2,6 +2,8 @@ import ArgumentParser
 import HyperMeshCLI
 
 /// `hypermesh`: the operator's command line for HyperMesh extensions.
+///
+/// It lives here, beside `serve`, because it lists every command.
 public struct HyperMeshCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "hypermesh",
@@ -30,4 +32,22 @@ public struct HyperMeshCommand: AsyncParsableCommand {
         subcommands: [ExtensionCommand.self, ServeCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self, DoctorCommand.self])
 
     public init() {}
+}
+
+extension HyperMeshCommand {
+    /// Parses the process arguments and runs the chosen command (the executable's entry point).
+    /// ArgumentParser's own `main()`, called from a `main.swift`, refuses an asynchronous root
+    /// command on Linux ("needs availability annotation"), hence this.
+    public static func runAsRoot() async {
+        do {
+            var parsed = try parseAsRoot(nil)
+            if var asyncCommand = parsed as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try parsed.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -30,7 +30,10 @@ struct NodeServer {
         router.middlewares.add(NodeBodyLimitMiddleware())
         router.middlewares.add(NodeAuthMiddleware(token: token))
         try NodeAPI(node: runtime, metrics: metrics).registerHandlers(
-            on: NodeRecordingTransport(router: router, table: routes), middlewares: [NodeStrictJSONBody()])
+            on: NodeRecordingTransport(router: router, table: routes),
+            // Compact JSON with sorted keys (the generator's default also pretty-prints).
+            configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+            middlewares: [NodeStrictJSONBody()])
         return router
     }
 
