@@ -37,7 +37,9 @@ struct NodeServer {
         return router
     }
 
-    func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+    /// Runs the server, the extensions and, with `--watch`, the package watcher in one
+    /// ServiceGroup until SIGTERM or SIGINT (see the type's documentation).
+    func run(watcher: PackageWatcher? = nil, onReady: @escaping @Sendable () -> Void = {}) async throws {
         let router = try Self.router(runtime: runtime, metrics: metrics, token: token)
         let address: BindAddress = switch endpoint {
         case .unixSocket(let path): .unixDomainSocket(path: path)
@@ -58,10 +60,14 @@ struct NodeServer {
                 onReady()
             },
             logger: logger)
-        let extensions = NodeExtensionsService(runtime: runtime)
-        var configuration = ServiceGroupConfiguration(services: [
-            .init(service: extensions), .init(service: app),
-        ], logger: logger)
+        // The group stops its services in reverse order, each once the one after it has returned:
+        // first the node is marked stopping (new calls get node.shutting_down), then the server
+        // drains, then the watcher stops, last the extensions are deactivated and the audit log closed.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: NodeExtensionsService(runtime: runtime))]
+        if let watcher { services.append(.init(service: watcher)) }
+        services.append(.init(service: app))
+        services.append(.init(service: NodeStoppingService(runtime: runtime)))
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = drainTimeout
         // No limit on cancellation: a native call still running after the drain timeout cannot be
         // interrupted, and the extensions are deactivated (and the audit log flushed) once it returns.
@@ -69,12 +75,8 @@ struct NodeServer {
         // records and leaving the socket file behind. A second signal still exits at once.
         configuration.maximumCancellationDuration = nil
         let group = ServiceGroup(configuration: configuration)
-        let signals = NodeSignals(logger: logger) {
-            runtime.markStopping()
-            await group.triggerGracefulShutdown()
-        }
-        signals.install()
-        defer { signals.remove() }
+        let secondSignal = Task { await NodeSignals.exitOnSecondSignal(logger: logger) }
+        defer { secondSignal.cancel() }
         try await group.run()
         if case .unixSocket(let path) = endpoint { unlink(path) }
     }
@@ -104,5 +106,17 @@ struct NodeExtensionsService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await runtime.stop()
+    }
+}
+
+/// The first service the group stops: marks the node stopping as soon as the graceful shutdown
+/// begins, before the server drains, so that calls arriving meanwhile are refused with
+/// `node.shutting_down` (and `--watch` leaves changed packages alone).
+struct NodeStoppingService: Service {
+    let runtime: NodeRuntime
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        runtime.markStopping()
     }
 }

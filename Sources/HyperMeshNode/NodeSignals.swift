@@ -1,49 +1,24 @@
-import Dispatch
 package import Foundation
 import Logging
-import Synchronization
+import UnixSignals
 
-/// SIGTERM and SIGINT for a node: the first starts the graceful shutdown, a second one exits at
-/// once with status 130.
-final class NodeSignals: Sendable {
-    private let logger: Logger
-    private let onFirst: @Sendable () async -> Void
-    private let received = Atomic<Int>(0)
-    /// The signal sources; touched only by `install` and `remove`, on the node's main task.
-    nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
-
-    init(logger: Logger, onFirst: @escaping @Sendable () async -> Void) {
-        self.logger = logger
-        self.onFirst = onFirst
-    }
-
-    func install() {
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in handle(number) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func remove() {
-        for source in sources { source.cancel() }
-        sources.removeAll()
-        signal(SIGTERM, SIG_DFL)
-        signal(SIGINT, SIG_DFL)
-    }
-
-    private func handle(_ number: Int32) {
-        let count = received.add(1, ordering: .relaxed).newValue
-        let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
-        if count == 1 {
-            logger.notice("\(name): shutting down (drain in-flight calls, deactivate, flush the audit log); send it again to exit at once")
-            let onFirst = self.onFirst
-            Task { await onFirst() }
-        } else {
-            logger.warning("\(name) again: exiting now")
-            exit(130)
+/// SIGTERM and SIGINT for a node. The node's ServiceGroup owns the first one
+/// (`gracefulShutdownSignals`: the graceful shutdown, see ``NodeServer``); what ServiceGroup does
+/// not offer, with no limit on cancellation, is "a second signal exits at once": that is this loop,
+/// which counts the same signals and exits with status 130 at the second.
+enum NodeSignals {
+    /// Runs until cancelled; logs the first SIGTERM or SIGINT and exits the process (130) at the second.
+    static func exitOnSecondSignal(logger: Logger) async {
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+        var received = 0
+        for await signal in signals {
+            received += 1
+            if received == 1 {
+                logger.notice("\(signal): shutting down (drain in-flight calls, deactivate, flush the audit log); send it again to exit at once")
+            } else {
+                logger.warning("\(signal) again: exiting now")
+                exit(130)
+            }
         }
     }
 }

@@ -86,11 +86,9 @@ public struct ServeCommand: AsyncParsableCommand {
                 watcher = try PackageWatcher(searchPaths: searchPaths, logger: logger) { folders in
                     await NodeReload.apply(changedFolders: folders, on: runtime)
                 }
-                watcher?.start()
                 logger.notice("--watch: watching \(searchPaths.map(\.path).joined(separator: ", "))")
             }
-            defer { watcher?.stop() }
-            try await server.run {
+            try await server.run(watcher: watcher) {
                 // Once the server listens: a supervisor that waits for this line can connect.
                 logger.notice("node ready on \(endpoint): \(active.count) extension(s) active", metadata: ["active": "\(active.joined(separator: ","))"])
                 Console.current.out("hypermesh node on \(endpoint) — \(active.count) active: \(active.isEmpty ? "none" : active.joined(separator: ", "))")
