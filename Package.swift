@@ -41,12 +41,17 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // OpenTelemetry export of the spans (OTLP over HTTP only: the gRPC exporter is not built).
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // The node's admin API is generated from its OpenAPI document (docs/node-api.yaml).
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The one error model: HyperMeshError, its extensible codes and categories, the exit codes.
@@ -140,23 +145,59 @@ let package = Package(
         .executableTarget(name: "hypermesh-sandbox", dependencies: ["HyperMeshSandbox"], swiftSettings: strictSwift),
         // What a Swift extension author imports. Must stay small and must not depend on the host.
         .target(name: "HyperMeshExtensionKit", dependencies: ["CHyperMeshABI"], swiftSettings: strictSwift),
-        // CLI commands (unit-tested) and the tiny executable around them.
+        // The node's admin API client, generated from docs/node-api.yaml (Sources/HyperMeshNodeClient/openapi.yaml
+        // is a link to it) with swift-openapi-generator, over async-http-client on the node's Unix socket or TCP.
+        // Also where a node listens (NodeEndpoint) and how the CLI reaches it (NodeClientFactory).
+        .target(
+            name: "HyperMeshNodeClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
+        // CLI commands (unit-tested). The commands that act on a running node use HyperMeshNodeClient.
         .target(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox", "HyperMeshWasm",
+                "HyperMeshNodeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                // The node (`hypermesh serve`): admin API over HTTP, Prometheus metrics, graceful shutdown.
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: strictSwift),
-        .executableTarget(name: "hypermesh", dependencies: ["HyperMeshCLI"], swiftSettings: strictSwift),
+        // The node (`hypermesh serve`): the admin API server generated from docs/node-api.yaml
+        // (Sources/HyperMeshNode/openapi.yaml is a link to it) on Hummingbird, bearer-token and body-limit
+        // middleware, Prometheus metrics, the package watcher, graceful shutdown. Also the root command
+        // (HyperMeshCommand), which includes `serve`.
+        .target(
+            name: "HyperMeshNode",
+            dependencies: [
+                "HyperMeshCLI", "HyperMeshNodeClient", "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshAudit",
+                "HyperMeshSecurity", "HyperMeshConsensusFunctions", "HyperMeshStrictJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // A second SIGTERM or SIGINT exits at once (NodeSignals).
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                // Spans exported over OTLP/HTTP when the operator asks for them (--otlp-endpoint).
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
+        // The tiny executable around the commands.
+        .executableTarget(name: "hypermesh", dependencies: ["HyperMeshNode", "HyperMeshCLI"], swiftSettings: strictSwift),
         // The embedding example (docs/embedding.md): an app that embeds the host. Built with the
         // package so that a test runs it and it never rots.
         .executableTarget(
@@ -222,10 +263,23 @@ let package = Package(
         .testTarget(
             name: "HyperMeshCLITests",
             dependencies: [
-                "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
+                "HyperMeshCLI", "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
                 "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSwift),
+        // The admin API in process (HummingbirdTesting, through the generated client), the document
+        // checked by openapi-spec-validator and schemathesis run against a live node.
+        .testTarget(
+            name: "HyperMeshNodeTests",
+            dependencies: [
+                "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshErrors",
+                "HyperMeshExtensions", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            exclude: ["schemathesis.toml"],
             swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshExtensionKitTests", dependencies: ["HyperMeshExtensionKit", "CHyperMeshABI"], swiftSettings: strictSwift),
         .testTarget(

@@ -6,6 +6,7 @@
 #   libcurl4-openssl-dev  libcurl's headers, for the floor of the outbound HTTP benchmarks (Benchmarks/)
 #   promtool (Debian package prometheus, without recommends) for the test that checks the alert
 #   rules and a /metrics scrape; the Prometheus server of that package is kept from starting
+#   openapi-spec-validator and schemathesis (from PyPI) for the admin API document and a live node
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -50,4 +51,15 @@ if ! command -v promtool >/dev/null 2>&1; then
     if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
         $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
     fi
+fi
+
+# The admin API's document (docs/node-api.yaml) is checked by openapi-spec-validator, and a live node
+# is checked against it by schemathesis (Tests/HyperMeshNodeTests/NodeAPIDocumentTests.swift).
+if ! command -v openapi-spec-validator >/dev/null 2>&1; then
+    echo "bootstrap: installing the Python package openapi-spec-validator" >&2
+    python3 -m pip install --quiet openapi-spec-validator || python3 -m pip install --quiet --break-system-packages openapi-spec-validator
+fi
+if ! command -v schemathesis >/dev/null 2>&1; then
+    echo "bootstrap: installing the Python package schemathesis" >&2
+    python3 -m pip install --quiet schemathesis || python3 -m pip install --quiet --break-system-packages schemathesis
 fi

@@ -1,6 +1,7 @@
 import HyperMeshErrors
 import ArgumentParser
 import Foundation
+import HyperMeshNodeClient
 import HyperMeshAudit
 
 /// `hypermesh audit …`
@@ -45,16 +46,17 @@ public struct AuditList: AsyncParsableCommand {
             }
             let filter = ExtensionDocuments.AuditFilter(extensionID: extensionID, since: try since.map(Self.parseTime),
                                                         kinds: kinds.isEmpty ? nil : Set(kinds), limit: limit)
-            if let node = try NodeConnection.client(for: host) {
-                var query: [URLQueryItem] = []
-                if let extensionID { query.append(URLQueryItem(name: "extension", value: extensionID)) }
-                if let since { query.append(URLQueryItem(name: "since", value: since)) }
-                query += kind.map { URLQueryItem(name: "kind", value: $0) }
-                if let limit { query.append(URLQueryItem(name: "limit", value: String(limit))) }
-                var components = URLComponents()
-                components.path = "/v1/audit"
-                components.queryItems = query.isEmpty ? nil : query
-                records = try node.document("GET", components.string ?? "/v1/audit", as: [AuditRecord].self)
+            if let node = try await NodeConnection.client(for: host) {
+                // The kinds were checked above against AuditKind, which the document's enum mirrors.
+                let query = Operations.ListAudit.Input.Query(
+                    _extension: extensionID, since: since,
+                    kind: kinds.isEmpty ? nil : kinds.compactMap { Components.Schemas.AuditKind(rawValue: $0.rawValue) }, limit: limit)
+                records = try await node.perform("GET /v1/audit") { client in
+                    switch try await client.listAudit(query: query) {
+                    case .ok(let answer): return try NodeDocument.convert(try answer.body.json)
+                    case let other: throw NodeConnection.unexpected("GET /v1/audit", other)
+                    }
+                }
             } else {
                 records = try ExtensionDocuments.auditRecords(host, filter)
             }
@@ -73,13 +75,11 @@ public struct AuditList: AsyncParsableCommand {
         Console.current.out(records.isEmpty ? "No audit records." : TextTable.render(rows))
     }
 
-    static func parseTime(_ text: String) throws -> Date {
-        if text.hasSuffix("s"), let seconds = Double(text.dropLast()) { return Date().addingTimeInterval(-seconds) }
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        throw ValidationError("--since must be ISO 8601 (2026-12-02T10:00:00Z) or seconds ago (3600s), not '\(text)'")
+    package static func parseTime(_ text: String) throws -> Date {
+        guard let date = AuditSince.parse(text) else {
+            throw ValidationError("--since must be ISO 8601 (2026-12-02T10:00:00Z) or seconds ago (3600s), not '\(text)'")
+        }
+        return date
     }
 }
 
@@ -95,7 +95,7 @@ public struct AuditVerify: AsyncParsableCommand {
 
     public init() {}
 
-    struct Output: Codable {
+    package struct Output: Codable {
         var intact: Bool
         var records: Int64
         var headSequence: Int64
@@ -106,8 +106,13 @@ public struct AuditVerify: AsyncParsableCommand {
     public func run() async throws {
         let output: Output
         do {
-            if let node = try NodeConnection.client(for: host) {
-                output = try node.document("GET", "/v1/audit/verify", as: Output.self)
+            if let node = try await NodeConnection.client(for: host) {
+                output = try await node.perform("GET /v1/audit/verify") { client in
+                    switch try await client.verifyAudit() {
+                    case .ok(let answer): return try NodeDocument.convert(try answer.body.json)
+                    case let other: throw NodeConnection.unexpected("GET /v1/audit/verify", other)
+                    }
+                }
             } else {
                 output = try ExtensionDocuments.auditVerification(host)
             }
@@ -123,5 +128,21 @@ public struct AuditVerify: AsyncParsableCommand {
         }
         // A broken chain is tampering (or damage): the integrity exit code.
         if !output.intact { throw ExitCode(HyperMeshExitCode.integrityFailure) }
+    }
+}
+
+
+/// A `since` of the audit log, as the CLI (`--since`) and the node (`?since=`) read it: ISO 8601
+/// (`2026-12-02T10:00:00Z`, fractional seconds allowed) or seconds ago (`3600s`).
+package enum AuditSince {
+    /// The time `text` names, or nil if it is neither form (the empty string included).
+    package static func parse(_ text: String, now: Date = Date()) -> Date? {
+        if text.hasSuffix("s"), let seconds = Double(text.dropLast()), seconds.isFinite, seconds >= 0 {
+            return now.addingTimeInterval(-seconds)
+        }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import HyperMeshNodeClient
 import HyperMeshExtensions
 import HyperMeshManifest
+import OpenAPIRuntime
 
 /// `hypermesh ext call ID METHOD [INPUT]`: load ID and its dependencies, activate them in order,
 /// call, print the response, then deactivate and unload everything again.
@@ -36,6 +38,10 @@ public struct CallExtension: AsyncParsableCommand {
         }
     }
 
+    /// Most bytes of a call's output taken from a node: 256 MiB (an extension's output is not
+    /// limited by the host; this bounds what the CLI holds in memory).
+    static let maximumOutputBytes = 256 << 20
+
     public func run() async throws {
         let console = Console.current
         let body: [UInt8]
@@ -46,11 +52,15 @@ public struct CallExtension: AsyncParsableCommand {
         }
         var session: HostSession?
         do {
-            if let node = try NodeConnection.client(for: host) {
-                let response = try node.send("POST", NodeClient.path("v1", "extensions", id, "call", method), body: body,
-                                             contentType: "application/octet-stream")
-                try NodeClient.check(response)
-                console.out(ResponseFormatter.format(response.body, pretty: !format.json))
+            if let node = try await NodeConnection.client(for: host) {
+                let operation = "POST /v1/extensions/\(id)/call/\(method)"
+                let output = try await node.perform(operation) { client in
+                    switch try await client.callExtension(path: .init(id: id, method: method), body: .any(HTTPBody(body))) {
+                    case .ok(let answer): return try await [UInt8](collecting: try answer.body.binary, upTo: Self.maximumOutputBytes)
+                    case let other: throw NodeConnection.unexpected(operation, other)
+                    }
+                }
+                console.out(ResponseFormatter.format(output, pretty: !format.json))
                 return
             }
             let opened = try await HostSession.open(host)
@@ -80,8 +90,8 @@ public struct CallExtension: AsyncParsableCommand {
 
 /// Prints an extension's response: pretty JSON when it parses as JSON, else the text, else a
 /// note with the byte count.
-enum ResponseFormatter {
-    static func format(_ bytes: [UInt8], pretty: Bool) -> String {
+package enum ResponseFormatter {
+    package static func format(_ bytes: [UInt8], pretty: Bool) -> String {
         if pretty, let formatted = JSONFormatting.prettyPrinted(Data(bytes)) {
             return String(decoding: formatted.dropLast(), as: UTF8.self)
         }

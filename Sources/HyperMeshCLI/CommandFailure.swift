@@ -6,8 +6,8 @@ import HyperMeshExtensions
 /// Prints an error the way every command does (plain or JSON) and turns it into the exit code of
 /// its category (``HyperMeshErrorCategory/exitCode``): 1 refused or invalid, 2 integrity failure,
 /// 69 node or service unavailable, 70 internal failure.
-enum CommandFailure {
-    static func report(_ error: any Error, json: Bool) -> ExitCode {
+package enum CommandFailure {
+    package static func report(_ error: any Error, json: Bool) -> ExitCode {
         let console = Console.current
         let record = ErrorRecord(error)
         if json {
@@ -25,29 +25,29 @@ enum CommandFailure {
 /// Every ``HyperMeshError`` becomes a record the same way. An error that is not one (a bug: some
 /// path let a foreign error through untyped) becomes `internal.untyped_error`, category
 /// `internal`, with the error's own description as the message.
-struct ErrorRecord: Error, Codable, Equatable {
+package struct ErrorRecord: Error, Codable, Equatable {
     /// One cause of the chain, nearest first. `code` and `category` are there when the cause is a
     /// `HyperMeshError`; a cause known only by its text has just `message`.
-    struct Cause: Codable, Equatable {
+    package struct Cause: Codable, Equatable {
         var code: String?
         var category: String?
         var message: String
     }
 
-    var code: String
+    package var code: String
     /// A ``HyperMeshErrorCategory`` raw value, e.g. `integrity`.
-    var category: String
-    var `extension`: String?
-    var message: String
+    package var category: String
+    package var `extension`: String?
+    package var message: String
     /// The nearest cause's one-line description (kept for clients of the first API version).
-    var cause: String?
+    package var cause: String?
     /// The whole cause chain, nearest first.
-    var causes: [Cause]
+    package var causes: [Cause]
 
     /// The code raw value of an error that is not a ``HyperMeshError``.
-    static let untypedErrorCode = "internal.untyped_error"
+    package static let untypedErrorCode = "internal.untyped_error"
 
-    init(_ error: any Error) {
+    package init(_ error: any Error) {
         switch error {
         case let record as ErrorRecord:
             self = record
@@ -72,7 +72,7 @@ struct ErrorRecord: Error, Codable, Equatable {
         }
     }
 
-    init(code: String, category: HyperMeshErrorCategory, extension: String?, message: String, causes: [Cause]) {
+    package init(code: String, category: HyperMeshErrorCategory, extension: String?, message: String, causes: [Cause]) {
         self.code = code
         self.category = category.rawValue
         self.extension = `extension`
@@ -81,7 +81,7 @@ struct ErrorRecord: Error, Codable, Equatable {
         self.cause = causes.first.map { cause in cause.code.map { "[\($0)] " + cause.message } ?? cause.message }
     }
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         code = try container.decode(String.self, forKey: .code)
         // A node of the first API version sent no category: its errors count as internal.
@@ -93,11 +93,11 @@ struct ErrorRecord: Error, Codable, Equatable {
     }
 
     /// ``category`` as a value; `internal` for a category this version does not know.
-    var resolvedCategory: HyperMeshErrorCategory {
+    package var resolvedCategory: HyperMeshErrorCategory {
         HyperMeshErrorCategory(rawValue: category) ?? .internal
     }
 
-    var text: String {
+    package var text: String {
         var text = "[\(code)]"
         if let `extension` { text += " \(`extension`):" }
         text += " \(message)"
@@ -109,7 +109,7 @@ struct ErrorRecord: Error, Codable, Equatable {
 }
 
 extension ErrorRecord.Cause {
-    init(_ error: any Error & Sendable) {
+    package init(_ error: any Error & Sendable) {
         if let error = error as? any HyperMeshError {
             self.init(code: error.codeRawValue, category: error.category.rawValue,
                       message: (error.subject.map { "\($0): " } ?? "") + error.message)
@@ -119,8 +119,8 @@ extension ErrorRecord.Cause {
     }
 }
 
-enum JSONOutput {
-    static func string(_ value: some Encodable) -> String {
+package enum JSONOutput {
+    package static func string(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -29,7 +29,7 @@ public struct DoctorCommand: AsyncParsableCommand {
     public init() {}
 
     /// The JSON shape of the probe's report.
-    struct Output: Codable {
+    package struct Output: Codable {
         struct Layer: Codable {
             var layer: String
             var engaged: Bool
@@ -64,7 +64,7 @@ public struct DoctorCommand: AsyncParsableCommand {
     }
 
     /// Runs the probe on a dispatch queue: it blocks (spawn, wait), so not on a Swift concurrency thread.
-    static func probe(executablePath: String? = nil) async -> Result<SandboxProbe.Report, SandboxProbe.Failure> {
+    package static func probe(executablePath: String? = nil) async -> Result<SandboxProbe.Report, SandboxProbe.Failure> {
         await withCheckedContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
                 continuation.resume(returning: Result { () throws(SandboxProbe.Failure) in try SandboxProbe.run(executablePath: executablePath) })
@@ -73,21 +73,21 @@ public struct DoctorCommand: AsyncParsableCommand {
     }
 
     /// One line for the node's log: each layer engaged or not, and the routes left open.
-    static func summary(_ report: SandboxProbe.Report) -> String {
+    package static func summary(_ report: SandboxProbe.Report) -> String {
         let output = output(report)
         let layers = output.layers.map { "\($0.layer) \($0.engaged ? "engaged" : "not engaged")" }.joined(separator: ", ")
         let open = output.routes.filter { !$0.refused }.map(\.route)
         return "isolation probe: \(layers); \(open.isEmpty ? "every route refused" : "open: \(open.joined(separator: "; "))")"
     }
 
-    static func output(_ report: SandboxProbe.Report) -> Output {
+    package static func output(_ report: SandboxProbe.Report) -> Output {
         Output(layers: report.layers.map { Output.Layer(layer: $0.layer.rawValue, engaged: $0.engaged, detail: $0.detail) },
                routes: report.routes.map { Output.Route(route: $0.name, refused: $0.refused, detail: $0.detail) },
                openRoutes: report.routes.filter { !$0.refused }.count,
                steps: report.confinement.steps.map(\.description))
     }
 
-    static func text(_ output: Output) -> String {
+    package static func text(_ output: Output) -> String {
         var lines = ["Layers of an isolated extension's confinement on this machine:"]
         for layer in output.layers {
             lines.append("  \(layer.layer.padding(toLength: 11, withPad: " ", startingAt: 0)) \(layer.engaged ? "engaged" : "NOT ENGAGED")  \(layer.detail)")

@@ -8,8 +8,8 @@ import HyperMeshManifest
 /// offline (a session per command) and the node (`hypermesh serve`) builds the same ones from its
 /// long-lived session and returns them over its admin API, so the CLI prints the same output either
 /// way.
-enum ExtensionDocuments {
-    static func list(_ session: HostSession) async -> ListExtensions.Output {
+package enum ExtensionDocuments {
+    package static func list(_ session: HostSession) async -> ListExtensions.Output {
         ListExtensions.Output(
             extensions: await session.registry.list().map { info in
                 ListExtensions.Output.Entry(
@@ -26,7 +26,7 @@ enum ExtensionDocuments {
             searchPaths: session.host.searchedPaths.map(\.path))
     }
 
-    static func inspect(_ session: HostSession, id: String, activate: Bool, policyFile: URL) async throws -> InspectExtension.Output {
+    package static func inspect(_ session: HostSession, id: String, activate: Bool, policyFile: URL) async throws -> InspectExtension.Output {
         try await session.requireUsable(id)
         if activate { try await session.registry.activate(id) }
         var output = InspectExtension.output(for: try await session.registry.info(id))
@@ -36,37 +36,44 @@ enum ExtensionDocuments {
 
     /// Writes the operator's decision to the policy file and the audit log; a node also applies it
     /// to its running registry.
-    static func decide(_ host: HostOptions, id: String, names: [String], granting: Bool, registry: ExtensionRegistry?) async throws -> PolicyEdit.Result {
+    package static func decide(_ host: HostOptions, id: String, names: [String], granting: Bool, registry: ExtensionRegistry?) async throws -> PolicyEdit.Result {
         let result = try PolicyEdit.apply(host: host, id: id, names: names, granting: granting)
         if let registry { await registry.setPolicy(try host.loadPolicy()) }
         return result
     }
 
-    struct Resumed: Codable, Equatable {
+    package struct Resumed: Codable, Equatable {
         var id: String
         var state: String
     }
 
-    static func resume(_ session: HostSession, id: String) async throws -> Resumed {
+    package static func resume(_ session: HostSession, id: String) async throws -> Resumed {
         try await session.requireUsable(id)
         try await session.registry.resume(id)
         return Resumed(id: id, state: "resumed")
     }
 
-    struct AuditFilter: Sendable {
-        var extensionID: String?
-        var since: Date?
-        var kinds: Set<AuditKind>?
-        var limit: Int?
+    package struct AuditFilter: Sendable {
+        package var extensionID: String?
+        package var since: Date?
+        package var kinds: Set<AuditKind>?
+        package var limit: Int?
+
+        package init(extensionID: String? = nil, since: Date? = nil, kinds: Set<AuditKind>? = nil, limit: Int? = nil) {
+            self.extensionID = extensionID
+            self.since = since
+            self.kinds = kinds
+            self.limit = limit
+        }
     }
 
-    static func auditRecords(_ host: HostOptions, _ filter: AuditFilter) throws -> [AuditRecord] {
+    package static func auditRecords(_ host: HostOptions, _ filter: AuditFilter) throws -> [AuditRecord] {
         let log = try host.openAudit()
         defer { log.close() }
         return try log.records(extensionID: filter.extensionID, since: filter.since, kinds: filter.kinds, limit: filter.limit)
     }
 
-    static func auditVerification(_ host: HostOptions) throws -> AuditVerify.Output {
+    package static func auditVerification(_ host: HostOptions) throws -> AuditVerify.Output {
         let log = try host.openAudit()
         defer { log.close() }
         let verification = try log.verify()
@@ -75,12 +82,19 @@ enum ExtensionDocuments {
     }
 
     /// What `activate`, `deactivate` and `reload` on a node answer.
-    struct LifecycleResult: Codable, Equatable {
-        var id: String
+    package struct LifecycleResult: Codable, Equatable {
+        package var id: String
         /// activated, deactivated, reloaded
-        var action: String
+        package var action: String
         /// The ids that changed state, in order.
-        var changed: [String]
-        var state: String
+        package var changed: [String]
+        package var state: String
+
+        package init(id: String, action: String, changed: [String], state: String) {
+            self.id = id
+            self.action = action
+            self.changed = changed
+            self.state = state
+        }
     }
 }

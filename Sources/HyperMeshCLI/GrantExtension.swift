@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HyperMeshNodeClient
 import HyperMeshAudit
 import HyperMeshManifest
 import HyperMeshSecurity
@@ -62,25 +63,37 @@ public struct DenyExtension: AsyncParsableCommand {
 }
 
 /// The shared step of `grant` and `deny`.
-enum PolicyEdit {
+package enum PolicyEdit {
     /// Through the running node when there is one (it applies the decision to its extensions at
     /// once), else on the policy file directly.
-    static func decide(host: HostOptions, id: String, names: [String], granting: Bool) async throws -> Result {
-        guard let node = try NodeConnection.client(for: host) else {
+    package static func decide(host: HostOptions, id: String, names: [String], granting: Bool) async throws -> Result {
+        guard let node = try await NodeConnection.client(for: host) else {
             return try apply(host: host, id: id, names: names, granting: granting)
         }
-        let body = try JSONEncoder().encode([granting ? "allow" : "deny": names])
-        return try node.document("POST", NodeClient.path("v1", "extensions", id, "grant"), body: Array(body), as: Result.self)
+        let capabilities = try names.map { name in
+            guard let capability = Components.Schemas.Capability(rawValue: name) else {
+                throw NodeError(.invalidArgument, extensionID: id,
+                                "unknown capability '\(name)'; known: \(Components.Schemas.Capability.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return capability
+        }
+        let decision = Components.Schemas.Decision(allow: granting ? capabilities : nil, deny: granting ? nil : capabilities)
+        return try await node.perform("POST /v1/extensions/\(id)/grant") { client in
+            switch try await client.decideCapabilities(path: .init(id: id), body: .json(decision)) {
+            case .ok(let answer): return try NodeDocument.convert(try answer.body.json)
+            case let other: throw NodeConnection.unexpected("POST /v1/extensions/\(id)/grant", other)
+            }
+        }
     }
 
-    struct Result: Codable {
+    package struct Result: Codable {
         var id: String
         var allowed: [String]
         var denied: [String]
         var policyFile: String
     }
 
-    static func apply(host: HostOptions, id: String, names: [String], granting: Bool) throws -> Result {
+    package static func apply(host: HostOptions, id: String, names: [String], granting: Bool) throws -> Result {
         guard !names.isEmpty else { throw ValidationError("name at least one capability") }
         var capabilities: Set<Capability> = []
         for name in names {
@@ -102,7 +115,7 @@ enum PolicyEdit {
         return Result(id: id, allowed: rule.allow.map(\.rawValue).sorted(), denied: rule.deny.map(\.rawValue).sorted(), policyFile: file.path)
     }
 
-    static func print(_ result: Result, json: Bool) {
+    package static func print(_ result: Result, json: Bool) {
         if json {
             Console.current.out(JSONOutput.string(result))
         } else {

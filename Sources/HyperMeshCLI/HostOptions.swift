@@ -70,7 +70,7 @@ public struct HostOptions: ParsableArguments {
     }
 
     /// The operator's policy (deny-all when the file does not exist).
-    func loadPolicy() throws -> SecurityPolicy {
+    package func loadPolicy() throws -> SecurityPolicy {
         do {
             return try PolicyFile.load(from: resolvedPolicyFile())
         } catch {
@@ -79,12 +79,12 @@ public struct HostOptions: ParsableArguments {
     }
 
     /// The audit log of the state dir (`audit.sqlite`), opened for this command.
-    func openAudit() throws -> AuditLog {
+    package func openAudit() throws -> AuditLog {
         try AuditLocation.open(stateDirectory: resolvedStateDirectory())
     }
 
     /// The verifier for this command: the trust store read now, and --allow-unsigned.
-    func makeVerifier(logger: Logger) throws -> PackageVerifier {
+    package func makeVerifier(logger: Logger) throws -> PackageVerifier {
         let store = try TrustStore.load(from: resolvedTrustStore())
         if allowUnsigned {
             logger.warning("--allow-unsigned: unsigned packages will be loaded (development only)")
@@ -100,7 +100,7 @@ public struct HostOptions: ParsableArguments {
 
     /// A logger that writes to stderr at the chosen level, without touching the global logging
     /// bootstrap (so commands can run many times in one process, e.g. in tests).
-    func makeLogger() -> Logger {
+    package func makeLogger() -> Logger {
         var logger = Logger(label: "hypermesh") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         return logger

@@ -9,19 +9,19 @@ import Metrics
 /// state store, the discovery pass over the search paths with every package verified against the
 /// trust store, every usable package registered, nothing loaded yet). The CLI and the node embed
 /// the host like any app; the extra they keep is the bookkeeping of problems found at the start.
-struct HostSession {
-    let host: HyperMeshHost
-    let logger: Logger
+package struct HostSession {
+    package let host: HyperMeshHost
+    package let logger: Logger
     /// Discovery problems plus packages that could not be registered, as found at the start. A
     /// node with `--watch` may register one of them later: see ``problems(now:)``.
-    var problems: [DiscoveryProblem] { host.problems }
+    package var problems: [DiscoveryProblem] { host.problems }
     /// The extensions registered at the start.
-    let registeredAtStart: Set<String>
+    package let registeredAtStart: Set<String>
 
     /// The registry under the host, for what the host does not offer itself (resolution graphs).
-    var registry: ExtensionRegistry { host.registry }
+    package var registry: ExtensionRegistry { host.registry }
 
-    static func open(_ options: HostOptions, metricsFactory: any MetricsFactory = MetricsSystem.factory) async throws -> HostSession {
+    package static func open(_ options: HostOptions, metricsFactory: any MetricsFactory = MetricsSystem.factory) async throws -> HostSession {
         let stateDirectory = options.resolvedStateDirectory()
         let logger = options.makeLogger()
         // Progress of long work (fuel calibration, plot growth) goes to this console's stderr.
@@ -42,7 +42,7 @@ struct HostSession {
 
     /// The start's problems, less those of extensions registered since (a broken package fixed
     /// and picked up by `serve --watch`). A problem beside a registered copy (a duplicate) stays.
-    func problems(now registered: [String]) -> [DiscoveryProblem] {
+    package func problems(now registered: [String]) -> [DiscoveryProblem] {
         problems.filter { problem in
             guard let id = problem.error.extensionID else { return true }
             return registeredAtStart.contains(id) || !registered.contains(id)
@@ -52,7 +52,7 @@ struct HostSession {
     /// Throws the package problem of `id` if there is one (unless the extension was registered
     /// since the start), and otherwise checks that `id` is registered; an unknown id mentions
     /// unreadable packages, since `id` may be one of them.
-    func requireUsable(_ id: String) async throws {
+    package func requireUsable(_ id: String) async throws {
         let registered = await registry.registeredIDs
         if let problem = problems(now: registered).first(where: { $0.error.extensionID == id }) { throw problem.error }
         guard registered.contains(id) else {

@@ -1,3 +1,4 @@
+import HyperMeshNodeClient
 import ArgumentParser
 import HyperMeshExtensions
 import HyperMeshManifest
@@ -17,7 +18,7 @@ public struct InspectExtension: AsyncParsableCommand {
 
     public init() {}
 
-    struct Output: Codable {
+    package struct Output: Codable {
         var id, name, version, kind, category, entry, state, directory: String
         var description: String?
         var authors: [String]?
@@ -55,11 +56,21 @@ public struct InspectExtension: AsyncParsableCommand {
         var session: HostSession?
         var output: Output
         do {
-            if let node = try NodeConnection.client(for: host) {
+            if let node = try await NodeConnection.client(for: host) {
                 if activate {
-                    _ = try node.document("POST", NodeClient.path("v1", "extensions", id, "activate"), as: ExtensionDocuments.LifecycleResult.self)
+                    try await node.perform("POST /v1/extensions/\(id)/activate") { client in
+                        switch try await client.activateExtension(path: .init(id: id)) {
+                        case .ok: return
+                        case let other: throw NodeConnection.unexpected("POST /v1/extensions/\(id)/activate", other)
+                        }
+                    }
                 }
-                output = try node.document("GET", NodeClient.path("v1", "extensions", id), as: Output.self)
+                output = try await node.perform("GET /v1/extensions/\(id)") { client in
+                    switch try await client.inspectExtension(path: .init(id: id)) {
+                    case .ok(let answer): return try NodeDocument.convert(try answer.body.json)
+                    case let other: throw NodeConnection.unexpected("GET /v1/extensions/\(id)", other)
+                    }
+                }
             } else {
                 let opened = try await HostSession.open(host)
                 session = opened
@@ -77,7 +88,7 @@ public struct InspectExtension: AsyncParsableCommand {
         }
     }
 
-    static func output(for info: ExtensionInfo) -> Output {
+    package static func output(for info: ExtensionInfo) -> Output {
         let manifest = info.manifest
         return Output(
             id: manifest.id, name: manifest.name, version: manifest.version.description, kind: manifest.kind.rawValue,
@@ -102,7 +113,7 @@ public struct InspectExtension: AsyncParsableCommand {
             recentWorkerFailures: info.isolation == "process" ? info.recentWorkerFailures : nil)
     }
 
-    static func text(_ output: Output) -> String {
+    package static func text(_ output: Output) -> String {
         var lines = [
             "\(output.name) (\(output.id)) \(output.version)",
             "  state:        \(output.state)",
@@ -158,7 +169,7 @@ public struct InspectExtension: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func wasmText(_ wasm: WasmDetails) -> [String] {
+    package static func wasmText(_ wasm: WasmDetails) -> [String] {
         var lines = [
             "  wasm limits:  \(wasm.fuelPerCall) fuel per call (\(wasm.fuelPerMillisecond) fuel/ms on this machine), deadline \(wasm.deadlineMilliseconds) ms, memory \(wasm.memoryLimitBytes) B, tables \(wasm.tableElementLimit) elements",
         ]

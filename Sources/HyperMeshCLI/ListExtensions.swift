@@ -1,3 +1,4 @@
+import HyperMeshNodeClient
 import ArgumentParser
 import HyperMeshExtensions
 import HyperMeshTrust
@@ -14,7 +15,7 @@ public struct ListExtensions: AsyncParsableCommand {
 
     public init() {}
 
-    struct Output: Codable {
+    package struct Output: Codable {
         struct Entry: Codable {
             var id, name, version, kind, category, state, directory: String
             var capabilities: [String]
@@ -39,8 +40,13 @@ public struct ListExtensions: AsyncParsableCommand {
     public func run() async throws {
         let output: Output
         do {
-            if let node = try NodeConnection.client(for: host) {
-                output = try node.document("GET", "/v1/extensions", as: Output.self)
+            if let node = try await NodeConnection.client(for: host) {
+                output = try await node.perform("GET /v1/extensions") { client in
+                    switch try await client.listExtensions() {
+                    case .ok(let answer): return try NodeDocument.convert(try answer.body.json)
+                    case let other: throw NodeConnection.unexpected("GET /v1/extensions", other)
+                    }
+                }
             } else {
                 output = await ExtensionDocuments.list(try await HostSession.open(host))
             }

@@ -1,3 +1,4 @@
+import HyperMeshNodeClient
 import ArgumentParser
 import HyperMeshExtensions
 
@@ -17,8 +18,13 @@ public struct ResumeExtension: AsyncParsableCommand {
     public func run() async throws {
         var session: HostSession?
         do {
-            if let node = try NodeConnection.client(for: host) {
-                _ = try node.document("POST", NodeClient.path("v1", "extensions", id, "resume"), as: ExtensionDocuments.Resumed.self)
+            if let node = try await NodeConnection.client(for: host) {
+                try await node.perform("POST /v1/extensions/\(id)/resume") { client in
+                    switch try await client.resumeExtension(path: .init(id: id)) {
+                    case .ok: return
+                    case let other: throw NodeConnection.unexpected("POST /v1/extensions/\(id)/resume", other)
+                    }
+                }
             } else {
                 let opened = try await HostSession.open(host)
                 session = opened

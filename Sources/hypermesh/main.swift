@@ -1,3 +1,3 @@
-import HyperMeshCLI
+import HyperMeshNode
 
 await HyperMeshCommand.runAsRoot()

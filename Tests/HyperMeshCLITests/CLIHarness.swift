@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyperMeshCLI
+import HyperMeshNode
 import HyperMeshManifest
 import HyperMeshSecurity
 import HyperMeshTestSupport

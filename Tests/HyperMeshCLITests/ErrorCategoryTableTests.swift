@@ -296,6 +296,7 @@ struct ErrorCategoryTableTests {
             "node.shutting_down": .unavailable,
             "node.unreachable": .unavailable,
             "node.bad_answer": .internal,
+            "node.document_mismatch": .internal,
             "node.unexpected_answer": .unavailable,
             "cli.invalid_argument": .invalidInput,
             "isolation.probe_failed": .unavailable,

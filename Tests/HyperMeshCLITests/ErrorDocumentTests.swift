@@ -7,6 +7,7 @@ import HyperMeshState
 import HyperMeshTrust
 import Testing
 @testable import HyperMeshCLI
+@testable import HyperMeshNode
 
 /// The `--json` error document and the node's error answers: code, category, message and the whole
 /// cause chain, for every kind of error; the HTTP status and the exit code from the category.
@@ -101,6 +102,6 @@ struct ErrorDocumentTests {
         (ForeignError(), 500),
     ])
     func httpStatus(_ error: any Error & Sendable, _ status: Int) {
-        #expect(NodeResponses.error(error).status.code == status, "\(error)")
+        #expect(NodeErrorResponse.response(error).status.code == status, "\(error)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HyperMeshCLI
+import HyperMeshNode
 import Testing
 
 @Suite struct ListCommandTests {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HyperMeshCLI
+import HyperMeshNode
 import HyperMeshErrors
 import HyperMeshTestSupport
 import HyperMeshTrust

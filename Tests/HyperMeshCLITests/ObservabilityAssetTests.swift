@@ -1,5 +1,6 @@
 import Foundation
 @testable import HyperMeshCLI
+@testable import HyperMeshNode
 import HyperMeshExtensions
 import HyperMeshSecurity
 import HyperMeshTestSupport

@@ -1,54 +1,101 @@
 import Foundation
+import HTTPTypes
+import HyperMeshErrors
+import HyperMeshNodeClient
+import OpenAPIRuntime
 
-/// Finds the running node a command should act on: the one named with `--node`, else one answering
-/// on the default socket of the state dir; none with `--offline`. The token comes from
-/// `$HYPERMESH_NODE_TOKEN` or the state dir's `node.token`.
-enum NodeConnection {
-    static func client(for host: HostOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> NodeClient? {
+/// The running node a command acts on, through the client generated from docs/node-api.yaml: the
+/// one named with `--node`, else one answering on the default socket of the state dir; none with
+/// `--offline`. The token comes from `$HYPERMESH_NODE_TOKEN` or the state dir's `node.token`.
+///
+/// One error model: an error answer of the node (the document's error envelope) is thrown as the
+/// same ``ErrorRecord`` a local failure gives (same code, category and exit code); no answer at all
+/// is `node.unreachable`; an answer the document does not describe is `node.bad_answer` or
+/// `node.unexpected_answer`.
+package struct NodeConnection: Sendable {
+    package let endpoint: NodeEndpoint
+    package let client: Client
+
+    package init(endpoint: NodeEndpoint, token: String?, timeout: Duration = .seconds(300)) throws {
+        self.endpoint = endpoint
+        self.client = try NodeAPIClient.make(endpoint: endpoint, token: token, timeout: timeout, middlewares: [NodeErrorDocumentMiddleware()])
+    }
+
+    package static func client(for host: HostOptions, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> NodeConnection? {
         if host.offline { return nil }
         let state = host.resolvedStateDirectory(environment: environment)
         let token = environment["HYPERMESH_NODE_TOKEN"] ?? NodeToken.read(stateDirectory: state)
         if let named = host.node {
-            let client = NodeClient(endpoint: try NodeEndpoint(parsing: named), token: token)
-            guard client.isReachable() else {
+            let endpoint: NodeEndpoint
+            do { endpoint = try NodeEndpoint(parsing: named) } catch { throw NodeError(.invalidArgument, error.description) }
+            guard await NodeAPIClient.isReachable(endpoint) else {
                 throw NodeError(.unreachable, "no node answers on \(named)",
                                 cause: "start one with `hypermesh serve`, or drop --node to work offline on the state dir")
             }
-            return client
+            return try NodeConnection(endpoint: endpoint, token: token)
         }
-        let client = NodeClient(endpoint: .defaultSocket(stateDirectory: state), token: token)
-        guard FileManager.default.fileExists(atPath: state.appendingPathComponent("node.sock").path), client.isReachable() else { return nil }
-        return client
+        let endpoint = NodeEndpoint.defaultSocket(stateDirectory: state)
+        guard FileManager.default.fileExists(atPath: state.appendingPathComponent("node.sock").path), await NodeAPIClient.isReachable(endpoint) else {
+            return nil
+        }
+        return try NodeConnection(endpoint: endpoint, token: token)
+    }
+
+    /// Runs one operation of the generated client, with the errors of the type's documentation.
+    package func perform<Result>(_ operation: String, _ body: (Client) async throws -> Result) async throws -> Result {
+        do {
+            return try await body(client)
+        } catch let error as ClientError {
+            switch error.underlyingError {
+            case let record as ErrorRecord: throw record
+            case let error as NodeError: throw error
+            default: break
+            }
+            if error.response != nil {
+                throw NodeError(.badAnswer, "the node's answer to \(operation) is not the API document's", cause: "\(error.underlyingError)")
+            }
+            throw NodeError(.unreachable, "no answer from the node on \(endpoint) to \(operation)", cause: "\(error.underlyingError)")
+        }
+    }
+
+    /// An answer the generated client decoded but the command does not expect (a 2xx other than
+    /// 200, say): `node.unexpected_answer`.
+    package static func unexpected(_ operation: String, _ output: some Sendable) -> NodeError {
+        NodeError(.unexpectedAnswer, "the node's answer to \(operation) is not one the CLI expects", cause: "\(output)")
     }
 }
 
-extension NodeClient {
-    /// Sends a request and decodes the JSON document of a 2xx answer; an error answer is thrown as
-    /// its ``ErrorRecord`` (printed by the command like a local error).
-    func document<Document: Decodable>(_ method: String, _ path: String, body: [UInt8] = [], as type: Document.Type) throws -> Document {
-        let response = try send(method, path, body: body)
-        try Self.check(response)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do {
-            return try decoder.decode(Document.self, from: Data(response.body))
-        } catch {
-            throw NodeError(.badAnswer, "the node's answer to \(method) \(path) is not the expected document", cause: "\(error)")
+/// Turns a node's error answer (any status outside 2xx) into the error it carries: the document's
+/// `Error` envelope becomes an ``ErrorRecord`` with the node's code, category and message; an
+/// answer without the envelope is `node.unexpected_answer` with the start of its body.
+struct NodeErrorDocumentMiddleware: ClientMiddleware {
+    /// Most bytes of an error answer read: 1 MiB.
+    static let maximumErrorBytes = 1 << 20
+
+    func intercept(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+                   next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
+        let (response, responseBody) = try await next(request, body, baseURL)
+        guard response.status.kind != .successful else { return (response, responseBody) }
+        let bytes: [UInt8]
+        if let responseBody {
+            bytes = try await [UInt8](collecting: responseBody, upTo: Self.maximumErrorBytes)
+        } else {
+            bytes = []
         }
+        if let envelope = try? JSONDecoder().decode(Components.Schemas._Error.self, from: Data(bytes)) {
+            throw ErrorRecord(envelope.error)
+        }
+        throw NodeError(.unexpectedAnswer, "the node answered HTTP \(response.status.code) without an error document",
+                        cause: String(decoding: bytes.prefix(500), as: UTF8.self))
     }
+}
 
-    /// Throws the error of a non-2xx answer.
-    static func check(_ response: Response) throws {
-        guard !(200..<300).contains(response.status) else { return }
-        struct Envelope: Decodable { var error: ErrorRecord }
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(response.body)) { throw envelope.error }
-        throw NodeError(.unexpectedAnswer, "the node answered HTTP \(response.status) without an error document",
-                          cause: String(decoding: response.body.prefix(500), as: UTF8.self))
-    }
-
-    /// `path` with each component percent-encoded.
-    static func path(_ components: String...) -> String {
-        "/" + components.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? $0 }
-            .joined(separator: "/")
+extension ErrorRecord {
+    /// The error a node sent, with its code, category and message.
+    init(_ detail: Components.Schemas.ErrorDetail) {
+        self.init(code: detail.code, category: HyperMeshErrorCategory(rawValue: detail.category.rawValue) ?? .internal,
+                  extension: detail._extension, message: detail.message,
+                  causes: detail.causes.map { Cause(code: $0.code, category: $0.category, message: $0.message) })
+        if let cause = detail.cause { self.cause = cause }
     }
 }

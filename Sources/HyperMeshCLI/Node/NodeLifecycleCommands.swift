@@ -1,15 +1,31 @@
+import HyperMeshNodeClient
 import ArgumentParser
 
 /// `hypermesh ext activate|deactivate|reload ID`: act on a running node (activation lasts only as
 /// long as a host runs, so these need one).
-enum NodeLifecycleCommand {
-    static func run(_ host: HostOptions, id: String, action: String, json: Bool) async throws {
+package enum NodeLifecycleCommand {
+    package static func run(_ host: HostOptions, id: String, action: String, json: Bool) async throws {
         do {
-            guard let node = try NodeConnection.client(for: host) else {
+            guard let node = try await NodeConnection.client(for: host) else {
                 throw NodeError(.unreachable, extensionID: id, "`ext \(action)` acts on a running node, and none answers",
                                 cause: "start one with `hypermesh serve` (offline, every command loads and unloads its extensions itself)")
             }
-            let result = try node.document("POST", NodeClient.path("v1", "extensions", id, action), as: ExtensionDocuments.LifecycleResult.self)
+            let operation = "POST /v1/extensions/\(id)/\(action)"
+            let result: ExtensionDocuments.LifecycleResult = try await node.perform(operation) { client in
+                let answer: Components.Schemas.LifecycleResult
+                switch action {
+                case "activate":
+                    guard case .ok(let ok) = try await client.activateExtension(path: .init(id: id)) else { throw NodeConnection.unexpected(operation, action) }
+                    answer = try ok.body.json
+                case "deactivate":
+                    guard case .ok(let ok) = try await client.deactivateExtension(path: .init(id: id)) else { throw NodeConnection.unexpected(operation, action) }
+                    answer = try ok.body.json
+                default:
+                    guard case .ok(let ok) = try await client.reloadExtension(path: .init(id: id)) else { throw NodeConnection.unexpected(operation, action) }
+                    answer = try ok.body.json
+                }
+                return try NodeDocument.convert(answer)
+            }
             if json {
                 Console.current.out(JSONOutput.string(result))
             } else {

@@ -36,7 +36,7 @@ public enum NodeToken {
     }
 
     /// Compares two tokens in time that does not depend on where they differ.
-    static func matches(_ given: String, _ expected: String) -> Bool {
+    package static func matches(_ given: String, _ expected: String) -> Bool {
         let a = Array(given.utf8), b = Array(expected.utf8)
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
@@ -45,7 +45,7 @@ public enum NodeToken {
     }
 }
 
-struct NodeTokenError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+package struct NodeTokenError: Error, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import HyperMeshCLI
+import HyperMeshNodeClient
 import HyperMeshManifest
 import HyperMeshSecurity
 import HyperMeshTestSupport
@@ -40,7 +41,7 @@ extension NodeTests {
         let cli = CLIHarness()
         try cli.stageEscape()
         let node = try await NodeProcess.start(cli)
-        let client = NodeClient(endpoint: node.endpoint, token: nil)
+        let client = NodeHTTP(endpoint: node.endpoint, token: nil)
         let base = "/v1/extensions/\(CLIHarness.escapeID)/call"
         let token = cli.state.appendingPathComponent("node.token")
         let policyBefore = try? Data(contentsOf: cli.policyFile)

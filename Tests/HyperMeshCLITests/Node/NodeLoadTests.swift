@@ -1,5 +1,6 @@
 import Foundation
 @testable import HyperMeshCLI
+import HyperMeshNodeClient
 import HyperMeshManifest
 import HyperMeshSecurity
 import HyperMeshTestSupport
@@ -47,7 +48,7 @@ extension NodeTests {
         // the Catalog. This test is about the node, so the detector ignores spikes under a second.
         try cli.stageCatalog(grant: true, anomaly: AnomalySettings(minimumCPUMicroseconds: 1_000_000))
         let node = try await NodeProcess.start(cli)
-        let client = NodeClient(endpoint: node.endpoint, token: nil)
+        let client = NodeHTTP(endpoint: node.endpoint, token: nil)
         let add = client.request("POST", "/v1/extensions/\(CLIHarness.catalogID)/call/add", body: Self.asset)
         try #require(add.status == 200, "\(add.text)")
 

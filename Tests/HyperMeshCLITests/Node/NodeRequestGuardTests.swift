@@ -1,5 +1,6 @@
 import Foundation
 @testable import HyperMeshCLI
+import HyperMeshNodeClient
 import HyperMeshTestSupport
 import Testing
 
@@ -10,7 +11,7 @@ extension NodeTests {
         let cli = CLIHarness()
         try cli.stageFixture(id: "org.tests.guarded")
         let node = try await NodeProcess.start(cli)
-        let client = NodeClient(endpoint: node.endpoint, token: nil)
+        let client = NodeHTTP(endpoint: node.endpoint, token: nil)
         let policyBefore = try Data(contentsOf: cli.policyFile)
 
         let decision = #"{"allow":["storage"]}"#
@@ -65,7 +66,7 @@ extension NodeTests {
         // Within the limit, the token is still required and the call still served.
         let anonymous = RawHTTP.exchange(node.endpoint, "POST", "/v1/extensions/org.tests.large/call/echo", body: Array("hi".utf8), timeoutSeconds: 20)
         if case .answered(let response) = anonymous { #expect(response.status == 401) } else { Issue.record("\(anonymous)") }
-        let echo = NodeClient(endpoint: node.endpoint, token: token).request("POST", "/v1/extensions/org.tests.large/call/echo", body: "hi")
+        let echo = NodeHTTP(endpoint: node.endpoint, token: token).request("POST", "/v1/extensions/org.tests.large/call/echo", body: "hi")
         #expect(echo.text == "hi")
         #expect(await node.stop() == 0, "\(node.output)")
     }

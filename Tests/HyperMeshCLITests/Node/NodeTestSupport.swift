@@ -1,5 +1,6 @@
 import Foundation
 @testable import HyperMeshCLI
+import HyperMeshNodeClient
 import HyperMeshManifest
 import HyperMeshSecurity
 import HyperMeshTestSupport
@@ -274,14 +275,19 @@ enum RawHTTP {
     }
 }
 
-extension NodeClient {
-    /// `send` that records an unexpected transport failure as a test issue (and answers status 0).
+/// Requests to a spawned node as they go over the wire (``RawHTTP``), for the end-to-end tests
+/// that look at what the generated client hides (status lines, headers, raw bodies).
+struct NodeHTTP {
+    let endpoint: NodeEndpoint
+    let token: String?
+
+    /// One request; an unexpected transport failure is recorded as a test issue (and answers status 0).
     func request(_ method: String, _ path: String, body: String = "", sourceLocation: SourceLocation = #_sourceLocation) -> RawHTTP.Response {
-        do {
-            let response = try send(method, path, body: Array(body.utf8))
-            return RawHTTP.Response(status: response.status, headers: response.headers, body: response.body)
-        } catch {
-            Issue.record("\(method) \(path): \(error)", sourceLocation: sourceLocation)
+        switch RawHTTP.exchange(endpoint, method, path, body: Array(body.utf8), token: token) {
+        case .answered(let response):
+            return response
+        case let other:
+            Issue.record("\(method) \(path): \(other)", sourceLocation: sourceLocation)
             return RawHTTP.Response(status: 0, headers: [:], body: [])
         }
     }

@@ -1,5 +1,7 @@
 import Foundation
 @testable import HyperMeshCLI
+@testable import HyperMeshNode
+import HyperMeshNodeClient
 import HyperMeshSecurity
 import HyperMeshTestSupport
 import Testing
@@ -13,7 +15,7 @@ extension NodeTests {
         try cli.stageFixture(id: id, defines: ["FIXTURE_VERSION": "\"1.0.0\""], manifest: ["version": "1.0.0"])
         let node = try await NodeProcess.start(cli, extra: ["--watch", "--log-level", "notice"])
         defer { Task { _ = await node.stop() } }
-        let client = NodeClient(endpoint: node.endpoint, token: nil)
+        let client = NodeHTTP(endpoint: node.endpoint, token: nil)
         let path = "/v1/extensions/\(id)/call/version"
         #expect(String(decoding: client.request("POST", path).body, as: UTF8.self) == "1.0.0")
 

@@ -1,4 +1,5 @@
-import Foundation
+package import Foundation
+import HyperMeshCLI
 import HyperMeshExtensions
 
 /// `reload` on a node: discover the extension's package again (verified against the trust store)

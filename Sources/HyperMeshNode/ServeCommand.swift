@@ -1,6 +1,8 @@
 import ArgumentParser
-import Foundation
+package import Foundation
+import HyperMeshCLI
 import HyperMeshExtensions
+import HyperMeshNodeClient
 import HyperMeshState
 import Logging
 
@@ -38,6 +40,10 @@ public struct ServeCommand: AsyncParsableCommand {
     public var allowRemote = false
     @Option(name: .customLong("drain-timeout"), help: "Seconds to let requests in flight finish at shutdown (default 10).")
     public var drainTimeout: Int = 10
+    @Option(name: .customLong("otlp-endpoint"), help: ArgumentHelp(
+        "Export spans (a node request, the call into the extension, each host function, the outbound HTTP requests) with OpenTelemetry over OTLP/HTTP to this URL, e.g. http://127.0.0.1:4318/v1/traces. Also on when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set (the OTEL_* variables apply). Default: no spans.",
+        valueName: "url"))
+    public var otlpEndpoint: String?
     @Flag(help: "Watch the search paths (inotify): reload an extension whose package changes, while it serves (with a canary), and register new packages.")
     public var watch = false
 
@@ -61,6 +67,9 @@ public struct ServeCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
             let token = try NodeToken.loadOrCreate(stateDirectory: state)
             let metrics = NodeMetrics()
+            // Bootstrapped before the host opens, so that the host, the HTTP client and the
+            // router's middleware all use it.
+            let tracingExporter = try NodeTracing.bootstrap(endpoint: otlpEndpoint)
             let session = try await HostSession.open(host, metricsFactory: metrics.factory)
             let runtime = NodeRuntime(session: session, options: host)
             // What confines isolated extensions here, found by a probe worker (as `hypermesh doctor`).
@@ -85,11 +94,9 @@ public struct ServeCommand: AsyncParsableCommand {
                 watcher = try PackageWatcher(searchPaths: searchPaths, logger: logger) { folders in
                     await NodeReload.apply(changedFolders: folders, on: runtime)
                 }
-                watcher?.start()
                 logger.notice("--watch: watching \(searchPaths.map(\.path).joined(separator: ", "))")
             }
-            defer { watcher?.stop() }
-            try await server.run {
+            try await server.run(watcher: watcher, tracingExporter: tracingExporter) {
                 // Once the server listens: a supervisor that waits for this line can connect.
                 logger.notice("node ready on \(endpoint): \(active.count) extension(s) active", metadata: ["active": "\(active.joined(separator: ","))"])
                 Console.current.out("hypermesh node on \(endpoint) — \(active.count) active: \(active.isEmpty ? "none" : active.joined(separator: ", "))")

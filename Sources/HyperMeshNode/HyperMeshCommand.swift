@@ -1,6 +1,9 @@
 import ArgumentParser
+import HyperMeshCLI
 
 /// `hypermesh`: the operator's command line for HyperMesh extensions.
+///
+/// It lives here, beside `serve`, because it lists every command.
 public struct HyperMeshCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "hypermesh",
@@ -31,37 +34,20 @@ public struct HyperMeshCommand: AsyncParsableCommand {
     public init() {}
 }
 
-/// `hypermesh ext …`
-public struct ExtensionCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "ext",
-        abstract: "Work with extensions.",
-        subcommands: [
-            ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self,
-            StageExtension.self, PackExtension.self, SignExtension.self, VerifyExtension.self,
-            GrantExtension.self, DenyExtension.self, ResumeExtension.self,
-            ActivateExtension.self, DeactivateExtension.self, ReloadExtension.self,
-        ])
-
-    public init() {}
-}
-
 extension HyperMeshCommand {
     /// Parses the process arguments and runs the chosen command (the executable's entry point).
+    /// ArgumentParser's own `main()`, called from a `main.swift`, refuses an asynchronous root
+    /// command on Linux ("needs availability annotation"), hence this.
     public static func runAsRoot() async {
-        await runAsync(Self.self)
-    }
-
-    private static func runAsync<Command: AsyncParsableCommand>(_ command: Command.Type) async {
         do {
-            var parsed = try await Command.asyncParseAsRoot(nil)
+            var parsed = try parseAsRoot(nil)
             if var asyncCommand = parsed as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try parsed.run()
             }
         } catch {
-            Command.exit(withError: error)
+            exit(withError: error)
         }
     }
 }

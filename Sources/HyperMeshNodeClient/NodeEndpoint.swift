@@ -1,18 +1,18 @@
-import Foundation
+package import Foundation
 
 /// Where a node listens, and where the CLI looks for one: a Unix socket (the default,
 /// `<state dir>/node.sock`) or `host:port` over TCP.
-public enum NodeEndpoint: Sendable, Equatable, CustomStringConvertible {
+package enum NodeEndpoint: Sendable, Equatable, CustomStringConvertible {
     case unixSocket(path: String)
     case tcp(host: String, port: Int)
 
     /// The socket file the node creates in `stateDirectory` when no `--listen` is given.
-    public static func defaultSocket(stateDirectory: URL) -> NodeEndpoint {
+    package static func defaultSocket(stateDirectory: URL) -> NodeEndpoint {
         .unixSocket(path: stateDirectory.appendingPathComponent("node.sock").path)
     }
 
     /// Parses `--listen` / `--node`: `HOST:PORT`, `[IPv6]:PORT`, `unix:PATH` or a path starting with `/`.
-    public init(parsing text: String) throws(NodeEndpointError) {
+    package init(parsing text: String) throws(NodeEndpointError) {
         if text.hasPrefix("unix:") {
             self = .unixSocket(path: String(text.dropFirst(5)))
             return
@@ -33,14 +33,14 @@ public enum NodeEndpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether only this machine can reach the endpoint: a Unix socket, or TCP on a loopback address.
-    public var isLocalOnly: Bool {
+    package var isLocalOnly: Bool {
         switch self {
         case .unixSocket: return true
         case .tcp(let host, _): return host == "localhost" || host == "::1" || host.hasPrefix("127.")
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unixSocket(let path): return "unix:\(path)"
         case .tcp(let host, let port): return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
@@ -49,9 +49,9 @@ public enum NodeEndpoint: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A `--listen` or `--node` value that is not an endpoint.
-public struct NodeEndpointError: Error, CustomStringConvertible {
-    public let text: String
-    public var description: String {
+package struct NodeEndpointError: Error, CustomStringConvertible {
+    package let text: String
+    package var description: String {
         "'\(text)' is not an endpoint: give HOST:PORT (127.0.0.1:7420, [::1]:7420), unix:PATH or an absolute socket path"
     }
 }

@@ -1,3 +1,4 @@
+import HyperMeshCLI
 import Hummingbird
 
 /// Answers 413 (`node.too_large`) at once to a request whose `Content-Length` is over its route's
@@ -5,7 +6,7 @@ import Hummingbird
 /// node wait for (or buffer) a body it would refuse anyway, with or without a token. The answer
 /// says `Connection: close`.
 ///
-/// Limits: ``NodeRoutes/maximumBodyBytes`` (16 MiB) for a call, ``NodeRoutes/maximumOtherBodyBytes``
+/// Limits: ``NodeAPI/maximumCallBodyBytes`` (16 MiB) for a call, ``NodeAPI/maximumOtherBodyBytes``
 /// (1 MiB) for every other request. (A `Content-Length` that is not a number is answered 400 by the
 /// HTTP parser before this runs; should one get here, it counts as over every limit.)
 ///
@@ -26,7 +27,7 @@ struct NodeBodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let record = ErrorRecord(NodeError(.tooLarge,
                                            "the request body (Content-Length: \(declared)) is over this route's limit of \(limit) bytes; nothing of it was read"))
-        let document = ByteBuffer(bytes: NodeResponses.encoded(["error": record]))
+        let document = ByteBuffer(bytes: NodeErrorResponse.encoded(["error": record]))
         let body = request.body
         return Response(status: .contentTooLarge, headers: [.contentType: "application/json", .connection: "close"],
                         body: ResponseBody(contentLength: document.readableBytes) { writer in
@@ -54,8 +55,8 @@ struct NodeBodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         let components = path.split(separator: "/", omittingEmptySubsequences: false)
         // "", "v1", "extensions", id, "call", method
         if components.count == 6, components[1] == "v1", components[2] == "extensions", components[4] == "call" {
-            return NodeRoutes.maximumBodyBytes
+            return NodeAPI.maximumCallBodyBytes
         }
-        return NodeRoutes.maximumOtherBodyBytes
+        return NodeAPI.maximumOtherBodyBytes
     }
 }

@@ -1,12 +1,17 @@
-import Foundation
+package import Foundation
 import Glibc
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// `serve --watch`: inotify on the search paths and on every package folder in them. A change
 /// (a file written, moved in, created or deleted) marks its package folder; after a quiet period
 /// (default 500 ms, so that a package copied file by file is seen whole) `onChange` gets the
 /// changed folders. New package folders are watched as they appear.
+///
+/// A ServiceLifecycle `Service` in the node's group: reads events from its `run()` until the
+/// graceful shutdown. The reading itself happens on a thread of its own (blocking `poll` and `read`
+/// on the inotify descriptor must not hold a thread of the cooperative pool).
 ///
 /// Not guaranteed: changes deeper than one level inside a package folder are not seen (packages are
 /// flat: a manifest, a payload, a signature); an inotify queue overflow is logged and ends nothing.
@@ -113,5 +118,14 @@ final class PackageWatcher: @unchecked Sendable {
             }
         }
         return changed
+    }
+}
+
+extension PackageWatcher: Service {
+    /// Watches from now until the graceful shutdown, then stops (closes the inotify descriptor).
+    func run() async throws {
+        start()
+        try? await gracefulShutdown()
+        stop()
     }
 }

@@ -1,3 +1,4 @@
+import HyperMeshCLI
 import Hummingbird
 
 /// Admits a request only with `Authorization: Bearer <token>` when the node requires a token;
@@ -10,9 +11,9 @@ struct NodeAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let token else { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
         guard header.hasPrefix("Bearer "), NodeToken.matches(String(header.dropFirst(7)), token) else {
-            return NodeResponses.error(.unauthorized,
-                                       header.isEmpty ? "this node requires a token: send Authorization: Bearer <the token in node.token of its state dir>"
-                                                      : "the token is wrong")
+            return NodeErrorResponse.response(NodeError(.unauthorized,
+                                                        header.isEmpty ? "this node requires a token: send Authorization: Bearer <the token in node.token of its state dir>"
+                                                                       : "the token is wrong"))
         }
         return try await next(request, context)
     }

@@ -1,6 +1,8 @@
-import Foundation
+package import Foundation
 import Hummingbird
+import HyperMeshCLI
 import HyperMeshExtensions
+import HyperMeshNodeClient
 import Logging
 import ServiceLifecycle
 
@@ -18,19 +20,35 @@ struct NodeServer {
     let metrics: NodeMetrics
     let drainTimeout: Duration
 
-    func run(onReady: @escaping @Sendable () -> Void = {}) async throws {
+    /// The admin API's router: the operations generated from docs/node-api.yaml (``NodeAPI``)
+    /// behind, in this order, the JSON errors (and 405s), the body limit (a body over its route's
+    /// limit is refused before it is read and before the token is checked), then the token.
+    /// With `tracing`, a span per request (Hummingbird's `TracingMiddleware`, on the bootstrapped
+    /// tracer) comes first, so that the calls a request makes are its children.
+    static func router(runtime: NodeRuntime, metrics: NodeMetrics, token: String?, tracing: Bool = false) throws -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        // In this order: errors become JSON; a body over its route's limit is refused before the
-        // body is read and before the token is checked; then the token.
-        router.middlewares.add(NodeErrorMiddleware())
+        if tracing { router.middlewares.add(TracingMiddleware()) }
+        let routes = NodeRouteTable()
+        router.middlewares.add(NodeErrorMiddleware(routes: routes))
         router.middlewares.add(NodeBodyLimitMiddleware())
         router.middlewares.add(NodeAuthMiddleware(token: token))
-        NodeRoutes.register(on: router, node: runtime, metrics: metrics)
+        try NodeAPI(node: runtime, metrics: metrics).registerHandlers(
+            on: NodeRecordingTransport(router: router, table: routes),
+            // Compact JSON with sorted keys (the generator's default also pretty-prints).
+            configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+            middlewares: [NodeStrictJSONBody()])
+        return router
+    }
+
+    /// Runs the server, the extensions and, with `--watch`, the package watcher in one
+    /// ServiceGroup until SIGTERM or SIGINT (see the type's documentation).
+    func run(watcher: PackageWatcher? = nil, tracingExporter: (any Service)? = nil, onReady: @escaping @Sendable () -> Void = {}) async throws {
+        let router = try Self.router(runtime: runtime, metrics: metrics, token: token, tracing: tracingExporter != nil)
         let address: BindAddress = switch endpoint {
         case .unixSocket(let path): .unixDomainSocket(path: path)
         case .tcp(let host, let port): .hostname(host, port: port)
         }
-        if case .unixSocket(let path) = endpoint { try Self.prepareSocketPath(path) }
+        if case .unixSocket(let path) = endpoint { try await Self.prepareSocketPath(path) }
         // bind creates the socket file with the process umask: owner only from the start (a chmod
         // afterwards leaves a moment in which others may connect, and keep that connection). The
         // umask is the process's: 077 leaves folders created meanwhile usable by their owner.
@@ -45,10 +63,16 @@ struct NodeServer {
                 onReady()
             },
             logger: logger)
-        let extensions = NodeExtensionsService(runtime: runtime)
-        var configuration = ServiceGroupConfiguration(services: [
-            .init(service: extensions), .init(service: app),
-        ], logger: logger)
+        // The group stops its services in reverse order, each once the one after it has returned:
+        // first the node is marked stopping (new calls get node.shutting_down), then the server
+        // drains, then the watcher stops, last the extensions are deactivated and the audit log closed.
+        // The span exporter stops last, after the extensions: it flushes the spans of the shutdown.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = tracingExporter.map { [.init(service: $0)] } ?? []
+        services.append(.init(service: NodeExtensionsService(runtime: runtime)))
+        if let watcher { services.append(.init(service: watcher)) }
+        services.append(.init(service: app))
+        services.append(.init(service: NodeStoppingService(runtime: runtime)))
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = drainTimeout
         // No limit on cancellation: a native call still running after the drain timeout cannot be
         // interrupted, and the extensions are deactivated (and the audit log flushed) once it returns.
@@ -56,21 +80,17 @@ struct NodeServer {
         // records and leaving the socket file behind. A second signal still exits at once.
         configuration.maximumCancellationDuration = nil
         let group = ServiceGroup(configuration: configuration)
-        let signals = NodeSignals(logger: logger) {
-            runtime.markStopping()
-            await group.triggerGracefulShutdown()
-        }
-        signals.install()
-        defer { signals.remove() }
+        let secondSignal = Task { await NodeSignals.exitOnSecondSignal(logger: logger) }
+        defer { secondSignal.cancel() }
         try await group.run()
         if case .unixSocket(let path) = endpoint { unlink(path) }
     }
 
     /// Removes a stale socket file (from a node that did not stop cleanly); refuses if another node
     /// answers on it.
-    static func prepareSocketPath(_ path: String) throws {
+    static func prepareSocketPath(_ path: String) async throws {
         guard FileManager.default.fileExists(atPath: path) else { return }
-        if NodeClient(endpoint: .unixSocket(path: path), token: nil).isReachable() {
+        if await NodeAPIClient.isReachable(.unixSocket(path: path)) {
             throw NodeServerError(message: "another node is already listening on \(path)")
         }
         unlink(path)
@@ -91,5 +111,17 @@ struct NodeExtensionsService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await runtime.stop()
+    }
+}
+
+/// The first service the group stops: marks the node stopping as soon as the graceful shutdown
+/// begins, before the server drains, so that calls arriving meanwhile are refused with
+/// `node.shutting_down` (and `--watch` leaves changed packages alone).
+struct NodeStoppingService: Service {
+    let runtime: NodeRuntime
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        runtime.markStopping()
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+package import Foundation
+import HyperMeshCLI
 import HyperMeshExtensions
 import Logging
 import Synchronization

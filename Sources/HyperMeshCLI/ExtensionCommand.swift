@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `hypermesh ext …`
+public struct ExtensionCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ext",
+        abstract: "Work with extensions.",
+        subcommands: [
+            ListExtensions.self, InspectExtension.self, CallExtension.self, ExtensionGraph.self,
+            StageExtension.self, PackExtension.self, SignExtension.self, VerifyExtension.self,
+            GrantExtension.self, DenyExtension.self, ResumeExtension.self,
+            ActivateExtension.self, DeactivateExtension.self, ReloadExtension.self,
+        ])
+
+    public init() {}
+}
