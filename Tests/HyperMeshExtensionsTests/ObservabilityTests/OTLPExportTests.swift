@@ -83,4 +83,31 @@ import Tracing
         #expect(hostFunctions.count == 2)
         #expect(hostFunctions.allSatisfy { $0.parentSpanID == call.spanID && $0.attributes["hypermesh.host_function"] == "hypermesh.storage_get" })
     }
+
+    @Test("http_request sends the call's trace context as a W3C traceparent with an OpenTelemetry tracer")
+    func outboundRequestsCarryTraceparent() async throws {
+        let server = try await LoopbackHTTPServer()
+        defer { server.stop() }
+        var configuration = OTel.Configuration.default
+        configuration.metrics.enabled = false
+        configuration.logs.enabled = false
+        configuration.traces.exporter = .none
+        let backend = try OTel.makeTracingBackend(configuration: configuration)
+        let host = SecurityHost()
+        try host.stageHostile(manifest: ["capabilities": ["networkAccess"], "networkHosts": ["127.0.0.1:\(server.port)"]])
+        let registry = try await host.start(outboundHTTP: try OutboundHTTPClient(settings: OutboundHTTPSettings(tracer: backend.factory)),
+                                            tracer: backend.factory)
+        try await registry.activate(SecurityHost.hostileID)
+        let (answer, traceID) = try await backend.factory.withSpan("node request") { span in
+            (try await registry.callText(SecurityHost.hostileID, "http", #"{"url":"http://127.0.0.1:\#(server.port)/header?name=traceparent"}"#),
+             "\(span.context)")
+        }
+        await registry.shutdown()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any])
+        let traceparent = try #require(object["body"] as? String)
+        // version 00, a 32-hex-digit trace id, a 16-hex-digit parent span id, flags.
+        let parts = traceparent.split(separator: "-")
+        #expect(parts.count == 4 && parts[0] == "00" && parts[1].count == 32 && parts[2].count == 16, "\(traceparent)")
+        #expect(parts.count == 4 && traceID.contains(String(parts[1])), "the traceparent \(traceparent) is not of the caller's trace (\(traceID))")
+    }
 }
