@@ -64,10 +64,8 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(try fixture.bench.httpRequest(fixture.request).count)
             }
         } setup: {
+            // The server and the certificates' folder live until the benchmark process ends.
             try await startOutbound(tls: tls)
-        } teardown: { fixture in
-            fixture.server.stop()
-            fixture.certificates.remove()
         }
 
         Benchmark("libcurl GET, \(name), new connection (floor)", configuration: configuration) { benchmark, fixture in
@@ -77,10 +75,8 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(count)
             }
         } setup: {
+            // The server and the certificates' folder live until the benchmark process ends.
             try await startOutbound(tls: tls)
-        } teardown: { fixture in
-            fixture.server.stop()
-            fixture.certificates.remove()
         }
     }
 }
