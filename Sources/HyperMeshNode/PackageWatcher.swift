@@ -9,9 +9,11 @@ import Synchronization
 /// (default 500 ms, so that a package copied file by file is seen whole) `onChange` gets the
 /// changed folders. New package folders are watched as they appear.
 ///
-/// A ServiceLifecycle `Service` in the node's group: reads events from its `run()` until the
-/// graceful shutdown. The reading itself happens on a thread of its own (blocking `poll` and `read`
-/// on the inotify descriptor must not hold a thread of the cooperative pool).
+/// A ServiceLifecycle `Service` in the node's group: from its `run()` until the graceful shutdown.
+/// The reading happens on a thread of its own (blocking `poll` and `read` on the inotify
+/// descriptor must not hold a thread of the cooperative pool), which hands each batch of changed
+/// folders to `run()` through an `AsyncStream` and never waits for it; `run()` applies the batches
+/// one after another, so a batch that arrives during a reload is applied after it.
 ///
 /// Not guaranteed: changes deeper than one level inside a package folder are not seen (packages are
 /// flat: a manifest, a payload, a signature); an inotify queue overflow is logged and ends nothing.
@@ -23,6 +25,8 @@ final class PackageWatcher: @unchecked Sendable {
     /// Watch descriptor → folder, and whether it is a search path (a package folder's parent).
     private let watches = Mutex<[Int32: (folder: URL, isSearchPath: Bool)]>([:])
     private let stopped = Atomic<Bool>(false)
+    private let batches: AsyncStream<[URL]>
+    private let batchSink: AsyncStream<[URL]>.Continuation
 
     init(searchPaths: [URL], logger: Logger, quietPeriod: Duration = .milliseconds(500),
          onChange: @escaping @Sendable ([URL]) async -> Void) throws {
@@ -33,6 +37,7 @@ final class PackageWatcher: @unchecked Sendable {
         self.logger = logger
         self.quietPeriod = quietPeriod
         self.onChange = onChange
+        (batches, batchSink) = AsyncStream.makeStream(of: [URL].self)
         for path in searchPaths where isDirectory(path) {
             add(path, isSearchPath: true)
             let children = (try? FileManager.default.contentsOfDirectory(at: path, includingPropertiesForKeys: nil)) ?? []
@@ -50,6 +55,7 @@ final class PackageWatcher: @unchecked Sendable {
     func stop() {
         stopped.store(true, ordering: .releasing)
         close(descriptor)
+        batchSink.finish()
     }
 
     private func add(_ folder: URL, isSearchPath: Bool) {
@@ -80,15 +86,8 @@ final class PackageWatcher: @unchecked Sendable {
                 pending.formUnion(parse(buffer, count: count))
                 lastEvent = .now
             } else if !pending.isEmpty, ContinuousClock.now - lastEvent >= quietPeriod {
-                let folders = pending.sorted { $0.path < $1.path }
+                batchSink.yield(pending.sorted { $0.path < $1.path })
                 pending.removeAll()
-                let onChange = self.onChange
-                let done = DispatchSemaphore(value: 0)
-                Task {
-                    await onChange(folders)
-                    done.signal()
-                }
-                done.wait()
             }
         }
     }
@@ -122,10 +121,15 @@ final class PackageWatcher: @unchecked Sendable {
 }
 
 extension PackageWatcher: Service {
-    /// Watches from now until the graceful shutdown, then stops (closes the inotify descriptor).
+    /// Watches from now until the graceful shutdown, applying each batch of changed folders as it
+    /// comes; then stops (closes the inotify descriptor). A batch being applied at that moment is
+    /// finished first.
     func run() async throws {
         start()
-        try? await gracefulShutdown()
-        stop()
+        await withGracefulShutdownHandler {
+            for await folders in batches { await onChange(folders) }
+        } onGracefulShutdown: {
+            self.stop()
+        }
     }
 }
