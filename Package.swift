@@ -27,6 +27,8 @@ let package = Package(
         .executable(name: "hypermesh-sandbox", targets: ["hypermesh-sandbox"]),
         // Builds extensions from source and stages packages; used by the tests and the benchmarks.
         .library(name: "HyperMeshTestSupport", targets: ["HyperMeshTestSupport"]),
+        // Packages as OCI artifacts, the registry client, the content-addressed store, the signed index.
+        .library(name: "HyperMeshRegistry", targets: ["HyperMeshRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -157,6 +159,21 @@ let package = Package(
             ],
             swiftSettings: strictSwift,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
+        // Packages as OCI artifacts; the verifying registry client (AsyncHTTPClient); the
+        // content-addressed store under the state directory; the signed extension index; the lock file.
+        .target(
+            name: "HyperMeshRegistry",
+            dependencies: [
+                "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshStrictJSON",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift),
         // CLI commands (unit-tested). The commands that act on a running node use HyperMeshNodeClient.
         .target(
             name: "HyperMeshCLI",
@@ -292,6 +309,10 @@ let package = Package(
                 "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport", "HyperMeshConsensus", "HyperMeshConsensusFunctions",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "HyperMeshRegistryTests",
+            dependencies: ["HyperMeshRegistry", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshManifest", "HyperMeshErrors"],
             swiftSettings: strictSwift),
     ]
 )
