@@ -22,7 +22,7 @@ import Synchronization
 public final class PackageVerifier: Sendable {
     public let trustStore: TrustStore
     public let allowUnsigned: Bool
-    private let clock: @Sendable () -> Date
+    let clock: @Sendable () -> Date
     private let chainCache = Mutex<[String: ValidatedChain]>([:])
 
     struct ValidatedChain: Sendable {
@@ -156,7 +156,7 @@ public final class PackageVerifier: Sendable {
         return "certificate allows code signing"
     }
 
-    private func checkRevocation(certificates: [String], names: [String], packageDigest: String) throws(TrustError) -> String {
+    func checkRevocation(certificates: [String], names: [String], packageDigest: String) throws(TrustError) -> String {
         if let problem = trustStore.revocationProblem { throw problem }
         guard let list = trustStore.revocations else { return "no revocation list in the trust store" }
         for (index, fingerprint) in certificates.enumerated() where list.certificates.contains(fingerprint) {
@@ -172,7 +172,7 @@ public final class PackageVerifier: Sendable {
     }
 
     /// RFC 5280 path validation from the signer to a root of the store, cached per presented chain.
-    private func validateChain(_ signature: PackageSignature, at now: Date) async throws(TrustError) -> ValidatedChain {
+    func validateChain(_ signature: PackageSignature, at now: Date) async throws(TrustError) -> ValidatedChain {
         let key = signature.chainFingerprints.joined(separator: ",")
         if let cached = chainCache.withLock({ $0[key] }), cached.validFrom <= now, now <= cached.validUntil {
             return cached
