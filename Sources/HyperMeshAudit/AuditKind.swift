@@ -28,4 +28,7 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     case consensus
     /// Unusual behaviour was detected.
     case anomaly
+    /// A package was pulled, installed, updated, rolled back or uninstalled through the store, or
+    /// refused on the way (a bad digest, signature or index).
+    case distribution
 }

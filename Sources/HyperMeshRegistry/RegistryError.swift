@@ -62,6 +62,16 @@ extension HyperMeshErrorCode where Domain == RegistryError {
     public static var insecureRefused: Self { Self("registry.insecure_refused", .forbidden) }
     /// Stored credentials or a Docker `config.json` cannot be read or written.
     public static var credentialsUnreadable: Self { Self("registry.credentials_unreadable", .invalidInput) }
+    /// The package does not run on this host: its host ABI range excludes this host's ABI, or it
+    /// has no build for this platform. Checked from the index before any download and again from
+    /// the package's own manifest before it is stored.
+    public static var incompatible: Self { Self("registry.incompatible", .conflict) }
+    /// The artifact's `extension.json` names another extension or version than the one asked for
+    /// (a tag moved, or an index entry that lies).
+    public static var packageMismatch: Self { Self("registry.package_mismatch", .integrity) }
+    /// The package failed verification (signature, chain, files, revocation): the trust error is
+    /// the cause. Nothing of it is installed.
+    public static var verificationRefused: Self { Self("registry.verification_refused", .integrity) }
     /// A local file (a package folder, an OCI layout, a temporary file) cannot be read or written.
     public static var fileFailed: Self { Self("registry.file_failed", .internal) }
 }
@@ -70,6 +80,6 @@ extension RegistryError {
     public static var knownCodes: [Code] {
         [.referenceInvalid, .artifactInvalid, .platformUnavailable, .digestMismatch, .mediaTypeMismatch,
          .tooLarge, .notFound, .unauthorized, .denied, .rateLimited, .unavailable, .protocolViolation,
-         .insecureRefused, .credentialsUnreadable, .fileFailed]
+         .insecureRefused, .credentialsUnreadable, .incompatible, .packageMismatch, .verificationRefused, .fileFailed]
     }
 }

@@ -131,21 +131,35 @@ public struct PackageStore: Sendable {
 
     /// Makes `version` of `id` the active one: materializes it under `installed/<id>`, pins it
     /// active and the version that was active before as previous (unpinning the older previous).
-    /// Returns the version that was active before, if any.
+    /// Returns the version that was active before, if any. (``PackageInstaller`` stages and
+    /// verifies first, then commits; this is both in one, for callers that verify at load.)
     @discardableResult
     public func activate(id: String, version: SemanticVersion) throws(RegistryError) -> StoredPackage? {
         guard let target = try package(id: id, version: version) else {
             throw RegistryError(.notFound, subject: "\(id) \(version)", "this version is not in the store; install or pull it first")
         }
-        try materialize(target)
+        return try commit(staged: stage(target), as: target)
+    }
+
+    /// Puts a staged folder (``stage(_:)``) in place as `installed/<id>` and moves the pins.
+    /// Returns the version that was active before, if it was another.
+    @discardableResult
+    public func commit(staged: URL, as target: StoredPackage) throws(RegistryError) -> StoredPackage? {
+        do throws(RegistryError) {
+            try replace(installedFolder.appendingPathComponent(target.id), with: staged)
+        } catch {
+            try? FileManager.default.removeItem(at: staged)
+            throw error
+        }
+        let id = target.id
         return try editIndex { (entries: inout [StoredPackage]) throws(RegistryError) -> StoredPackage? in
             let formerActive = entries.first { $0.id == id && $0.pin == .active }
             for index in entries.indices where entries[index].id == id {
                 if entries[index].digest == target.digest {
                     entries[index].pin = .active
-                } else if let formerActive, entries[index].digest == formerActive.digest {
+                } else if let formerActive, formerActive.digest != target.digest, entries[index].digest == formerActive.digest {
                     entries[index].pin = .previous
-                } else if formerActive != nil || entries[index].pin == .active {
+                } else if formerActive != nil && formerActive?.digest != target.digest {
                     entries[index].pin = .none
                 }
             }
@@ -186,9 +200,10 @@ public struct PackageStore: Sendable {
         }
     }
 
-    /// Writes the package folder of `package` under `installed/<id>`, replacing what is there in
-    /// one rename. Every file is hashed again while copied out of the store.
-    public func materialize(_ package: StoredPackage) throws(RegistryError) {
+    /// Writes the package folder of `package` into a new staging folder under `installed/` and
+    /// returns it; every file is hashed again while copied out of the store. The caller verifies
+    /// it, then ``commit(staged:as:)`` or deletes it.
+    public func stage(_ package: StoredPackage) throws(RegistryError) -> URL {
         let manifest = try imageManifest(of: package)
         try PackageArtifact.validate(manifest, source: "\(package.id) \(package.version) in the store")
         let staging = installedFolder.appendingPathComponent(".staging-\(UUID().uuidString)")
@@ -214,7 +229,7 @@ public struct PackageStore: Sendable {
                                         "the store's blob for '\(title)' no longer matches \(layer.digest) (the store was modified); remove the version and pull it again")
                 }
             }
-            try replace(installedFolder.appendingPathComponent(package.id), with: staging)
+            return staging
         } catch {
             try? FileManager.default.removeItem(at: staging)
             throw error
