@@ -50,10 +50,14 @@ public struct ExtensionIndexDocument: Sendable, Hashable, Codable {
         guard data.count <= maximumBytes else {
             throw IndexError(.malformed, subject: source, "the index has \(data.count) bytes, more than the \(maximumBytes) allowed")
         }
+        let tree: JSONValue
         do throws(JSONParseError) {
-            _ = try JSONParser.parse(data)
+            tree = try JSONParser.parse(data)
         } catch {
             throw IndexError(.malformed, subject: source, "the index is not strict JSON", cause: error)
+        }
+        if let path = firstDuplicateKey(in: tree, at: .root) {
+            throw IndexError(.malformed, subject: source, "the key \(path) appears twice; a signed document must say one thing")
         }
         let document: ExtensionIndexDocument
         do {
@@ -63,6 +67,25 @@ public struct ExtensionIndexDocument: Sendable, Hashable, Codable {
         }
         try document.validate(source: source)
         return document
+    }
+
+    /// The path of the first key that appears twice in one object, or nil.
+    static func firstDuplicateKey(in value: JSONValue, at path: JSONPath) -> JSONPath? {
+        switch value {
+        case .object(let members):
+            var seen = Set<String>()
+            for member in members {
+                guard seen.insert(member.key).inserted else { return path.appending(key: member.key) }
+                if let found = firstDuplicateKey(in: member.value, at: path.appending(key: member.key)) { return found }
+            }
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = firstDuplicateKey(in: element, at: path.appending(index: index)) { return found }
+            }
+        default:
+            break
+        }
+        return nil
     }
 
     func validate(source: String) throws(IndexError) {
