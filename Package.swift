@@ -181,7 +181,7 @@ let package = Package(
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox", "HyperMeshWasm",
-                "HyperMeshNodeClient",
+                "HyperMeshNodeClient", "HyperMeshRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -196,7 +196,7 @@ let package = Package(
         .target(
             name: "HyperMeshNode",
             dependencies: [
-                "HyperMeshCLI", "HyperMeshNodeClient", "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshAudit",
+                "HyperMeshCLI", "HyperMeshNodeClient", "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshAudit", "HyperMeshRegistry",
                 "HyperMeshSecurity", "HyperMeshConsensusFunctions", "HyperMeshStrictJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HyperMeshAudit
 import HyperMeshExtensions
+import HyperMeshRegistry
 import HyperMeshSecurity
 import HyperMeshTrust
 import Logging
@@ -57,6 +58,14 @@ public struct HostOptions: ParsableArguments {
             return URL(fileURLWithPath: fromEnvironment)
         }
         return SearchPaths.userDataDirectory(environment: environment).appendingPathComponent("state")
+    }
+
+    /// Where the host looks for packages: every `--path`, then `installed/` in the state dir (the
+    /// packages `ext install` put there), then $HYPERMESH_EXTENSION_PATH and the defaults
+    /// (``SearchPaths``).
+    public func searchPaths(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+        let installed = PackageStore.installedFolder(stateDirectory: resolvedStateDirectory(environment: environment))
+        return SearchPaths.resolve(explicit: paths + [installed.path], environment: environment)
     }
 
     /// The trust store folder, after defaults.

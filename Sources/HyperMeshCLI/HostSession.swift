@@ -28,7 +28,7 @@ package struct HostSession {
         let console = Console.current
         let trustStore = options.resolvedTrustStore()
         let configuration = HyperMeshHost.Configuration(
-            stateDirectory: stateDirectory, searchPaths: SearchPaths.resolve(explicit: options.paths),
+            stateDirectory: stateDirectory, searchPaths: options.searchPaths(),
             trust: options.allowUnsigned ? .allowUnsigned(store: trustStore) : .store(trustStore),
             // Read here so a damaged file is reported as the policy's fault (`security.policy_invalid`).
             policy: .value(try options.loadPolicy()),

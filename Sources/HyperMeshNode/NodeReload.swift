@@ -11,7 +11,7 @@ enum NodeReload {
     static func reload(_ node: NodeRuntime, id: String) async throws -> ExtensionDocuments.LifecycleResult {
         try await node.session.requireUsable(id)
         let verifier = try node.options.makeVerifier(logger: node.logger)
-        let discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: node.options.paths), verifier: verifier)
+        let discovery = await ExtensionDiscovery.discover(in: node.options.searchPaths(), verifier: verifier)
         if let problem = discovery.problems.first(where: { $0.error.extensionID == id }) { throw problem.error }
         guard let package = discovery.packages.first(where: { $0.manifest.id == id }) else {
             throw ExtensionError(.unknownExtension, extensionID: id, "the package is no longer on the search paths; the running version stays")
@@ -40,7 +40,7 @@ extension NodeReload {
         let discovery: DiscoveryResult
         do {
             let verifier = try node.options.makeVerifier(logger: logger)
-            discovery = await ExtensionDiscovery.discover(in: SearchPaths.resolve(explicit: node.options.paths), verifier: verifier)
+            discovery = await ExtensionDiscovery.discover(in: node.options.searchPaths(), verifier: verifier)
         } catch {
             logger.error("--watch: cannot verify the changed packages: \(error)")
             return

@@ -1,6 +1,7 @@
 import ArgumentParser
 package import Foundation
 import HyperMeshCLI
+import HyperMeshRegistry
 import HyperMeshExtensions
 import HyperMeshNodeClient
 import HyperMeshState
@@ -90,7 +91,9 @@ public struct ServeCommand: AsyncParsableCommand {
             let logger = session.logger
             var watcher: PackageWatcher?
             if watch {
-                let searchPaths = SearchPaths.resolve(explicit: host.paths).filter { FileManager.default.fileExists(atPath: $0.path) }
+                // installed/ is watched even before the first `ext install` creates it.
+                try? FileManager.default.createDirectory(at: PackageStore.installedFolder(stateDirectory: host.resolvedStateDirectory()), withIntermediateDirectories: true)
+                let searchPaths = host.searchPaths().filter { FileManager.default.fileExists(atPath: $0.path) }
                 watcher = try PackageWatcher(searchPaths: searchPaths, logger: logger) { folders in
                     await NodeReload.apply(changedFolders: folders, on: runtime)
                 }

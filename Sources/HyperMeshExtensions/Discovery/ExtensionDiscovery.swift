@@ -99,7 +99,9 @@ public enum ExtensionDiscovery {
         // Path-based listing: a child is a package if `child/extension.json` exists (which also
         // means the child is a folder). Foundation's URL resource values are slow on Linux.
         guard let names = try? fileManager.contentsOfDirectory(atPath: searchPath.path) else { return [] }
-        return names.sorted()
+        // Hidden folders are skipped: the store stages packages in `installed/.staging-…` before
+        // renaming them into place, and a half-written copy must never be discovered.
+        return names.filter { !$0.hasPrefix(".") }.sorted()
             .map { searchPath.appendingPathComponent($0) }
             .filter { fileManager.fileExists(atPath: $0.appendingPathComponent(Manifest.fileName).path) }
     }

@@ -50,7 +50,7 @@ public struct IndexCache: Sendable {
                                  "this host accepted a different document with the same version \(cached.document.version); one of them was not published by the index's owner")
             }
         }
-        try write(index)
+        try write(index, source: source)
         return chain
     }
 
@@ -65,6 +65,14 @@ public struct IndexCache: Sendable {
         }
         try checkExpiry(index.document, subject: subject)
         return index
+    }
+
+    /// The name of the cached index last accepted from `source` (a location as the operator wrote
+    /// it), for offline use when that source cannot be reached.
+    public func name(forSource source: String) -> String? {
+        names().first { name in
+            (try? String(contentsOf: folder.appendingPathComponent(name).appendingPathComponent("source"), encoding: .utf8)) == source
+        }
     }
 
     /// Every cached index name.
@@ -94,7 +102,7 @@ public struct IndexCache: Sendable {
         }
     }
 
-    private func write(_ index: SignedExtensionIndex) throws(IndexError) {
+    private func write(_ index: SignedExtensionIndex, source: String) throws(IndexError) {
         guard IdentifierRulesForIndexNames.isValid(index.document.name) else {
             throw IndexError(.malformed, subject: index.document.name, "an index name is 1 to 64 of a-z 0-9 . _ -")
         }
@@ -105,6 +113,7 @@ public struct IndexCache: Sendable {
             // accept replaces, never an unsigned document taken as verified (both are re-verified).
             try index.signatureBytes.write(to: directory.appendingPathComponent("index.sig"), options: .atomic)
             try index.documentBytes.write(to: directory.appendingPathComponent("index.json"), options: .atomic)
+            try Data(source.utf8).write(to: directory.appendingPathComponent("source"), options: .atomic)
         } catch {
             throw IndexError(.cacheFailed, subject: directory.path, "cannot cache the index", cause: ErrorCauseText("\(error)"))
         }
