@@ -282,7 +282,7 @@ let package = Package(
             name: "HyperMeshCLITests",
             dependencies: [
                 "HyperMeshCLI", "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
-                "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox",
+                "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox", "HyperMeshRegistry",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),

@@ -3,6 +3,7 @@ import HyperMeshConsensus
 import HyperMeshErrors
 import HyperMeshExtensions
 import HyperMeshManifest
+import HyperMeshRegistry
 import HyperMeshSandbox
 import HyperMeshSecurity
 import HyperMeshState
@@ -28,6 +29,27 @@ struct ErrorCategoryTableTests {
             #expect(code.category == table[code.rawValue], "\(code.rawValue)", sourceLocation: sourceLocation)
             #expect(HyperMeshErrorCode<E>(rawValue: code.rawValue) == code, sourceLocation: sourceLocation)
         }
+    }
+
+    @Test("Every RegistryError code has its category")
+    func registryError() {
+        Self.check(RegistryError.self, [
+            "oci.reference_invalid": .invalidInput, "oci.artifact_invalid": .integrity, "oci.platform_unavailable": .notFound,
+            "oci.digest_mismatch": .integrity, "oci.media_type_mismatch": .integrity, "oci.too_large": .tooLarge,
+            "oci.not_found": .notFound, "oci.unauthorized": .unauthenticated, "oci.denied": .forbidden,
+            "oci.rate_limited": .rateLimited, "oci.unavailable": .unavailable, "oci.protocol_violation": .integrity,
+            "oci.insecure_refused": .forbidden, "oci.credentials_unreadable": .invalidInput, "oci.incompatible": .conflict,
+            "oci.package_mismatch": .integrity, "oci.verification_refused": .integrity, "oci.file_failed": .internal,
+        ])
+    }
+
+    @Test("Every IndexError code has its category")
+    func indexError() {
+        Self.check(IndexError.self, [
+            "index.malformed": .invalidInput, "index.signature_refused": .integrity, "index.rollback": .integrity,
+            "index.equivocation": .integrity, "index.expired": .forbidden, "index.entry_unknown": .notFound,
+            "index.conflict": .conflict, "index.cache_failed": .internal,
+        ])
     }
 
     @Test("Every ExtensionError code has its category")
