@@ -182,7 +182,11 @@ struct TermText {
         var text = positives.count == 1
             ? "\(subject(positives[0])) \(verb(prior)) "
             : "if \(positives.map(subject).joined(separator: " or ")) then "
-        text += object(latterTerm) + mark(priorLine) + " "
+        // The range as the prior states it when it names the same versions; an excluded
+        // version by itself.
+        var named = negative.set == latterTerm.set ? negative.inverse : latterTerm
+        if case .excluded = incompatibilities[latter].cause { named = latterTerm }
+        text += object(named) + mark(priorLine) + " "
         switch incompatibilities[latter].cause {
         case .excluded(let reason): text += "which \(reason)"
         case .dependency(let target, .unknownPackage):
