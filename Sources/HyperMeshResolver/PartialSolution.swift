@@ -23,12 +23,15 @@ struct PartialSolution {
     /// Per package, the decided candidate, or -1.
     private(set) var decided: [Int] = []
     private(set) var level = 0
+    /// Scratch marks for ``backtrack(to:)`` (all false between calls).
+    private var isTouched: [Bool] = []
 
     mutating func grow(to count: Int) {
         while byPackage.count < count {
             byPackage.append([])
             accumulated.append(nil)
             decided.append(-1)
+            isTouched.append(false)
         }
     }
 
@@ -70,8 +73,12 @@ struct PartialSolution {
             assignments.removeLast()
             byPackage[package].removeLast()
             if last.isDecision { decided[package] = -1 }
-            if touched.last != package && !touched.contains(package) { touched.append(package) }
+            if !isTouched[package] {
+                isTouched[package] = true
+                touched.append(package)
+            }
         }
+        for package in touched { isTouched[package] = false }
         for package in touched {
             var term: Term?
             for index in byPackage[package] {

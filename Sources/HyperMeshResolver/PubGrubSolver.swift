@@ -51,15 +51,21 @@ struct SolverRun {
     /// Per package, the incompatibilities that mention it, oldest first.
     private var mentions: [[Int]] = []
     private var queue = PackageQueue()
-    /// Dependencies already turned into incompatibilities: (package, first candidate of the run, target).
-    private var addedDependencies: Set<DependencyKey> = []
+    /// Dependencies already turned into incompatibilities: (package, first candidate of the run,
+    /// target) → the incompatibility.
+    private var addedDependencies: [DependencyKey: Int] = [:]
+    /// Per package and candidate, its dependency incompatibilities once computed (a candidate is
+    /// often tried again after backjumping).
+    private var candidateDependencies: [[[Int]?]] = []
     /// Per package, the excluded candidates whose exclusion has been added.
     private var addedExclusions: [VersionSet] = []
+    /// Scratch marks for ``propagate(from:)``: the packages waiting to be propagated.
+    private var isPending: [Bool] = []
 
     private struct DependencyKey: Hashable {
         let package: Int
         let runStart: Int
-        let target: String
+        let target: Int
     }
 
     init(universe: any ResolverUniverse, request: ResolverRequest) {
@@ -72,7 +78,9 @@ struct SolverRun {
         solution.grow(to: table.count)
         while mentions.count < table.count {
             mentions.append([])
+            isPending.append(false)
             addedExclusions.append(.empty(count: table.candidates[mentions.count - 1].count))
+            candidateDependencies.append([[Int]?](repeating: nil, count: table.candidates[mentions.count - 1].count))
         }
     }
 
@@ -109,23 +117,28 @@ struct SolverRun {
 
     private mutating func propagate(from package: Int) throws(ResolverFailure) {
         var changed = [package]
-        var pending = Set([package])
+        isPending[package] = true
+        defer { for waiting in changed { isPending[waiting] = false } }
         while let current = changed.popLast() {
-            pending.remove(current)
+            isPending[current] = false
             let list = mentions[current]
             // Newest first: learned incompatibilities are the most general.
             scan: for index in list.reversed() {
                 switch propagate(index) {
                 case .none: continue
                 case .derived(let derived):
-                    if pending.insert(derived).inserted { changed.append(derived) }
+                    if !isPending[derived] {
+                        isPending[derived] = true
+                        changed.append(derived)
+                    }
                 case .conflict:
                     let rootCause = try resolveConflict(index)
                     guard case .derived(let derived) = propagate(rootCause) else {
                         preconditionFailure("a learned incompatibility is almost satisfied after backjumping")
                     }
+                    for waiting in changed { isPending[waiting] = false }
                     changed = [derived]
-                    pending = [derived]
+                    isPending[derived] = true
                     break scan
                 }
             }
@@ -271,23 +284,27 @@ struct SolverRun {
         return usable.first
     }
 
-    /// Adds the incompatibilities for the dependencies of `candidate` that are not there yet;
-    /// returns the ones added.
+    /// The incompatibilities for the dependencies of `candidate`, added the first time.
     private mutating func dependencyIncompatibilities(of package: Int, candidate: Int) -> [Int] {
-        var added: [Int] = []
+        if let known = candidateDependencies[package][candidate] { return known }
+        var result: [Int] = []
         let dependencies = table.candidates[package][candidate].dependencies
         for targetID in dependencies.keys.sorted() {
             let range = dependencies[targetID]!
             let versions = table.candidates[package]
             var start = candidate
             while start > 0 && versions[start - 1].dependencies[targetID] == range { start -= 1 }
-            guard addedDependencies.insert(DependencyKey(package: package, runStart: start, target: targetID)).inserted else { continue }
+            let target = intern(targetID)
+            let key = DependencyKey(package: package, runStart: start, target: target)
+            if let existing = addedDependencies[key] {
+                result.append(existing)
+                continue
+            }
             var end = candidate
             while end + 1 < versions.count && versions[end + 1].dependencies[targetID] == range { end += 1 }
             var run = VersionSet.empty(count: versions.count)
             for index in start...end { run.insert(index) }
 
-            let target = intern(targetID)
             let label = table.label(of: range)
             let targetSet = table.set(of: label, in: target)
             let targetTerm = Term(package: target, isPositive: true, set: targetSet, label: label)
@@ -306,9 +323,12 @@ struct SolverRun {
             } else {
                 incompatibility = Incompatibility(terms: [depender, targetTerm.inverse], cause: .dependency(target: targetTerm, kind: .ordinary))
             }
-            added.append(add(incompatibility))
+            let index = add(incompatibility)
+            addedDependencies[key] = index
+            result.append(index)
         }
-        return added
+        candidateDependencies[package][candidate] = result
+        return result
     }
 
     // MARK: Solution

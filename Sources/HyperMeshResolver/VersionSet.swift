@@ -15,17 +15,18 @@
 struct VersionSet: Hashable, Sendable {
     /// Candidates 0..<64.
     private(set) var low: UInt64
-    /// Candidates from 64 on, 64 per word; empty for packages of up to 64 candidates.
-    private(set) var high: [UInt64]
+    /// Candidates from 64 on, 64 per word; nil for packages of up to 64 candidates (so copying
+    /// a set costs no reference counting).
+    private(set) var high: [UInt64]?
 
-    private init(low: UInt64, high: [UInt64]) {
+    private init(low: UInt64, high: [UInt64]?) {
         self.low = low
         self.high = high
     }
 
     /// The empty set for a package of `count` candidates.
     static func empty(count: Int) -> VersionSet {
-        VersionSet(low: 0, high: [UInt64](repeating: 0, count: max(0, (count - 64 + 63) / 64)))
+        VersionSet(low: 0, high: count <= 64 ? nil : [UInt64](repeating: 0, count: (count - 64 + 63) / 64))
     }
 
     /// Every candidate of a package of `count` candidates.
@@ -43,22 +44,23 @@ struct VersionSet: Hashable, Sendable {
     }
 
     mutating func insert(_ index: Int) {
-        if index < 64 { low |= 1 << UInt64(index) } else { high[(index - 64) / 64] |= 1 << UInt64((index - 64) % 64) }
+        if index < 64 { low |= 1 << UInt64(index) } else { high![(index - 64) / 64] |= 1 << UInt64((index - 64) % 64) }
     }
 
     func contains(_ index: Int) -> Bool {
         if index < 64 { return low & (1 << UInt64(index)) != 0 }
+        guard let high, (index - 64) / 64 < high.count else { return false }
         return high[(index - 64) / 64] & (1 << UInt64((index - 64) % 64)) != 0
     }
 
-    var isEmpty: Bool { low == 0 && high.allSatisfy { $0 == 0 } }
+    var isEmpty: Bool { low == 0 && (high?.allSatisfy { $0 == 0 } ?? true) }
 
-    var count: Int { low.nonzeroBitCount + high.reduce(0) { $0 + $1.nonzeroBitCount } }
+    var count: Int { low.nonzeroBitCount + (high?.reduce(0) { $0 + $1.nonzeroBitCount } ?? 0) }
 
     /// The lowest index in the set (the highest version), or nil.
     var first: Int? {
         if low != 0 { return low.trailingZeroBitCount }
-        for (word, bits) in high.enumerated() where bits != 0 { return 64 + word * 64 + bits.trailingZeroBitCount }
+        for (word, bits) in (high ?? []).enumerated() where bits != 0 { return 64 + word * 64 + bits.trailingZeroBitCount }
         return nil
     }
 
@@ -70,7 +72,7 @@ struct VersionSet: Hashable, Sendable {
             result.append(bits.trailingZeroBitCount)
             bits &= bits - 1
         }
-        for (word, wordBits) in high.enumerated() {
+        for (word, wordBits) in (high ?? []).enumerated() {
             var bits = wordBits
             while bits != 0 {
                 result.append(64 + word * 64 + bits.trailingZeroBitCount)
@@ -81,29 +83,33 @@ struct VersionSet: Hashable, Sendable {
     }
 
     func intersection(_ other: VersionSet) -> VersionSet {
-        if high.isEmpty { return VersionSet(low: low & other.low, high: high) }
-        return VersionSet(low: low & other.low, high: zip(high, other.high).map { $0 & $1 })
+        guard let high, let otherHigh = other.high else { return VersionSet(low: low & other.low, high: nil) }
+        return VersionSet(low: low & other.low, high: zip(high, otherHigh).map { $0 & $1 })
     }
 
     func union(_ other: VersionSet) -> VersionSet {
-        if high.isEmpty { return VersionSet(low: low | other.low, high: high) }
-        return VersionSet(low: low | other.low, high: zip(high, other.high).map { $0 | $1 })
+        guard let high, let otherHigh = other.high else { return VersionSet(low: low | other.low, high: nil) }
+        return VersionSet(low: low | other.low, high: zip(high, otherHigh).map { $0 | $1 })
     }
 
     func subtracting(_ other: VersionSet) -> VersionSet {
-        if high.isEmpty { return VersionSet(low: low & ~other.low, high: high) }
-        return VersionSet(low: low & ~other.low, high: zip(high, other.high).map { $0 & ~$1 })
+        guard let high, let otherHigh = other.high else { return VersionSet(low: low & ~other.low, high: nil) }
+        return VersionSet(low: low & ~other.low, high: zip(high, otherHigh).map { $0 & ~$1 })
     }
 
     func isSubset(of other: VersionSet) -> Bool {
         if low & ~other.low != 0 { return false }
-        for (mine, theirs) in zip(high, other.high) where mine & ~theirs != 0 { return false }
+        if let high, let otherHigh = other.high {
+            for (mine, theirs) in zip(high, otherHigh) where mine & ~theirs != 0 { return false }
+        }
         return true
     }
 
     func isDisjoint(with other: VersionSet) -> Bool {
         if low & other.low != 0 { return false }
-        for (mine, theirs) in zip(high, other.high) where mine & theirs != 0 { return false }
+        if let high, let otherHigh = other.high {
+            for (mine, theirs) in zip(high, otherHigh) where mine & theirs != 0 { return false }
+        }
         return true
     }
 }
