@@ -153,6 +153,20 @@ struct SolverRuleTests {
         #expect(solution.summary == ["b 1.0.0", "a 1.0.0+first"])
     }
 
+    @Test("a package with more than 64 versions is solved and explained like any other")
+    func manyVersions() throws {
+        // 1.0.0 … 1.99.0: the sets span two 64-bit words.
+        let many = try (0..<100).map { try candidate("1.\($0).0") }
+        let packages = ["a": many, "b": [try candidate("1.0.0", ["a": ">=1.65.0"])]]
+        #expect(try solve(packages, roots: ["a": "<1.70.0", "b": "*"]).summary == ["a 1.69.0", "b 1.0.0"])
+        #expect(try solve(packages, roots: ["a": "<1.70.0"], preferred: ["a": "1.3.0"]).summary == ["a 1.3.0"])
+        let error = try failure(packages, roots: ["a": "<1.60.0", "b": "*"])
+        #expect(error?.explanation == """
+            Because every version of b depends on a >=1.65.0 and the root depends on a <1.60.0, every version of b is forbidden.
+            So, because the root depends on any version of b, version solving failed.
+            """)
+    }
+
     @Test("no roots give an empty solution")
     func empty() throws {
         #expect(try solve([:], roots: [:]) == ResolverSolution(versions: [:], order: []))
