@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "HyperMeshErrors", targets: ["HyperMeshErrors"]),
         .library(name: "HyperMeshStrictJSON", targets: ["HyperMeshStrictJSON"]),
         .library(name: "HyperMeshManifest", targets: ["HyperMeshManifest"]),
+        .library(name: "HyperMeshResolver", targets: ["HyperMeshResolver"]),
         .library(name: "HyperMeshTrust", targets: ["HyperMeshTrust"]),
         .library(name: "HyperMeshSecurity", targets: ["HyperMeshSecurity"]),
         .library(name: "HyperMeshAudit", targets: ["HyperMeshAudit"]),
@@ -66,6 +67,9 @@ let package = Package(
         .target(name: "CHyperMeshABI"),
         // Manifest model, strict decoding, validation, semantic versions and ranges. Foundation only.
         .target(name: "HyperMeshManifest", dependencies: ["HyperMeshErrors", "HyperMeshStrictJSON"], swiftSettings: strictSwift),
+        // The PubGrub version solver: conflict-driven resolution with explanations, over any
+        // universe of candidate versions (the local packages, a signed index). Pure: no I/O.
+        .target(name: "HyperMeshResolver", dependencies: ["HyperMeshManifest", "HyperMeshErrors"], swiftSettings: strictSwift),
         // Package layout, file digests, the `.hmx` archive, signing keys and certificates, the TrustChain, revocation.
         .target(
             name: "HyperMeshTrust",
@@ -112,7 +116,7 @@ let package = Package(
         .target(
             name: "HyperMeshExtensions",
             dependencies: [
-                "CHyperMeshABI", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshState", "HyperMeshTrust",
+                "CHyperMeshABI", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshResolver", "HyperMeshState", "HyperMeshTrust",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshWasm", "HyperMeshStrictJSON",
                 // Isolated native extensions: the broker answers a worker's host calls (Isolated/).
                 "HyperMeshSandbox",
@@ -241,6 +245,7 @@ let package = Package(
             swiftSettings: strictSwift),
 
         .testTarget(name: "HyperMeshErrorsTests", dependencies: ["HyperMeshErrors"], swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshResolverTests", dependencies: ["HyperMeshResolver", "HyperMeshManifest", "HyperMeshErrors"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStrictJSONTests", dependencies: ["HyperMeshStrictJSON"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshTrustTests",

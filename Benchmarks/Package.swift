@@ -62,6 +62,18 @@ let package = Package(
         benchmarkSuite("CallOverhead", extraDependencies: [.product(name: "Metrics", package: "swift-metrics")]),
         benchmarkSuite("ExtensionStartup"),
         benchmarkSuite("DependencyResolution"),
+        // The PubGrub solver alone over a synthetic 10,000-extension index: only the resolver and
+        // the manifest types, so its release build stays small.
+        .executableTarget(
+            name: "IndexResolution",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HyperMeshResolver", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshManifest", package: "HyperMeshExtensions"),
+            ],
+            path: "Benchmarks/IndexResolution",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         benchmarkSuite("ManifestDecoding"),
         benchmarkSuite("PackageVerification", extraDependencies: [.product(name: "HyperMeshTrust", package: "HyperMeshExtensions")]),
         benchmarkSuite("SecurityChecks", extraDependencies: [

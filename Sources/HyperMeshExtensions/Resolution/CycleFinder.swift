@@ -22,21 +22,4 @@ enum CycleFinder {
         let smallest = members.indices.min { members[$0] < members[$1] }!
         return Array(members[smallest...] + members[..<smallest])
     }
-
-    /// A cycle among all nodes of the graph, or nil if it is acyclic.
-    static func cycle(dependencies: [[Int]]) -> [Int]? {
-        var remaining = dependencies.map(\.count)
-        var dependents = [[Int]](repeating: [], count: dependencies.count)
-        for (node, targets) in dependencies.enumerated() {
-            for target in targets { dependents[target].append(node) }
-        }
-        var ready = remaining.indices.filter { remaining[$0] == 0 }
-        while let node = ready.popLast() {
-            for dependent in dependents[node] {
-                remaining[dependent] -= 1
-                if remaining[dependent] == 0 { ready.append(dependent) }
-            }
-        }
-        return cycle(dependencies: dependencies, isBlocked: remaining.map { $0 > 0 })
-    }
 }

@@ -1,76 +1,65 @@
 import HyperMeshManifest
+import HyperMeshResolver
 
-/// Chooses one version of every extension needed by a set of roots and orders them.
+/// Chooses one version of every extension needed by a set of roots and orders them, with the
+/// PubGrub solver of `HyperMeshResolver` (``PubGrubSolver``) over the given nodes.
 ///
 /// Rules:
-/// - A root gets its highest version that supports the host ABI; a pre-release only if no
-///   release does. A root that other selected extensions depend on must also satisfy their ranges.
-/// - Every other needed extension gets its highest version that supports the host ABI and
-///   satisfies every range pointing at it from the selected dependents.
-/// - Versions are chosen dependents first, so each choice sees all the ranges that point at it.
-///   The resolver is greedy: it does not go back to a lower version of a dependent to make room
-///   for a dependency; it reports the conflict instead, naming every range involved.
+/// - Every chosen version satisfies every range pointing at it from the other chosen versions
+///   and supports the host ABI. When the highest versions do not fit together, the solver goes
+///   back to lower versions of dependents or dependencies until they do; only when no
+///   combination works does it fail, explaining why (``ResolutionError/message``).
+/// - Among the combinations that work, each extension gets its highest version, deciding first
+///   the extensions with the fewest versions left to choose from (not guaranteed: the
+///   combination that maximises every version at once, which need not exist).
+/// - A root accepts any of its releases; a pre-release only if no release supports the host ABI.
+///   A range accepts a pre-release only if it names one of the same `MAJOR.MINOR.PATCH`.
 /// - If the same id and version (same precedence) are given twice, the first is kept.
+/// - The chosen versions must not depend on each other in a cycle (``ResolutionError/Code/cycle``).
 ///
-/// When versions of extensions can depend on each other in a cycle (some versions of `a` need
-/// `b` and some versions of `b` need `a`), choices are repeated until they settle; if they have not
-/// settled after 100 rounds, a cycle is reported. A cycle among the chosen versions is always an
-/// error. Resolving a single-version graph is linear in nodes plus edges, apart from sorting ids.
+/// Resolution is synchronous and CPU-bound (linear in the chosen nodes and their edges when no
+/// conflict arises).
 public struct DependencyResolver: Sendable {
     /// The host's `HYPERMESH_ABI_VERSION`.
     public let hostABI: UInt32
-    let index: ResolverIndex
-
-    /// Upper bound on the rounds spent letting choices settle in a cycle of versions.
-    static let maximumRounds = 100
+    let universe: LocalUniverse
 
     public init(nodes: [DependencyNode], hostABI: UInt32) {
         self.hostABI = hostABI
-        self.index = ResolverIndex(nodes: nodes, hostABI: hostABI)
+        self.universe = LocalUniverse(nodes: nodes, hostABI: hostABI)
     }
 
     /// Resolves `roots` and everything they need. Duplicate roots are ignored; no roots gives an
     /// empty resolution.
     public func resolve(roots: [String]) throws(ResolutionError) -> Resolution {
-        var rootIndices: [Int] = []
+        var ranges: [String: VersionRange] = [:]
         for root in Set(roots).sorted() {
-            guard let rootIndex = index.indexByID[root], !index.versions[rootIndex].isEmpty else {
+            guard let range = universe.rootRange(of: root) else {
                 throw ResolutionError.unresolvable(id: root, versions: [], requirements: [], hostABI: hostABI)
             }
-            rootIndices.append(rootIndex)
+            ranges[root] = range
         }
-        return try resolve(rootIndices: rootIndices)
+        let solution: ResolverSolution
+        do {
+            solution = try PubGrubSolver(universe: universe).solve(ResolverRequest(roots: ranges))
+        } catch {
+            throw ResolutionError(failure: error, universe: universe)
+        }
+        return try makeResolution(solution)
     }
 
-    /// Resolves from root indices, ascending (indices ascend with ids).
-    private func resolve(rootIndices: [Int]) throws(ResolutionError) -> Resolution {
-        let choice = try VersionSelection(index: index, roots: rootIndices, hostABI: hostABI).run()
-        return try makeResolution(choice: choice, roots: rootIndices)
-    }
-
-    /// Resolves every available extension: each is a root. Fails if any of them cannot be resolved.
+    /// Resolves every available extension: each is a root. Fails if they cannot all be resolved together.
     public func resolveAll() throws(ResolutionError) -> Resolution {
-        try resolve(rootIndices: index.ids.indices.filter { !index.versions[$0].isEmpty })
+        try resolve(roots: universe.ids)
     }
 
-    /// Keeps the choices reachable from the roots and orders them.
-    private func makeResolution(choice: [Int], roots: [Int]) throws(ResolutionError) -> Resolution {
-        var reached = [Bool](repeating: false, count: choice.count)
-        var stack = roots
-        for root in roots { reached[root] = true }
-        while let node = stack.popLast() {
-            for edge in index.versions[node][choice[node]].dependencies where !reached[edge.target] {
-                reached[edge.target] = true
-                stack.append(edge.target)
-            }
-        }
-        // Global indices ascend with ids, so the kept ones stay sorted by id.
-        let kept = reached.indices.filter { reached[$0] }
-        var local = [Int](repeating: -1, count: choice.count)
-        for (position, node) in kept.enumerated() { local[node] = position }
-        let nodes = kept.map { index.versions[$0][choice[$0]] }
-        let dependencies = nodes.map { candidate in candidate.dependencies.map { local[$0.target] } }
-        let graph = try DependencyGraph(ids: kept.map { index.ids[$0] }, dependencies: dependencies)
-        return Resolution(selectedNodes: nodes.map(\.node), graph: graph)
+    private func makeResolution(_ solution: ResolverSolution) throws(ResolutionError) -> Resolution {
+        let ids = solution.versions.keys.sorted()
+        var position: [String: Int] = [:]
+        for (index, id) in ids.enumerated() { position[id] = index }
+        let nodes = ids.map { universe.node(id: $0, version: solution.versions[$0]!) }
+        let dependencies = nodes.map { node in Set(node.dependencies.keys.compactMap { position[$0] }).sorted() }
+        let graph = try DependencyGraph(ids: ids, dependencies: dependencies)
+        return Resolution(selectedNodes: nodes, graph: graph)
     }
 }

@@ -1,7 +1,9 @@
 import HyperMeshErrors
 import HyperMeshManifest
 
-/// Why a set of extensions cannot be resolved, with one root-cause message.
+/// Why a set of extensions cannot be resolved. For a conflict, ``message`` is the solver's
+/// explanation (several lines, see `ResolverFailure`); ``code``, ``extensionID``,
+/// ``requirements`` and ``available`` summarise it for programs.
 public struct ResolutionError: HyperMeshError, Equatable {
     /// The stable codes of ``ResolutionError``, each with its category (declared below). Raw values never
     /// change once released; new codes may be added.
@@ -27,7 +29,7 @@ public struct ResolutionError: HyperMeshError, Equatable {
     /// The cycle's members in dependency order, without repeating the first at the end
     /// (`[a, b, c]` means a → b → c → a; a self-dependency is `[a]`). Empty for other codes.
     public let cycle: [String]
-    /// The ranges that pointed at ``extensionID`` from the selected dependents, sorted by dependent.
+    /// The ranges pointing at ``extensionID`` that the explanation names, sorted by dependent.
     public let requirements: [Requirement]
     /// Every available version of ``extensionID``, ascending, including ABI-incompatible ones.
     public let available: [SemanticVersion]
