@@ -168,7 +168,7 @@ let package = Package(
         .target(
             name: "HyperMeshRegistry",
             dependencies: [
-                "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshStrictJSON",
+                "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshStrictJSON", "HyperMeshResolver",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -10,6 +10,7 @@ public struct ExtensionCommand: AsyncParsableCommand {
             StageExtension.self, PackExtension.self, SignExtension.self, VerifyExtension.self,
             GrantExtension.self, DenyExtension.self, ResumeExtension.self,
             ActivateExtension.self, DeactivateExtension.self, ReloadExtension.self,
+            InstallExtension.self, UpdateExtensions.self, OutdatedExtensions.self, SearchExtensions.self, IndexedExtensionInfo.self,
             PushExtension.self, PullExtension.self, RollbackExtension.self, UninstallExtension.self,
         ])
 

@@ -48,6 +48,15 @@ public struct ArtifactLocation: Sendable, CustomStringConvertible {
         return copy
     }
 
+    /// The location without tag or digest, as the index and the lock file record it:
+    /// `registry/repository`, or `oci:FOLDER`.
+    public var repositoryLocation: String {
+        switch kind {
+        case .registry: reference.repositoryPath
+        case .layout(let folder): "oci:\(folder.path)"
+        }
+    }
+
     public var description: String {
         switch kind {
         case .registry: reference.description

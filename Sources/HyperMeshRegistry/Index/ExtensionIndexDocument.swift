@@ -131,7 +131,8 @@ public struct IndexedExtension: Sendable, Hashable, Codable {
     public var name: String
     public var description: String?
     public var tags: [String]
-    /// Where its artifacts are: `registry/repository` (tags are versions).
+    /// Where its artifacts are: `registry/repository` (tags are versions), or `oci:FOLDER` for
+    /// an index of OCI layouts (an air-gapped site).
     public var repository: String
     /// Version text → version entry.
     public var versions: [String: IndexedVersion]

@@ -51,15 +51,23 @@ public struct PackageInstaller: Sendable {
         public var bytes: Int64
     }
 
+    /// The stored package with `digest`, checked against `expecting` and this host; nil when the
+    /// store does not keep it (no source is contacted either way).
+    public func stored(digest: OCIDigest, expecting: Expectation?, subject: String) async throws(RegistryError) -> Fetched? {
+        let store = self.store
+        guard let kept = try await BlockingIO.run({ () throws(RegistryError) in try store.package(digest: digest) }) else { return nil }
+        let manifest = try await storedManifest(kept)
+        try check(manifest, against: expecting, subject: subject)
+        return Fetched(package: kept, manifest: manifest, transferred: false, bytes: 0)
+    }
+
     /// Fetches the package `reference` names into the store (see the type's steps).
     public func fetch(_ reference: OCIReference, from source: any ArtifactSource, expecting: Expectation? = nil,
                       progress: (@Sendable (TransferProgress) -> Void)? = nil) async throws(RegistryError) -> Fetched {
         let store = self.store
         let subject = expecting.map { "\($0.id) \($0.version) from \(reference)" } ?? "\(reference)"
-        if let digest = reference.digest, let kept = try await BlockingIO.run({ () throws(RegistryError) in try store.package(digest: digest) }) {
-            let manifest = try await storedManifest(kept)
-            try check(manifest, against: expecting, subject: subject)
-            return Fetched(package: kept, manifest: manifest, transferred: false, bytes: 0)
+        if let digest = reference.digest, let kept = try await stored(digest: digest, expecting: expecting, subject: subject) {
+            return kept
         }
         var fetched = try await source.fetchManifest(reference)
         var pinned = reference.pinned(to: fetched.digest)
