@@ -1,4 +1,5 @@
 import HyperMeshManifest
+import HyperMeshResolver
 
 extension ResolutionError {
     /// A cycle, printed `a -> b -> c -> a`.
