@@ -183,19 +183,18 @@ struct TermText {
         let (prior, latter, priorLine, latterLine) = two.count == 1 ? (first, second, firstLine, secondLine) : (second, first, secondLine, firstLine)
         let priorTerms = incompatibilities[prior].terms
         let latterTerm = incompatibilities[latter].terms[0]
+        // An excluded version reads best as its own clause ("… and b 2.0.0 is yanked").
+        if case .excluded = incompatibilities[latter].cause { return nil }
         guard priorTerms.count > 1, latterTerm.isPositive, let negative = single(priorTerms, positive: false),
               negative.package == latterTerm.package, negative.inverse.satisfies(latterTerm) else { return nil }
         let positives = priorTerms.filter(\.isPositive)
         var text = positives.count == 1
             ? "\(subject(positives[0])) \(verb(prior)) "
             : "if \(positives.map(subject).joined(separator: " or ")) then "
-        // The range as the prior states it when it names the same versions; an excluded
-        // version by itself.
-        var named = negative.set == latterTerm.set ? negative.inverse : latterTerm
-        if case .excluded = incompatibilities[latter].cause { named = latterTerm }
+        // The range as the prior states it when it names the same versions.
+        let named = negative.set == latterTerm.set ? negative.inverse : latterTerm
         text += object(named) + mark(priorLine) + " "
         switch incompatibilities[latter].cause {
-        case .excluded(let reason): text += "which \(reason)"
         case .dependency(let target, .unknownPackage):
             text += "which depends on \(object(target)) but \(table.ids[target.package]) is not in the index"
         case .dependency(let target, .noMatchingVersion):

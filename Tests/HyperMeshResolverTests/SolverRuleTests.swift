@@ -57,7 +57,7 @@ struct SolverRuleTests {
         ], roots: ["a": "^1.0.0"])
         #expect(error?.code == .noSolution)
         #expect(error?.explanation == """
-            Because every version of a depends on b 2.0.0 which supports host ABI 2...3; this host has 1, every version of a is forbidden.
+            Because every version of a depends on b ^2.0.0 and b 2.0.0 supports host ABI 2...3; this host has 1, every version of a is forbidden.
             So, because the root depends on a ^1.0.0, version solving failed.
             """)
         #expect(error?.facts.contains(.excluded(id: "b", version: SemanticVersion(2, 0, 0), reason: "supports host ABI 2...3; this host has 1")) == true)
