@@ -7,7 +7,7 @@ import HyperMeshManifest
 /// ``explanation`` is the whole story, one derivation per line, the way pub tells it:
 ///
 /// ```
-/// Because a >=2.0.0 depends on b ^3.0.0 and every version of c depends on b ^2.0.0, a >=2.0.0 is incompatible with every version of c.
+/// Because every version of c depends on b ^2.0.0 and a >=2.0.0 depends on b ^3.0.0, every version of c is incompatible with a >=2.0.0.
 /// So, because the root depends on a ^2.0.0 and c ^1.0.0, version solving failed.
 /// ```
 ///

@@ -54,6 +54,13 @@ struct TermText {
         return runs.isEmpty ? "(no version)" : runs.joined(separator: " || ")
     }
 
+    /// "(b has 1.0.0, 1.1.0)", or "(b has 1.0.0 … 3.3.0, 10 versions)" beyond five versions.
+    func available(_ package: Int) -> String {
+        let versions = table.candidates[package].reversed().map(\.version.description)
+        let list = versions.count <= 5 ? versions.joined(separator: ", ") : "\(versions[0]) … \(versions[versions.count - 1]), \(versions.count) versions"
+        return "(\(table.ids[package]) has \(list))"
+    }
+
     // MARK: Incompatibilities
 
     /// One incompatibility as a clause ("a 1.0.0 depends on b ^2.0.0", "a >=2.0.0 is forbidden").
@@ -71,7 +78,7 @@ struct TermText {
             case .unknownPackage:
                 return "\(depender) depends on \(object(target)) but \(table.ids[target.package]) is not in the index"
             case .noMatchingVersion:
-                return "\(depender) depends on \(object(target)) which matches no version"
+                return "\(depender) depends on \(object(target)) which matches no version \(available(target.package))"
             }
         case .excluded(let reason):
             return "\(table.ids[terms[0].package]) \(versions(terms[0].set, of: terms[0].package)) \(reason)"
@@ -176,23 +183,22 @@ struct TermText {
         let (prior, latter, priorLine, latterLine) = two.count == 1 ? (first, second, firstLine, secondLine) : (second, first, secondLine, firstLine)
         let priorTerms = incompatibilities[prior].terms
         let latterTerm = incompatibilities[latter].terms[0]
+        // An excluded version reads best as its own clause ("… and b 2.0.0 is yanked").
+        if case .excluded = incompatibilities[latter].cause { return nil }
         guard priorTerms.count > 1, latterTerm.isPositive, let negative = single(priorTerms, positive: false),
               negative.package == latterTerm.package, negative.inverse.satisfies(latterTerm) else { return nil }
         let positives = priorTerms.filter(\.isPositive)
         var text = positives.count == 1
             ? "\(subject(positives[0])) \(verb(prior)) "
             : "if \(positives.map(subject).joined(separator: " or ")) then "
-        // The range as the prior states it when it names the same versions; an excluded
-        // version by itself.
-        var named = negative.set == latterTerm.set ? negative.inverse : latterTerm
-        if case .excluded = incompatibilities[latter].cause { named = latterTerm }
+        // The range as the prior states it when it names the same versions.
+        let named = negative.set == latterTerm.set ? negative.inverse : latterTerm
         text += object(named) + mark(priorLine) + " "
         switch incompatibilities[latter].cause {
-        case .excluded(let reason): text += "which \(reason)"
         case .dependency(let target, .unknownPackage):
             text += "which depends on \(object(target)) but \(table.ids[target.package]) is not in the index"
         case .dependency(let target, .noMatchingVersion):
-            text += "which depends on \(object(target)) which matches no version"
+            text += "which depends on \(object(target)) which matches no version \(available(target.package))"
         default: text += "which is forbidden"
         }
         return text + mark(latterLine)

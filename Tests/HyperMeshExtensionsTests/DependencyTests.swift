@@ -50,7 +50,7 @@ import Testing
         let (registry, _) = try await host.registryWithStagedPackages()
         let error = try #require(await #expect(throws: ExtensionError.self) { try await registry.activate("org.tests.a") })
         #expect(error.code == .dependencyResolution)
-        #expect(error.message.contains("org.tests.a -> org.tests.b -> org.tests.c -> org.tests.a"))
+        #expect(error.message.contains("org.tests.a 1.0.0 -> org.tests.b 1.0.0 -> org.tests.c 1.0.0 -> org.tests.a 1.0.0"))
         for id in ["org.tests.a", "org.tests.b", "org.tests.c"] {
             #expect(try await registry.state(of: id) == .verified)
         }

@@ -66,11 +66,11 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("Index: unsatisfiable, explained, 10k extensions x 10 versions", configuration: indexConfiguration) { _, fixture in
-        do {
-            _ = try PubGrubSolver(universe: fixture.index).solve(ResolverRequest(roots: fixture.pinned))
-        } catch {
-            blackHole(error.explanation)
+        let result = Result { () throws(ResolverFailure) in
+            try PubGrubSolver(universe: fixture.index).solve(ResolverRequest(roots: fixture.pinned))
         }
+        guard case .failure(let failure) = result else { throw SetupError(description: "the pinned request solved") }
+        blackHole(failure.explanation)
     } setup: {
         try makeFixture()
     }

@@ -35,7 +35,7 @@ public struct DependencyResolver: Sendable {
         var ranges: [String: VersionRange] = [:]
         for root in Set(roots).sorted() {
             guard let range = universe.rootRange(of: root) else {
-                throw ResolutionError.unresolvable(id: root, versions: [], requirements: [], hostABI: hostABI)
+                throw ResolutionError.unknownRoot(root)
             }
             ranges[root] = range
         }

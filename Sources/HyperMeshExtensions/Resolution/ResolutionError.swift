@@ -53,13 +53,13 @@ public struct ResolutionError: HyperMeshError, Equatable {
 extension HyperMeshErrorCode where Domain == ResolutionError {
     /// A dependency names an extension of which no version is available.
     public static var missingDependency: Self { Self("resolution.missing_dependency", .notFound) }
-    /// Every range pointing at an extension is satisfiable alone, but no version satisfies all.
+    /// No combination of versions satisfies every range (the message explains why).
     public static var versionConflict: Self { Self("resolution.version_conflict", .conflict) }
     /// A range pointing at an extension matches none of its available versions.
     public static var noMatchingVersion: Self { Self("resolution.no_matching_version", .conflict) }
     /// The selected extensions depend on each other in a cycle (see ``ResolutionError/cycle``).
     public static var cycle: Self { Self("resolution.cycle", .invalidInput) }
-    /// The versions that would do do not support the host's ABI version.
+    /// The explanation rests on versions that do not support the host's ABI version.
     public static var abiIncompatible: Self { Self("resolution.abi_incompatible", .conflict) }
     /// A root names an extension of which no version is available.
     public static var unknownExtension: Self { Self("resolution.unknown_extension", .notFound) }
