@@ -287,7 +287,7 @@ let package = Package(
             name: "HyperMeshCLITests",
             dependencies: [
                 "HyperMeshCLI", "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
-                "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox", "HyperMeshRegistry",
+                "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox", "HyperMeshRegistry", "HyperMeshResolver",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),

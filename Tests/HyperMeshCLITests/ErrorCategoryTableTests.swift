@@ -4,6 +4,7 @@ import HyperMeshErrors
 import HyperMeshExtensions
 import HyperMeshManifest
 import HyperMeshRegistry
+import HyperMeshResolver
 import HyperMeshSandbox
 import HyperMeshSecurity
 import HyperMeshState
@@ -40,6 +41,13 @@ struct ErrorCategoryTableTests {
             "oci.rate_limited": .rateLimited, "oci.unavailable": .unavailable, "oci.protocol_violation": .integrity,
             "oci.insecure_refused": .forbidden, "oci.credentials_unreadable": .invalidInput, "oci.incompatible": .conflict,
             "oci.package_mismatch": .integrity, "oci.verification_refused": .integrity, "oci.file_failed": .internal,
+        ])
+    }
+
+    @Test("Every ResolverFailure code has its category")
+    func resolverFailure() {
+        Self.check(ResolverFailure.self, [
+            "resolve.no_solution": .conflict, "resolve.unknown_package": .notFound, "resolve.dependency_cycle": .invalidInput,
         ])
     }
 

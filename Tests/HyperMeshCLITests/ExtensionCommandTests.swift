@@ -201,7 +201,7 @@ import Testing
         try cli.stageFixture(id: "org.tests.b", manifest: ["dependencies": ["org.tests.a": "*"]])
         let result = await cli.run(["ext", "graph"])
         #expect(result.exitCode == 1)
-        #expect(result.err.contains("org.tests.a -> org.tests.b -> org.tests.a"))
+        #expect(result.err.contains("org.tests.a 1.0.0 -> org.tests.b 1.0.0 -> org.tests.a 1.0.0"))
     }
 }
 
