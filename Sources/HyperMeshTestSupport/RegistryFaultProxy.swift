@@ -2,9 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HTTPTypes
 import Logging
 import NIOCore
-import NIOHTTP1
 import Synchronization
 
 /// A proxy on 127.0.0.1 at a free port in front of a ``RegistryServer``, on Hummingbird (server)
@@ -16,6 +16,9 @@ import Synchronization
 /// Every request is counted by method and path (``count(_:pathContains:)``), and `Range` headers
 /// are recorded (``rangeRequests``). Requests go upstream with the proxy's own `Authorization`
 /// removed when the proxy authenticates. ``stop()`` ends the server and its upstream client.
+///
+/// Not supported: a TLS upstream (the proxy speaks plain HTTP on both sides), request bodies over
+/// 512 MiB (they are collected before being forwarded).
 public final class RegistryFaultProxy: Sendable {
     public enum Fault: Sendable, Hashable {
         /// Flip (xor 0xff) the body byte at this offset.
@@ -187,8 +190,8 @@ public final class RegistryFaultProxy: Sendable {
         var upstream = HTTPClientRequest(url: shared.upstream + path + (request.uri.query.map { "?\($0)" } ?? ""))
         upstream.method = .init(rawValue: method)
         let skipped: Set<HTTPField.Name> = shared.forwardsAuthorization
-            ? [.host, .connection, .contentLength, .transferEncoding]
-            : [.host, .connection, .contentLength, .transferEncoding, .authorization]
+            ? [.connection, .contentLength, .transferEncoding]
+            : [.connection, .contentLength, .transferEncoding, .authorization]
         for field in request.headers where !skipped.contains(field.name) {
             upstream.headers.add(name: field.name.rawName, value: field.value)
         }

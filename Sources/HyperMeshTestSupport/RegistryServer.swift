@@ -123,11 +123,11 @@ public final class RegistryServer: Sendable {
             if let status = Self.probe(port: port, sendRequest: !usesTLS), usesTLS || status == 200 || status == 401 { return }
             var status: Int32 = 0
             if waitpid(processID, &status, WNOHANG) == processID {
-                throw launchFailure("docker-registry ended at start (\(ChildProcess.describe(status)))", cause: accessLog)
+                throw Self.launchFailure("docker-registry ended at start (\(ChildProcess.describe(status)))", cause: accessLog)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw launchFailure("docker-registry did not answer GET /v2/ on port \(port) within 20 s", cause: accessLog)
+        throw Self.launchFailure("docker-registry did not answer GET /v2/ on port \(port) within 20 s", cause: accessLog)
     }
 
     /// Connects to 127.0.0.1:`port`; with `sendRequest`, sends `GET /v2/` and answers the status

@@ -49,12 +49,12 @@ enum RegistryFixture {
     @discardableResult
     static func expectFailure<T>(_ code: RegistryError.Code, registry: String, repository: String, digest: OCIDigest? = nil,
                                  sourceLocation: SourceLocation = #_sourceLocation,
-                                 _ body: () async throws(RegistryError) -> T) async -> RegistryError? {
+                                 _ body: () async throws -> T) async -> RegistryError? {
         do {
             _ = try await body()
             Issue.record("expected \(code.rawValue), got success", sourceLocation: sourceLocation)
             return nil
-        } catch {
+        } catch let error as RegistryError {
             #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
             let subject = error.subject ?? ""
             #expect(subject.contains(registry), "subject '\(subject)' names \(registry)", sourceLocation: sourceLocation)
@@ -63,6 +63,9 @@ enum RegistryFixture {
                 #expect(subject.contains(digest.description), "subject '\(subject)' names \(digest)", sourceLocation: sourceLocation)
             }
             return error
+        } catch {
+            Issue.record("expected a RegistryError \(code.rawValue), got \(error)", sourceLocation: sourceLocation)
+            return nil
         }
     }
 

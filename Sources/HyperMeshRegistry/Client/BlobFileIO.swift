@@ -39,7 +39,8 @@ enum BlobFileIO {
 
     /// Up to `count` bytes of `url` from `offset` (fewer only at the end of the file).
     static func read(_ url: URL, offset: Int64, count: Int) async throws(RegistryError) -> ByteBuffer {
-        try await offload(url.path, "read the file") {
+        guard count > 0 else { return ByteBuffer() }
+        return try await offload(url.path, "read the file") {
             let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
             guard descriptor >= 0 else { throw SystemCallFailure("open") }
             defer { close(descriptor) }

@@ -42,7 +42,7 @@ extension RegistryClient {
     /// fresh token (a second refusal then is final).
     func authenticate(_ call: Call, challenges: [RegistryAuthChallenge], sent: AuthenticationAttempt,
                       fetchedToken: Bool) async throws(RegistryError) -> AuthenticationAttempt {
-        let credentials = try await credentials(for: call.registry)
+        let credentials = try await self.credentials(for: call.registry)
         let who = credentials.map { $0.isIdentityToken ? "an identity token" : "the credentials of user \($0.username)" }
         if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {
             guard !fetchedToken else {
