@@ -168,11 +168,14 @@ struct RegistryFaultTests {
         server.stop()
         let client = RegistryClient(settings: RegistryFixture.settings(retries: 2))
         let reference = try OCIReference(parsing: "\(registry)/hypermesh/gone:1")
+        let started = ContinuousClock.now
         let error = await RegistryFixture.expectFailure(.unavailable, registry: registry, repository: "hypermesh/gone") {
             try await client.manifest(reference)
         }
         #expect(error?.message.contains(registry) == true)
         #expect(client.requestCount == 3, "one attempt and two retries")
+        // "Quickly": a refused connection is not waited on until the connect timeout (3 s here).
+        #expect(ContinuousClock.now - started < .seconds(2.5))
         try await client.shutdown()
     }
 }

@@ -69,10 +69,13 @@ public final class RegistryClient: Sendable {
             }
         }
         tlsByRegistry = perRegistry
-        let configuration = HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls, redirectConfiguration: .disallow,
             timeout: .init(connect: Self.timeAmount(settings.connectTimeout), read: Self.timeAmount(settings.readTimeout)),
             decompression: .disabled)
+        // A refused connection or a failed handshake fails the request at once; the client's own
+        // bounded retries (with their backoff) decide what happens next, not the pool's.
+        configuration.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
