@@ -33,13 +33,17 @@ public final class RegistryFaultProxy: Sendable {
         case status(Int, retryAfterSeconds: Int?)
         /// Announce the full Content-Length, send this many body bytes, then close the connection.
         case dropConnection(afterBytes: Int)
+        /// Answer 307 to `base` followed by the request's path and query (another server, as blob
+        /// storage would be).
+        case redirect(base: String)
     }
 
     public enum Authentication: Sendable {
         case none
         /// Demand `Authorization: Basic` with this user and password.
         case basic(user: String, password: String)
-        /// Demand a token from `/token` (which demands Basic credentials when `user` is set);
+        /// Demand a token from `/token` (which demands Basic credentials when `user` is set, or, for
+        /// a POST, an OAuth2 refresh-token grant whose token is `password`);
         /// `realm` overrides the realm URL announced in the challenge.
         case bearer(user: String?, password: String?, expiresInSeconds: Int, realm: String? = nil)
     }
@@ -59,6 +63,7 @@ public final class RegistryFaultProxy: Sendable {
         let rules = Mutex<[Rule]>([])
         let counts = Mutex<[String: Int]>([:])
         let ranges = Mutex<[String]>([])
+        let authorizations = Mutex<[String: Int]>([:])
         let tokens = Mutex<Set<String>>([])
         let tokenRequests = Mutex(0)
         let proxyPort = Mutex(0)
@@ -135,6 +140,13 @@ public final class RegistryFaultProxy: Sendable {
     /// `"/v2/…/blobs/sha256:… bytes=N-"` for each request that carried a Range header.
     public var rangeRequests: [String] { shared.ranges.withLock { $0 } }
 
+    /// Requests seen with `method` on a path containing `pathContains` that carried `Authorization`.
+    public func authorizedCount(_ method: String, pathContains: String) -> Int {
+        shared.authorizations.withLock { counts in
+            counts.filter { $0.key.hasPrefix("\(method) ") && $0.key.dropFirst(method.count + 1).contains(pathContains) }.values.reduce(0, +)
+        }
+    }
+
     /// How many times the token endpoint was asked.
     public var tokenRequests: Int { shared.tokenRequests.withLock { $0 } }
 
@@ -159,8 +171,12 @@ public final class RegistryFaultProxy: Sendable {
         if let range = request.headers[.range] {
             shared.ranges.withLock { $0.append("\(path) \(range)") }
         }
+        if request.headers[.authorization] != nil {
+            shared.authorizations.withLock { $0["\(method) \(path)", default: 0] += 1 }
+        }
         if path == "/token" {
-            return issueToken(request, shared: shared)
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return issueToken(request, body: body, shared: shared)
         }
         if let refusal = checkAuthentication(request, shared: shared) {
             return refusal
@@ -172,6 +188,9 @@ public final class RegistryFaultProxy: Sendable {
             if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
             return Response(status: .init(code: code), headers: headers,
                             body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"errors":[{"code":"UNAVAILABLE","message":"injected fault"}]}"#)))
+        case .redirect(let base)?:
+            let target = base + path + (request.uri.query.map { "?\($0)" } ?? "")
+            return Response(status: .temporaryRedirect, headers: [.location: target])
         case .oversizedManifest(let bytes, let declaringLength)?:
             var headers: HTTPFields = [.contentType: "application/vnd.oci.image.manifest.v1+json"]
             if declaringLength { headers[.contentLength] = "\(bytes)" }
@@ -282,12 +301,19 @@ public final class RegistryFaultProxy: Sendable {
     }
 
     /// `GET /token?service=…&scope=…`: a fresh token, when the Basic credentials (if demanded) match.
-    private static func issueToken(_ request: Request, shared: Shared) -> Response {
+    private static func issueToken(_ request: Request, body: ByteBuffer, shared: Shared) -> Response {
         shared.tokenRequests.withLock { $0 += 1 }
         guard case .bearer(let user, let password, let expiresIn, _) = shared.authentication else {
             return Response(status: .notFound)
         }
-        if let user, let password,
+        if request.method == .post, let password {
+            // An OAuth2 refresh-token grant (Docker identity tokens): the password is the token.
+            let form = String(decoding: body.readableBytesView, as: UTF8.self)
+            guard form.split(separator: "&").contains("grant_type=refresh_token"),
+                  form.split(separator: "&").contains(Substring("refresh_token=\(password)")) else {
+                return unauthorized(challenge: #"Bearer realm="hypermesh-proxy-token""#)
+            }
+        } else if let user, let password,
            request.headers[.authorization] != "Basic " + Data("\(user):\(password)".utf8).base64EncodedString() {
             return unauthorized(challenge: #"Basic realm="hypermesh-proxy-token""#)
         }

@@ -77,6 +77,59 @@ struct RegistryAuthenticationTests {
         await proxy.stop()
     }
 
+    @Test("An expired token is replaced, and a Docker identity token is sent to the realm as an OAuth2 refresh token")
+    func tokenExpiryAndIdentityToken() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        let proxy = try await RegistryFaultProxy(upstream: server, authentication: .bearer(user: "<token>", password: "refresh-me", expiresInSeconds: 2))
+        let folder = try RegistryFixture.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let docker = folder.appendingPathComponent("config.json")
+        try Data(#"{"auths": {"\#(proxy.registry)": {"identitytoken": "refresh-me"}}}"#.utf8).write(to: docker)
+        var settings = RegistryFixture.settings()
+        settings.credentials = RegistryCredentialStore(file: folder.appendingPathComponent("own.json"), dockerConfig: docker)
+        let client = RegistryClient(settings: settings)
+        let reference = try OCIReference(parsing: "\(proxy.registry)/hypermesh/expiry:1")
+        try await RegistryFixture.pushArtifact(client, to: reference, layer: RegistryFixture.bytes(300))
+        #expect(proxy.count("POST", pathContains: "/token") == 1)
+        #expect(proxy.count("GET", pathContains: "/token") == 0, "an identity token never goes out as Basic credentials")
+        _ = try await client.manifest(reference)
+        #expect(proxy.tokenRequests == 2)
+        try await Task.sleep(for: .milliseconds(2100))
+        _ = try await client.manifest(reference)
+        #expect(proxy.tokenRequests == 3, "the pull token expired after its expires_in")
+        try await client.shutdown()
+        await proxy.stop()
+    }
+
+    @Test("A redirect to another host is followed without the Authorization header")
+    func redirectDropsAuthorization() async throws {
+        let server = try await RegistryServer.start()
+        defer { server.stop() }
+        let storage = try await RegistryFaultProxy(upstream: server)
+        let proxy = try await RegistryFaultProxy(upstream: server, authentication: .basic(user: "alice", password: "pw"))
+        let folder = try RegistryFixture.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var settings = RegistryFixture.settings()
+        settings.credentials = try Self.store(RegistryCredentials(username: "alice", password: "pw"), for: proxy.registry, in: folder)
+        let client = RegistryClient(settings: settings)
+        let reference = try OCIReference(parsing: "\(proxy.registry)/hypermesh/redirected:1")
+        let layer = RegistryFixture.bytes(9000, seed: 5)
+        try await RegistryFixture.pushArtifact(client, to: reference, layer: layer)
+        let descriptor = RegistryFixture.descriptor(of: layer)
+        // `localhost` is another host than `127.0.0.1` for the client, as a blob store would be.
+        proxy.inject(.redirect(base: "http://localhost:\(storage.port)"), method: "GET", pathContains: "/blobs/\(descriptor.digest)")
+        let destination = folder.appendingPathComponent("layer")
+        try await client.fetchBlob(descriptor, from: reference, to: destination, progress: nil)
+        #expect(try Data(contentsOf: destination) == layer)
+        #expect(proxy.authorizedCount("GET", pathContains: "/blobs/\(descriptor.digest)") == 1, "the registry got the credentials")
+        #expect(storage.count("GET", pathContains: "/blobs/\(descriptor.digest)") == 1, "the blob came from the other host")
+        #expect(storage.authorizedCount("GET", pathContains: "/blobs/") == 0, "the other host got no credentials")
+        try await client.shutdown()
+        await proxy.stop()
+        await storage.stop()
+    }
+
     @Test("A token realm over plain HTTP on a non-loopback host is refused without connecting to it")
     func insecureRealmRefused() async throws {
         let server = try await RegistryServer.start()

@@ -157,7 +157,10 @@ struct RegistryFaultTests {
         #expect(try Data(contentsOf: destination) == setup.layer)
         let ranges = setup.proxy.rangeRequests
         #expect(ranges.count == 1, "\(ranges)")
-        #expect(ranges.first?.hasSuffix("bytes=50000-") == true, "\(ranges)")
+        // The proxy sends 50 000 bytes before it closes; how many of them reach the client before
+        // the close is up to the kernel, so the resume point is anywhere in (0, 50 000].
+        let start = ranges.first.flatMap { $0.split(separator: "=").last }.flatMap { Int($0.dropLast()) }
+        #expect(start.map { (1...50_000).contains($0) } == true, "\(ranges)")
         await setup.stop()
     }
 
