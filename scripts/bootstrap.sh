@@ -7,6 +7,8 @@
 #   promtool (Debian package prometheus, without recommends) for the test that checks the alert
 #   rules and a /metrics scrape; the Prometheus server of that package is kept from starting
 #   openapi-spec-validator and schemathesis (from PyPI) for the admin API document and a live node
+#   docker-registry (distribution 2.8.2), skopeo and apache2-utils (htpasswd, bcrypt hashes) for the
+#   OCI registry client tests; the registry service of that package is kept from starting
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -24,6 +26,31 @@ if ((${#need_apt[@]})); then
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+# The OCI registry client tests (Tests/HyperMeshRegistryTests) start their own docker-registry on a
+# free loopback port, read manifests back with skopeo and write htpasswd files with `htpasswd -Bbn`.
+need_registry=()
+command -v docker-registry >/dev/null 2>&1 || need_registry+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || need_registry+=(skopeo)
+command -v htpasswd >/dev/null 2>&1 || need_registry+=(apache2-utils)
+if ((${#need_registry[@]})); then
+    echo "bootstrap: installing ${need_registry[*]} (the docker-registry service is not started)" >&2
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+        $SUDO chmod 755 /usr/sbin/policy-rc.d
+        own_policy=1
+    fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_registry[@]}" || registry_status=$?
+    if [ -n "$own_policy" ]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
+    if [ -n "${registry_status:-}" ]; then exit "$registry_status"; fi
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
+        $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true
+    fi
 fi
 
 if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then

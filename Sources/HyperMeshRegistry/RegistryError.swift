@@ -46,6 +46,8 @@ extension HyperMeshErrorCode where Domain == RegistryError {
     public static var mediaTypeMismatch: Self { Self("oci.media_type_mismatch", .integrity) }
     /// A manifest or blob is larger than its limit or than its descriptor says.
     public static var tooLarge: Self { Self("oci.too_large", .tooLarge) }
+    /// A blob ended before the size its descriptor says (or a file to push has another size).
+    public static var sizeMismatch: Self { Self("oci.size_mismatch", .integrity) }
     /// The registry has no such repository, tag, manifest or blob.
     public static var notFound: Self { Self("oci.not_found", .notFound) }
     /// The registry wants credentials, or refused the ones sent.
@@ -80,6 +82,7 @@ extension RegistryError {
     public static var knownCodes: [Code] {
         [.referenceInvalid, .artifactInvalid, .platformUnavailable, .digestMismatch, .mediaTypeMismatch,
          .tooLarge, .notFound, .unauthorized, .denied, .rateLimited, .unavailable, .protocolViolation,
-         .insecureRefused, .credentialsUnreadable, .incompatible, .packageMismatch, .verificationRefused, .fileFailed]
+         .insecureRefused, .credentialsUnreadable, .incompatible, .packageMismatch, .verificationRefused, .fileFailed,
+         .sizeMismatch]
     }
 }

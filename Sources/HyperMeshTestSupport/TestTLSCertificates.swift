@@ -16,6 +16,10 @@ public struct TestTLSCertificates: Sendable {
     public let expired: NIOSSL.TLSConfiguration
     public let wrongName: NIOSSL.TLSConfiguration
     public let untrusted: NIOSSL.TLSConfiguration
+    /// The good server certificate (for `localhost` and `127.0.0.1`) and its private key as PEM
+    /// files, for servers that read them from disk (a docker-registry).
+    public let goodCertificateFile: URL
+    public let goodKeyFile: URL
 
     public init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("hm-tls-\(UUID().uuidString)")
@@ -25,8 +29,11 @@ public struct TestTLSCertificates: Sendable {
         let stranger = try Self.authority("Stranger CA", now: now)
         caBundle = folder.appendingPathComponent("ca.pem")
         try trusted.certificate.serializeAsPEM().pemString.write(to: caBundle, atomically: true, encoding: .utf8)
+        goodCertificateFile = folder.appendingPathComponent("good-certificate.pem")
+        goodKeyFile = folder.appendingPathComponent("good-key.pem")
         good = try Self.server(signedBy: trusted, names: ["localhost"], addresses: [[127, 0, 0, 1]],
-                               notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86_400))
+                               notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86_400),
+                               writingTo: (goodCertificateFile, goodKeyFile))
         expired = try Self.server(signedBy: trusted, names: ["localhost"], addresses: [[127, 0, 0, 1]],
                                   notBefore: now.addingTimeInterval(-10 * 86_400), notAfter: now.addingTimeInterval(-86_400))
         wrongName = try Self.server(signedBy: trusted, names: ["other.invalid"], addresses: [],
@@ -59,7 +66,8 @@ public struct TestTLSCertificates: Sendable {
         return Authority(certificate: certificate, key: key)
     }
 
-    private static func server(signedBy issuer: Authority, names: [String], addresses: [[UInt8]], notBefore: Date, notAfter: Date) throws -> NIOSSL.TLSConfiguration {
+    private static func server(signedBy issuer: Authority, names: [String], addresses: [[UInt8]], notBefore: Date, notAfter: Date,
+                               writingTo files: (certificate: URL, key: URL)? = nil) throws -> NIOSSL.TLSConfiguration {
         let key = P256.Signing.PrivateKey()
         let alternativeNames = names.map { GeneralName.dnsName($0) } + addresses.map { GeneralName.ipAddress(ASN1OctetString(contentBytes: $0[...])) }
         let certificate = try Certificate(
@@ -74,6 +82,10 @@ public struct TestTLSCertificates: Sendable {
                 SubjectAlternativeNames(alternativeNames)
             },
             issuerPrivateKey: .init(issuer.key))
+        if let files {
+            try certificate.serializeAsPEM().pemString.write(to: files.certificate, atomically: true, encoding: .utf8)
+            try key.pemRepresentation.write(to: files.key, atomically: true, encoding: .utf8)
+        }
         let chain = try NIOSSLCertificate.fromPEMBytes(Array(certificate.serializeAsPEM().pemString.utf8))
         let privateKey = try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem)
         return .makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))

@@ -1,6 +1,7 @@
 import Foundation
 import HyperMeshRegistry
 import Logging
+import Synchronization
 
 /// Turns locations into sources and destinations: an OCI layout folder, or a registry through
 /// one shared ``RegistryClient`` (created on first use, shut down by ``shutdown()``).
@@ -11,33 +12,48 @@ package final class RegistryAccess: Sendable {
         stateDirectory.appendingPathComponent("registry-credentials.json")
     }
 
-    let insecureRegistries: Set<String>
-    let caBundles: [String: String]
-    let credentialsFile: URL
-    let dockerConfig: URL?
+    let settings: RegistryClientSettings
+    let mountFrom: [String]
     let logger: Logger
+    private let client = Mutex<RegistryClient?>(nil)
 
-    package init(insecureRegistries: Set<String>, caBundles: [String: String], credentialsFile: URL, dockerConfig: URL?, logger: Logger) throws {
-        self.insecureRegistries = insecureRegistries
-        self.caBundles = caBundles
-        self.credentialsFile = credentialsFile
-        self.dockerConfig = dockerConfig
+    package init(insecureRegistries: Set<String>, caBundles: [String: String], credentialsFile: URL, dockerConfig: URL?,
+                 mountFrom: [String] = [], logger: Logger) throws {
+        var settings = RegistryClientSettings()
+        settings.insecureRegistries = insecureRegistries
+        settings.caBundles = caBundles
+        settings.credentials = RegistryCredentialStore(file: credentialsFile, dockerConfig: dockerConfig)
+        self.settings = settings
+        self.mountFrom = mountFrom
         self.logger = logger
+    }
+
+    /// The shared client (made on first use).
+    package var registryClient: RegistryClient {
+        client.withLock { client in
+            if let client { return client }
+            let made = RegistryClient(settings: settings, logger: logger)
+            client = made
+            return made
+        }
     }
 
     package func source(for location: ArtifactLocation) throws -> any ArtifactSource {
         switch location.kind {
         case .layout(let folder): return try OCILayoutSource(folder: folder)
-        case .registry: throw RegistryError(.unavailable, subject: location.reference.registry, "registry access is not built yet")
+        case .registry: return RegistryEndpoint(client: registryClient, registry: location.reference.registry, mountFrom: mountFrom)
         }
     }
 
     package func destination(for location: ArtifactLocation) throws -> any ArtifactDestination {
         switch location.kind {
         case .layout(let folder): return try OCILayoutDestination(folder: folder)
-        case .registry: throw RegistryError(.unavailable, subject: location.reference.registry, "registry access is not built yet")
+        case .registry: return RegistryEndpoint(client: registryClient, registry: location.reference.registry, mountFrom: mountFrom)
         }
     }
 
-    package func shutdown() async {}
+    package func shutdown() async {
+        guard let made = client.withLock({ $0 }) else { return }
+        try? await made.shutdown()
+    }
 }
