@@ -99,6 +99,8 @@ public struct PackExtension: AsyncParsableCommand {
             let platform = try self.platform.map { (text) throws(RegistryError) in try OCIPlatform(parsing: text) }
             output = try await BlockingIO.run { () throws(RegistryError) -> LayoutOutput in
                 let artifact = try PackageArtifact.make(fromPackageAt: packageFolder)
+                // A native library runs on one platform: never written as platform-free.
+                let platform = platform ?? (artifact.manifest.kind == .native ? OCIPlatform.current : nil)
                 let tag = OCIReference.tag(for: artifact.manifest.version)
                 let digest = try OCILayoutWriter.write([(platform, artifact)], tag: tag, to: layoutFolder)
                 return LayoutOutput(id: artifact.manifest.id, version: artifact.manifest.version.description, signed: artifact.isSigned,

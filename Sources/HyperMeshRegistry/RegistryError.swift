@@ -74,6 +74,8 @@ extension HyperMeshErrorCode where Domain == RegistryError {
     /// The package failed verification (signature, chain, files, revocation): the trust error is
     /// the cause. Nothing of it is installed.
     public static var verificationRefused: Self { Self("oci.verification_refused", .integrity) }
+    /// The lock file is not valid JSON or does not follow its format.
+    public static var lockInvalid: Self { Self("oci.lock_invalid", .invalidInput) }
     /// A local file (a package folder, an OCI layout, a temporary file) cannot be read or written.
     public static var fileFailed: Self { Self("oci.file_failed", .internal) }
 }
@@ -83,6 +85,6 @@ extension RegistryError {
         [.referenceInvalid, .artifactInvalid, .platformUnavailable, .digestMismatch, .mediaTypeMismatch,
          .tooLarge, .notFound, .unauthorized, .denied, .rateLimited, .unavailable, .protocolViolation,
          .insecureRefused, .credentialsUnreadable, .incompatible, .packageMismatch, .verificationRefused, .fileFailed,
-         .sizeMismatch]
+         .sizeMismatch, .lockInvalid]
     }
 }

@@ -41,7 +41,7 @@ struct ErrorCategoryTableTests {
             "oci.rate_limited": .rateLimited, "oci.unavailable": .unavailable, "oci.protocol_violation": .integrity,
             "oci.insecure_refused": .forbidden, "oci.credentials_unreadable": .invalidInput, "oci.incompatible": .conflict,
             "oci.package_mismatch": .integrity, "oci.verification_refused": .integrity, "oci.file_failed": .internal,
-            "oci.size_mismatch": .integrity,
+            "oci.size_mismatch": .integrity, "oci.lock_invalid": .invalidInput,
         ])
     }
 

@@ -104,3 +104,14 @@ struct ExtensionIndexTests {
         #expect(try ExtensionIndexDocument.decode(Data(good.utf8), source: "test").version == 1)
     }
 }
+
+extension ExtensionIndexTests {
+    @Test("A signed index whose name would leave the cache folder is refused before anything is read or written")
+    func hostileName() async throws {
+        let cache = cache()
+        var document = document(version: 1)
+        document.name = "../escape"
+        await #expect { try await cache.accept(try signed(document), source: "test") } throws: { ($0 as? IndexError)?.code == .malformed }
+        #expect(!FileManager.default.fileExists(atPath: cache.folder.deletingLastPathComponent().appendingPathComponent("escape").path))
+    }
+}

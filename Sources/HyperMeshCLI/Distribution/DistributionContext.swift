@@ -22,7 +22,7 @@ package final class DistributionContext: Sendable {
     package let indexCache: IndexCache
     package let logger: Logger
 
-    package static func open(host: HostOptions, distribution: DistributionOptions) async throws -> DistributionContext {
+    package static func open(host: HostOptions, distribution: DistributionOptions, mountFrom: [String] = []) async throws -> DistributionContext {
         let stateDirectory = host.resolvedStateDirectory()
         let logger = host.makeLogger()
         let verifier = try host.makeVerifier(logger: logger)
@@ -30,7 +30,7 @@ package final class DistributionContext: Sendable {
         let registries = try RegistryAccess(
             insecureRegistries: Set(distribution.insecureRegistries), caBundles: try distribution.caBundles(),
             credentialsFile: RegistryAccess.credentialsFile(stateDirectory: stateDirectory),
-            dockerConfig: distribution.resolvedDockerConfig(), logger: logger)
+            dockerConfig: distribution.resolvedDockerConfig(), mountFrom: mountFrom, logger: logger)
         return DistributionContext(
             stateDirectory: stateDirectory, store: store, verifier: verifier,
             installer: PackageInstaller(store: store, verifier: verifier, hostABI: HostABI.version),

@@ -57,6 +57,7 @@ public struct InstallExtension: AsyncParsableCommand {
         do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
         do {
             let plan: InstallPlan
+            var prefetched: [OCIDigest: PackageInstaller.Fetched] = [:]
             let sourceFor: (InstallPlan.Item) throws -> (any ArtifactSource, OCIReference)
             if locked {
                 (plan, sourceFor) = try await Self.lockedPlan(context: context)
@@ -74,7 +75,9 @@ public struct InstallExtension: AsyncParsableCommand {
                 }
             } else {
                 guard targets.count == 1 else { throw ValidationError("install one package location at a time") }
-                (plan, sourceFor) = try await Self.directPlan(targets[0], context: context)
+                let direct = try await Self.directPlan(targets[0], context: context)
+                (plan, sourceFor) = (direct.plan, direct.sourceFor)
+                prefetched[direct.fetched.package.digest] = direct.fetched
             }
             Installation.show(plan, grant: grant)
             if dryRun {
@@ -82,7 +85,7 @@ public struct InstallExtension: AsyncParsableCommand {
                 await context.close()
                 return
             }
-            let results = try await Installation.execute(plan, context: context, host: host, grant: grant, sourceFor: sourceFor)
+            let results = try await Installation.execute(plan, context: context, host: host, grant: grant, prefetched: prefetched, sourceFor: sourceFor)
             await context.close()
             Installation.print(results, plan: plan, json: format.json)
         } catch {
@@ -113,7 +116,8 @@ public struct InstallExtension: AsyncParsableCommand {
     }
 
     /// One package from a location; its dependencies must be installed already.
-    static func directPlan(_ text: String, context: DistributionContext) async throws -> (InstallPlan, (InstallPlan.Item) throws -> (any ArtifactSource, OCIReference)) {
+    static func directPlan(_ text: String, context: DistributionContext) async throws
+        -> (plan: InstallPlan, fetched: PackageInstaller.Fetched, sourceFor: (InstallPlan.Item) throws -> (any ArtifactSource, OCIReference)) {
         let location = try ArtifactLocation(parsing: text)
         let source = try context.registries.source(for: location)
         let fetched: PackageInstaller.Fetched
@@ -141,7 +145,7 @@ public struct InstallExtension: AsyncParsableCommand {
         // Installing the same version again re-activates it (repairs a damaged installed folder).
         var plan = InstallPlan(index: "", items: [item])
         if item.action == .keep { plan.items[0].action = .change; plan.items[0].installedVersion = item.version }
-        return (plan, { _ in (source, location.reference.pinned(to: stored.digest)) })
+        return (plan, fetched, { _ in (source, location.reference.pinned(to: stored.digest)) })
     }
 
     /// The lock file as a plan: from the store by digest, else from each entry's repository.
@@ -152,6 +156,7 @@ public struct InstallExtension: AsyncParsableCommand {
         let installed = try await InstalledPackages.manifests(in: context.store)
         let store = context.store
         var dependencies: [String: [String]] = [:]
+        var capabilities: [String: [String]] = [:]
         for entry in lock.extensions {
             let kept = try await BlockingIO.run { () throws(RegistryError) in try store.package(digest: entry.digest) }
             if let kept, let manifest = try? await BlockingIO.run({ () throws(RegistryError) -> Manifest? in
@@ -159,6 +164,7 @@ public struct InstallExtension: AsyncParsableCommand {
                 return try? ManifestDecoder.decode(try store.layout.readBlob(image.config.digest, maximumBytes: 4 << 20))
             }) ?? nil {
                 dependencies[entry.id] = Array(manifest.dependencies.keys)
+                capabilities[entry.id] = manifest.capabilities.map(\.rawValue).sorted()
             }
         }
         let order = LockOrder.sorted(lock.extensions.map(\.id), dependencies: dependencies)
@@ -167,7 +173,7 @@ public struct InstallExtension: AsyncParsableCommand {
             let same = current.map { $0.version.description == entry.version } ?? false
             return InstallPlan.Item(id: entry.id, version: entry.version, action: current == nil ? .install : (same ? .keep : .change),
                                     installedVersion: current?.version.description, repository: entry.repository, digest: entry.digest,
-                                    platform: entry.platform, capabilities: [])
+                                    platform: entry.platform, capabilities: capabilities[entry.id] ?? [])
         }
         return (InstallPlan(index: lock.index ?? "", items: items), { item in
             let location = try ArtifactLocation(parsing: item.repository)

@@ -21,7 +21,9 @@ enum Installation {
         var granted: Bool
     }
 
+    /// `prefetched`: what the caller fetched already while planning (by digest), reported as transferred.
     static func execute(_ plan: InstallPlan, context: DistributionContext, host: HostOptions, grant: Bool,
+                        prefetched: [OCIDigest: PackageInstaller.Fetched] = [:],
                         sourceFor: (InstallPlan.Item) throws -> (any ArtifactSource, OCIReference)) async throws -> [ItemResult] {
         let console = Console.current
         var fetched: [(InstallPlan.Item, PackageInstaller.Fetched)] = []
@@ -30,7 +32,7 @@ enum Installation {
                 let expectation = PackageInstaller.Expectation(id: item.id, version: try SemanticVersion(parsing: item.version))
                 // What the store keeps is installed from it: no source is opened, no request made.
                 if let kept = try await context.installer.stored(digest: item.digest, expecting: expectation, subject: "\(item.id) \(item.version)") {
-                    fetched.append((item, kept))
+                    fetched.append((item, prefetched[item.digest] ?? kept))
                     continue
                 }
                 let (source, reference) = try sourceFor(item)
@@ -112,7 +114,11 @@ enum Installation {
             console.out(JSONOutput.string(Output(index: plan.index, plan: plan.items, installed: results)))
             return
         }
-        if results.isEmpty { console.out("nothing to do: everything asked for is installed") }
+        if results.isEmpty {
+            let changes = plan.changes
+            console.out(changes.isEmpty ? "nothing to do: everything asked for is installed"
+                                        : "dry run: \(changes.count) change(s) planned, nothing installed: \(changes.map { "\($0.id) \($0.version)" }.joined(separator: ", "))")
+        }
         for result in results {
             console.out("\(result.id) \(result.version): \(result.previous.map { "updated from \($0)" } ?? "installed")\(result.transferred ? "" : " (from the store)")\(result.granted ? "; granted \(result.capabilities.joined(separator: ", "))" : "")")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HyperMeshManifest
 import HyperMeshRegistry
 
 /// `hypermesh ext push DIR LOCATION`
@@ -31,6 +32,8 @@ public struct PushExtension: AsyncParsableCommand {
     public var platform: String?
     @Option(name: .customLong("platform-package"), help: ArgumentHelp("Another platform's package of the same id and version; repeatable.", valueName: "os/arch=dir"))
     public var platformPackages: [String] = []
+    @Option(name: .customLong("mount-from"), help: ArgumentHelp("A repository of the same registry that may hold the blobs already (mounted, not sent again); repeatable.", valueName: "repository"))
+    public var mountFrom: [String] = []
     @OptionGroup public var host: HostOptions
     @OptionGroup public var distribution: DistributionOptions
     @OptionGroup public var format: OutputOptions
@@ -47,13 +50,19 @@ public struct PushExtension: AsyncParsableCommand {
 
     public func run() async throws {
         let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
+        do { context = try await DistributionContext.open(host: host, distribution: distribution, mountFrom: mountFrom) } catch { throw CommandFailure.report(error, json: format.json) }
         let output: Output
         do {
             var artifacts: [(platform: OCIPlatform?, artifact: PackageArtifact)] = []
             let folder = URL(fileURLWithPath: directory)
             let first = try await BlockingIO.run { () throws(RegistryError) in try PackageArtifact.make(fromPackageAt: folder) }
-            artifacts.append((try platform.map { (text) throws(RegistryError) in try OCIPlatform(parsing: text) }, first))
+            var firstPlatform = try platform.map { (text) throws(RegistryError) in try OCIPlatform(parsing: text) }
+            if firstPlatform == nil, first.manifest.kind == .native {
+                // A native library runs on one platform: never publish it as platform-free.
+                firstPlatform = .current
+                Console.current.err("push: \(first.manifest.id) is native; published for this host's platform \(OCIPlatform.current) (give --platform otherwise)")
+            }
+            artifacts.append((firstPlatform, first))
             for entry in platformPackages {
                 guard let equals = entry.firstIndex(of: "=") else { throw ValidationError("--platform-package takes os/arch=DIR") }
                 let folder = URL(fileURLWithPath: String(entry[entry.index(after: equals)...]))

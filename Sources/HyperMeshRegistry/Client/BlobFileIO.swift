@@ -12,7 +12,7 @@ import Darwin
 /// `NonBlockingFileIO` uses, so neither the cooperative pool nor an event loop waits on the disk.
 /// Writes and reads are one network chunk, or one upload chunk, at a time.
 enum BlobFileIO {
-    /// Runs `body` on the thread pool, mapping any failure to `registry.file_failed` about `path`.
+    /// Runs `body` on the thread pool, mapping any failure to `oci.file_failed` about `path`.
     static func offload<T: Sendable>(_ path: String, _ what: String, _ body: @escaping @Sendable () throws -> T) async throws(RegistryError) -> T {
         do {
             return try await NIOThreadPool.singleton.runIfActive(body)

@@ -37,7 +37,7 @@ extension RegistryClient {
         return found
     }
 
-    /// Prepares the retry of `call` after a 401 with `challenges`, or throws `registry.unauthorized`.
+    /// Prepares the retry of `call` after a 401 with `challenges`, or throws `oci.unauthorized`.
     /// `sent` is what the refused request carried; `fetchedToken` whether this call already got a
     /// fresh token (a second refusal then is final).
     func authenticate(_ call: Call, challenges: [RegistryAuthChallenge], sent: AuthenticationAttempt,

@@ -11,7 +11,7 @@ extension RegistryClient {
     ///
     /// The bytes go to a temporary file beside `destination` while SHA-256 runs over them; the file
     /// is renamed to `destination` only when its size and digest are the descriptor's, and removed
-    /// otherwise (`registry.too_large`, `registry.size_mismatch`, `registry.digest_mismatch`). A
+    /// otherwise (`oci.too_large`, `oci.size_mismatch`, `oci.digest_mismatch`). A
     /// connection dropped mid-body is resumed with `Range: bytes=N-` (each resume counts as one of
     /// the retries); a registry that answers 200 instead of 206 is read again from the start.
     /// Redirects (to blob storage) are followed without `Authorization` when they leave the registry.

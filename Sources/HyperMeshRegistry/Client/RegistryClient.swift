@@ -113,7 +113,7 @@ public final class RegistryClient: Sendable {
     }
 
     /// The URL of the reference's repository in its registry's API
-    /// (`http(s)://registry/v2/repository/`), or `registry.insecure_refused` naming both.
+    /// (`http(s)://registry/v2/repository/`), or `oci.insecure_refused` naming both.
     func apiBase(_ reference: OCIReference) throws(RegistryError) -> String {
         do {
             return "\(try settings.scheme(for: reference.registry))://\(reference.registry)/v2/\(reference.repository)/"

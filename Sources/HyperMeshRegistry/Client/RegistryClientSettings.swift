@@ -12,7 +12,7 @@ public struct RegistryClientSettings: Sendable {
     public var insecureRegistries: Set<String> = []
     /// Registries the caller asks to reach over plain HTTP (for example a `--plain-http` flag). It is
     /// honoured only for loopback registries and those in ``insecureRegistries``; for any other the
-    /// client refuses with `registry.insecure_refused` before opening a connection.
+    /// client refuses with `oci.insecure_refused` before opening a connection.
     public var plainHTTPRequested: Set<String> = []
     /// An extra PEM CA bundle per registry (`host[:port]` → file path), trusted on top of the system
     /// roots for that registry only. A loopback registry with a bundle is reached over HTTPS.
@@ -64,7 +64,7 @@ public struct RegistryClientSettings: Sendable {
         return Self.isLoopback(host: host) || insecureRegistries.contains(authority) || insecureRegistries.contains(host)
     }
 
-    /// The scheme a registry is reached with, or `registry.insecure_refused`.
+    /// The scheme a registry is reached with, or `oci.insecure_refused`.
     func scheme(for registry: String) throws(RegistryError) -> String {
         if caBundles[registry] != nil { return "https" }
         if allowsPlainHTTP(registry) {

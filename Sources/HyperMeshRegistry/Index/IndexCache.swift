@@ -40,6 +40,10 @@ public struct IndexCache: Sendable {
             throw IndexError(.signatureRefused, subject: subject, "the index's signature is refused; only indexes signed by a key that chains to this host's trust store are used", cause: error)
         }
         try checkExpiry(index.document, subject: subject)
+        // The name names a folder: checked before anything is read or written under it.
+        guard IdentifierRulesForIndexNames.isValid(index.document.name) else {
+            throw IndexError(.malformed, subject: subject, "an index name is 1 to 64 of a-z 0-9 . _ -, not starting with '.'")
+        }
         if let cached = try cachedUnverified(name: index.document.name) {
             if index.document.version < cached.document.version {
                 throw IndexError(.rollback, subject: subject,
@@ -88,6 +92,7 @@ public struct IndexCache: Sendable {
     }
 
     func cachedUnverified(name: String) throws(IndexError) -> SignedExtensionIndex? {
+        guard IdentifierRulesForIndexNames.isValid(name) else { return nil }
         let directory = folder.appendingPathComponent(name)
         let documentFile = directory.appendingPathComponent("index.json")
         guard FileManager.default.fileExists(atPath: documentFile.path) else { return nil }

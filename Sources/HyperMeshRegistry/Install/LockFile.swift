@@ -15,7 +15,7 @@ public struct LockFile: Sendable, Hashable, Codable {
     public struct Entry: Sendable, Hashable, Codable {
         public var id: String
         public var version: String
-        /// Where it came from: `registry/repository` (or `oci.invalid/layout` for a layout).
+        /// Where it came from: `registry/repository`, or `oci:FOLDER` for an OCI layout.
         public var repository: String
         /// The digest of the package's image manifest for ``platform``.
         public var digest: OCIDigest
@@ -68,17 +68,17 @@ public struct LockFile: Sendable, Hashable, Codable {
         do throws(JSONParseError) {
             _ = try JSONParser.parse(data)
         } catch {
-            throw RegistryError(.referenceInvalid, subject: file.path, "the lock file is not valid JSON", cause: error)
+            throw RegistryError(.lockInvalid, subject: file.path, "the lock file is not valid JSON", cause: error)
         }
         let lock: LockFile
         do { lock = try JSONDecoder().decode(LockFile.self, from: data) } catch {
-            throw RegistryError(.referenceInvalid, subject: file.path, "the lock file does not follow its format (docs/registry.md)", cause: "\(error)")
+            throw RegistryError(.lockInvalid, subject: file.path, "the lock file does not follow its format (docs/registry.md)", cause: "\(error)")
         }
         guard lock.lockVersion == currentVersion else {
-            throw RegistryError(.referenceInvalid, subject: file.path, "lock file version \(lock.lockVersion) is not \(currentVersion)")
+            throw RegistryError(.lockInvalid, subject: file.path, "lock file version \(lock.lockVersion) is not \(currentVersion)")
         }
         for entry in lock.extensions where (try? SemanticVersion(parsing: entry.version)) == nil {
-            throw RegistryError(.referenceInvalid, subject: file.path, "\(entry.id): '\(entry.version)' is not a version")
+            throw RegistryError(.lockInvalid, subject: file.path, "\(entry.id): '\(entry.version)' is not a version")
         }
         return lock
     }

@@ -17,7 +17,8 @@ import HyperMeshTrust
 /// 6. the store records it.
 ///
 /// ``activate(_:)`` stages, verifies again (the store may have been touched since) and commits.
-/// Not guaranteed: that a host picks the new version up by itself: a node is told by the CLI.
+/// Not guaranteed: that a running host picks the new version up: a node started with
+/// `serve --watch` does (installed/ is one of its search paths); others at their next start.
 public struct PackageInstaller: Sendable {
     public let store: PackageStore
     public let verifier: PackageVerifier

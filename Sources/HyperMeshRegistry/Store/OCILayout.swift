@@ -5,9 +5,10 @@ import Foundation
 /// format `skopeo copy oci:DIR` and `oras` read and write. Used for the store under the state
 /// directory and for `ext pack --oci-layout` (a package carried to an air-gapped site).
 ///
-/// Every blob is written to a temporary file in `ingest/` inside the layout (same file system),
-/// hashed while written, and renamed into `blobs/sha256/` only when its digest and size match, so a
-/// blob file is either complete and correct or absent. `index.json` is replaced atomically.
+/// Every blob is written to a temporary file inside the layout (same file system: `ingest/`, or a
+/// `.partial` name beside its destination for registry downloads), hashed while written, and
+/// renamed to its digest only when digest and size match, so a file named by a digest is either
+/// complete and correct or absent. `index.json` is replaced atomically.
 ///
 /// All methods block on file I/O: call them off the cooperative pool (``BlockingIO``).
 /// Not guaranteed: safety against two processes editing one layout's `index.json` at the same
@@ -133,10 +134,16 @@ public struct OCILayout: Sendable {
         }.sorted { $0.digest < $1.digest }
     }
 
-    /// Deletes temporary files left by interrupted transfers.
-    public func removeIngestLeftovers() {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: ingestFolder.path)) ?? [] {
-            try? FileManager.default.removeItem(at: ingestFolder.appendingPathComponent(name))
+    /// Deletes temporary files left by interrupted transfers and last modified before `date`:
+    /// everything in `ingest/`, and the names in `blobs/sha256/` that are not digests (a registry
+    /// download writes its `.partial` file beside its destination).
+    public func removeTemporaryFiles(olderThan date: Date) {
+        for folder in [ingestFolder, blobFolder] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where (try? OCIDigest(hex: name)) == nil {
+                let url = folder.appendingPathComponent(name)
+                let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? .distantPast
+                if modified < date { try? FileManager.default.removeItem(at: url) }
+            }
         }
     }
 

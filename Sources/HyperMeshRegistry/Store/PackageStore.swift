@@ -102,6 +102,10 @@ public struct PackageStore: Sendable {
                                   size: Int64(imageManifestBytes.count), source: source, pin: .none)
         try layout.putBlob(imageManifestBytes, as: entry.descriptor)
         return try editIndex { (entries: inout [StoredPackage]) throws(RegistryError) -> StoredPackage in
+            // Checked again under the lock: a garbage collection may have run since.
+            guard hasAllBlobs(of: manifest), layout.hasBlob(entry.descriptor) else {
+                throw RegistryError(.notFound, subject: origin, "blobs of the package were removed by a garbage collection meanwhile; pull it again")
+            }
             if let kept = entries.first(where: { $0.id == entry.id && $0.version.hasSamePrecedence(as: entry.version) }) {
                 guard kept.digest == digest else {
                     throw RegistryError(.digestMismatch, subject: "\(entry.id) \(entry.version)",
@@ -282,23 +286,28 @@ public struct PackageStore: Sendable {
     }
 
     /// Drops every unpinned version, then every blob no kept version refers to, and leftovers of
-    /// interrupted transfers. Pinned versions (active, previous) are never removed.
+    /// interrupted transfers (temporary files older than an hour, so that a transfer in progress
+    /// in another process keeps its file). Pinned versions (active, previous) are never removed.
+    /// Runs under the store's lock: an install that adopted blobs but has not recorded them yet
+    /// may find them gone and fail (`oci.not_found`); it never records a version with missing blobs.
     public func collectGarbage() throws(RegistryError) -> CollectionReport {
-        let removed = try editIndex { (entries: inout [StoredPackage]) throws(RegistryError) -> [StoredPackage] in
-            let dropped = entries.filter { $0.pin == .none }
-            entries.removeAll { $0.pin == .none }
-            return dropped
+        try withStoreLock { () throws(RegistryError) -> CollectionReport in
+            let removed = try editIndexHoldingLock { (entries: inout [StoredPackage]) throws(RegistryError) -> [StoredPackage] in
+                let dropped = entries.filter { $0.pin == .none }
+                entries.removeAll { $0.pin == .none }
+                return dropped
+            }
+            let counts = try referenceCounts(of: packages())
+            var removedBlobs = 0
+            var freed: Int64 = 0
+            for blob in layout.allBlobs() where counts[blob.digest] == nil {
+                layout.removeBlob(blob.digest)
+                removedBlobs += 1
+                freed += blob.size
+            }
+            layout.removeTemporaryFiles(olderThan: Date().addingTimeInterval(-3600))
+            return CollectionReport(removedPackages: removed, removedBlobs: removedBlobs, freedBytes: freed)
         }
-        let counts = try referenceCounts(of: packages())
-        var removedBlobs = 0
-        var freed: Int64 = 0
-        for blob in layout.allBlobs() where counts[blob.digest] == nil {
-            layout.removeBlob(blob.digest)
-            removedBlobs += 1
-            freed += blob.size
-        }
-        layout.removeIngestLeftovers()
-        return CollectionReport(removedPackages: removed, removedBlobs: removedBlobs, freedBytes: freed)
     }
 
     private func referenceCounts(of packages: [StoredPackage]) throws(RegistryError) -> [OCIDigest: Int] {
@@ -313,6 +322,11 @@ public struct PackageStore: Sendable {
 
     /// Runs `edit` on the entries under the store's lock and writes `index.json` back.
     private func editIndex<T>(_ edit: (inout [StoredPackage]) throws(RegistryError) -> T) throws(RegistryError) -> T {
+        try withStoreLock { () throws(RegistryError) -> T in try editIndexHoldingLock(edit) }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on `store/lock` (released when the descriptor closes).
+    private func withStoreLock<T>(_ body: () throws(RegistryError) -> T) throws(RegistryError) -> T {
         let lockFile = layout.root.appendingPathComponent("lock").path
         let descriptor = open(lockFile, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -322,6 +336,11 @@ public struct PackageStore: Sendable {
         guard flock(descriptor, LOCK_EX) == 0 else {
             throw RegistryError(.fileFailed, subject: lockFile, "cannot lock the store (errno \(errno))")
         }
+        return try body()
+    }
+
+    /// Reads `index.json`, runs `edit`, writes it back; the caller holds the lock.
+    private func editIndexHoldingLock<T>(_ edit: (inout [StoredPackage]) throws(RegistryError) -> T) throws(RegistryError) -> T {
         var index = try layout.readIndex()
         var entries = index.manifests.compactMap(StoredPackage.init(descriptor:))
         let others = index.manifests.filter { StoredPackage(descriptor: $0) == nil }
