@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/swiftwasm/WasmKit", from: "0.4.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Fixtures and floors shared by the suites: staged fixture packages, the raw C call,
@@ -72,6 +73,21 @@ let package = Package(
                 .product(name: "HyperMeshManifest", package: "HyperMeshExtensions"),
             ],
             path: "Benchmarks/IndexResolution",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // Installing a signed 1 MB package from a loopback docker-registry (cold, and warm from the
+        // store) against the floor: the same blobs fetched with AsyncHTTPClient and hashed.
+        .executableTarget(
+            name: "PackageInstall",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HyperMeshRegistry", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshTrust", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshTestSupport", package: "HyperMeshExtensions"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/PackageInstall",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         benchmarkSuite("ManifestDecoding"),

@@ -166,4 +166,17 @@ struct DistributionCommandTests {
         #expect(refused.out.contains("oci.verification_refused"), "\(refused.out)")
         #expect(try ManifestDecoder.load(from: harness.state.appendingPathComponent("installed/org.example.solo")).version == before)
     }
+
+    @Test("Remote packages that depend on each other in a cycle are refused by the resolver, naming the cycle, before any download")
+    func remoteCycle() async throws {
+        _ = await harness.run(["index", "publish", indexLocation, "--name", "main"] + signing)
+        try await publish("org.example.left", "1.0.0", dependencies: ["org.example.right": "^1.0.0"])
+        try await publish("org.example.right", "1.0.0", dependencies: ["org.example.left": "^1.0.0"])
+        let install = await harness.run(["ext", "install", "org.example.left", "--index", indexLocation, "--json"])
+        #expect(install.exitCode != 0)
+        #expect(install.out.contains("resolve.dependency_cycle"), "\(install.out)")
+        #expect(install.out.contains("org.example.left 1.0.0 -> org.example.right 1.0.0 -> org.example.left 1.0.0"), "\(install.out)")
+        let status = try await BlockingIO.run { () throws(RegistryError) in try PackageStore(stateDirectory: harness.state).status() }
+        #expect(status.blobs == 0)
+    }
 }

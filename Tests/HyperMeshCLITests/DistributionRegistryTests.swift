@@ -1,4 +1,5 @@
 import Foundation
+import HyperMeshAudit
 import HyperMeshManifest
 import HyperMeshRegistry
 import HyperMeshTestSupport
@@ -117,5 +118,46 @@ struct DistributionRegistryTests {
             #expect(install.exitCode == 0, "\(location): \(install.err)")
             #expect(try installedPayload("org.example.tool", state: state) == "org.example.tool 2.1.0")
         }
+    }
+
+    @Test("A hostile registry: a flipped byte is refused naming package, registry and cause with nothing installed and the refusal audited; a dropped connection resumes; 429 waits; a wrongly signed artifact is refused")
+    func hostileRegistry() async throws {
+        let registry = try await RegistryServer.start()
+        defer { registry.stop() }
+        let proxy = try await RegistryFaultProxy(upstream: registry)
+        let index = "\(proxy.registry)/hypermesh/index"
+        #expect(await harness.run(["index", "publish", index, "--name", "main"] + signing).exitCode == 0)
+        let folder = try package("org.example.hostile", "1.0.0", payload: String(repeating: "x", count: 200_000))
+        #expect(await harness.run(["ext", "push", folder.path, "\(proxy.registry)/ext/hostile"]).exitCode == 0)
+        #expect(await harness.run(["index", "add", index, "\(proxy.registry)/ext/hostile:1.0.0"] + signing).exitCode == 0)
+        let payloadDigest = FileDigest.sha256Hex(of: Data(String(repeating: "x", count: 200_000).utf8))
+
+        proxy.inject(.flipByte(at: 1000), method: "GET", pathContains: payloadDigest, times: 1)
+        let flipped = await harness.run(["ext", "install", "org.example.hostile", "--index", index, "--json"])
+        #expect(flipped.exitCode != 0)
+        let error = try #require(try flipped.out.jsonObject()["error"] as? [String: Any])
+        #expect(error["code"] as? String == "oci.digest_mismatch", "\(flipped.out)")
+        #expect("\(error)".contains("org.example.hostile 1.0.0") && "\(error)".contains(proxy.registry), "\(error)")
+        #expect(!FileManager.default.fileExists(atPath: harness.state.appendingPathComponent("installed/org.example.hostile").path))
+        let log = try AuditLocation.open(stateDirectory: harness.state)
+        let refusals = try log.records(kinds: [.distribution]).filter { $0.message.contains("refused") && $0.message.contains("org.example.hostile") }
+        log.close()
+        #expect(!refusals.isEmpty)
+
+        proxy.inject(.dropConnection(afterBytes: 50_000), method: "GET", pathContains: payloadDigest, times: 1)
+        proxy.inject(.status(429, retryAfterSeconds: 1), method: "GET", pathContains: "/manifests/", times: 1)
+        let resumed = await harness.run(["ext", "install", "org.example.hostile", "--index", index])
+        #expect(resumed.exitCode == 0, "\(resumed.err)")
+        #expect(!proxy.rangeRequests.isEmpty)
+        #expect(try installedPayload("org.example.hostile").count == 200_000)
+
+        let strangerFolder = harness.root.appendingPathComponent("stranger")
+        let stranger = try DevelopmentCA.create(in: strangerFolder)
+        let forged = try package("org.example.forged", "1.0.0")
+        try stranger.sign(packageAt: forged)
+        #expect(await harness.run(["ext", "push", forged.path, "\(registry.registry)/ext/forged"]).exitCode == 0)
+        let refused = await harness.run(["ext", "install", "\(registry.registry)/ext/forged:1.0.0", "--json"])
+        #expect(refused.out.contains("oci.verification_refused") && refused.out.contains("trust.untrusted_chain"), "\(refused.out)")
+        await proxy.stop()
     }
 }

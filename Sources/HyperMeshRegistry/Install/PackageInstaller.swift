@@ -103,8 +103,14 @@ public struct PackageInstaller: Sendable {
             throw RegistryError(.artifactInvalid, subject: subject, "the package's extension.json is not valid", cause: error)
         }
         try check(manifest, against: expecting, subject: subject)
+        let packageSubject = "\(manifest.id) \(manifest.version) from \(reference)"
         for layer in imageManifest.layers {
-            bytes += try await fetchMissing(layer, of: pinned, from: source, progress: progress)
+            do {
+                bytes += try await fetchMissing(layer, of: pinned, from: source, progress: progress)
+            } catch {
+                // The source names the blob and the registry; the package is named here.
+                throw RegistryError(error.code, subject: packageSubject, "\(layer.title ?? "a layer"): \(error.summary)", cause: error)
+            }
         }
         let candidate = StoredPackage(id: manifest.id, version: manifest.version, digest: fetched.digest,
                                       size: Int64(fetched.bytes.count), source: reference.description, pin: .none)
