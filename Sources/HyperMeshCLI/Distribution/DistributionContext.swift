@@ -101,3 +101,30 @@ package final class DistributionContext: Sendable {
 package enum HostABI {
     package static var version: UInt32 { UInt32(HYPERMESH_ABI_VERSION) }
 }
+
+extension DistributionContext {
+    /// The frame of every distribution command: opens a context, runs `body`, closes the context
+    /// (shutting the registry client down) whether `body` succeeds or not, then prints the result
+    /// as one JSON document (`--json`) or with `text`. A failure is reported the way every command
+    /// reports one (``CommandFailure``).
+    package static func command<Output: Encodable>(
+        host: HostOptions, distribution: DistributionOptions, format: OutputOptions, mountFrom: [String] = [],
+        _ body: (DistributionContext) async throws -> Output, text: (Output) -> Void
+    ) async throws {
+        let context: DistributionContext
+        do { context = try await open(host: host, distribution: distribution, mountFrom: mountFrom) } catch { throw CommandFailure.report(error, json: format.json) }
+        let output: Output
+        do {
+            output = try await body(context)
+        } catch {
+            await context.close()
+            throw CommandFailure.report(error, json: format.json)
+        }
+        await context.close()
+        if format.json {
+            Console.current.out(JSONOutput.string(output))
+        } else {
+            text(output)
+        }
+    }
+}

@@ -95,14 +95,6 @@ enum IndexEditing {
         return IndexPublicationOutput(name: document.name, version: document.version, expires: document.expires, location: location.description,
                                       digest: digest.description, extensions: document.extensions.count)
     }
-
-    static func print(_ output: IndexPublicationOutput, json: Bool) {
-        if json {
-            Console.current.out(JSONOutput.string(output))
-        } else {
-            Console.current.out("published index '\(output.name)' version \(output.version) (\(output.extensions) extension(s), expires \(output.expires)) to \(output.location)")
-        }
-    }
 }
 
 /// `hypermesh index publish LOCATION`
@@ -122,17 +114,11 @@ public struct IndexPublish: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: IndexPublicationOutput
-        do {
-            output = try await IndexEditing.republish(location: location, signing: signing, context: context, createNamed: name) { _ in }
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> IndexPublicationOutput in
+            return try await IndexEditing.republish(location: location, signing: signing, context: context, createNamed: name) { _ in }
+        } text: { output in
+            Console.current.out("published index '\(output.name)' version \(output.version) (\(output.extensions) extension(s), expires \(output.expires)) to \(output.location)")
         }
-        await context.close()
-        IndexEditing.print(output, json: format.json)
     }
 }
 
@@ -159,17 +145,14 @@ public struct IndexAdd: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: IndexPublicationOutput
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> IndexPublicationOutput in
             var entries: [(PublishedPackage, String)] = []
             for text in packages {
                 let location = try ArtifactLocation(parsing: text)
                 entries.append((try await PublishedPackage.read(location, registries: context.registries), location.repositoryLocation))
             }
             let tagList = tags?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            output = try await IndexEditing.republish(location: location, signing: signing, context: context) { document in
+            return try await IndexEditing.republish(location: location, signing: signing, context: context) { document in
                 for (published, repository) in entries {
                     let manifest = published.manifest
                     var entry = document.extensions[manifest.id]
@@ -186,12 +169,9 @@ public struct IndexAdd: AsyncParsableCommand {
                     document.extensions[manifest.id] = entry
                 }
             }
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
+        } text: { output in
+            Console.current.out("published index '\(output.name)' version \(output.version) (\(output.extensions) extension(s), expires \(output.expires)) to \(output.location)")
         }
-        await context.close()
-        IndexEditing.print(output, json: format.json)
     }
 }
 
@@ -215,23 +195,17 @@ public struct IndexYank: AsyncParsableCommand {
         guard let at = target.firstIndex(of: "@") else { throw ValidationError("give ID@VERSION") }
         let id = String(target[..<at])
         let versionText = String(target[target.index(after: at)...])
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: IndexPublicationOutput
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> IndexPublicationOutput in
             let undo = self.undo
-            output = try await IndexEditing.republish(location: location, signing: signing, context: context) { document in
+            return try await IndexEditing.republish(location: location, signing: signing, context: context) { document in
                 guard document.extensions[id]?.versions[versionText] != nil else {
                     throw IndexError(.entryUnknown, subject: target, "the index does not list this version")
                 }
                 document.extensions[id]!.versions[versionText]!.yanked = !undo
             }
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
+        } text: { output in
+            Console.current.out("published index '\(output.name)' version \(output.version) (\(output.extensions) extension(s), expires \(output.expires)) to \(output.location)")
         }
-        await context.close()
-        IndexEditing.print(output, json: format.json)
     }
 }
 
@@ -256,29 +230,19 @@ public struct IndexShow: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: Output
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> Output in
             let loaded = try await IndexLoading.load(location ?? distribution.resolvedIndex(), context: context)
-            output = Output(index: loaded.index.document, signer: loaded.signer, offline: loaded.offline)
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
-        }
-        await context.close()
-        let console = Console.current
-        if format.json {
-            console.out(JSONOutput.string(output))
-            return
-        }
-        let document = output.index
-        console.out("index '\(document.name)' version \(document.version), issued \(document.issued), expires \(document.expires)\(output.offline ? " (cached copy: the index could not be reached)" : "")")
-        console.out("signed by \(output.signer.joined(separator: " <- "))")
-        for (id, entry) in document.extensions.sorted(by: { $0.key < $1.key }) {
-            let versions = entry.versions.keys.compactMap { try? SemanticVersion(parsing: $0) }.sorted(by: >)
-                .map { version in entry.versions[version.description]!.yanked ? "\(version) (yanked)" : version.description }
-            console.out("\(id)  \(versions.joined(separator: ", "))  \(entry.description ?? "")")
+            return Output(index: loaded.index.document, signer: loaded.signer, offline: loaded.offline)
+        } text: { output in
+            let console = Console.current
+            let document = output.index
+            console.out("index '\(document.name)' version \(document.version), issued \(document.issued), expires \(document.expires)\(output.offline ? " (cached copy: the index could not be reached)" : "")")
+            console.out("signed by \(output.signer.joined(separator: " <- "))")
+            for (id, entry) in document.extensions.sorted(by: { $0.key < $1.key }) {
+                let versions = entry.versions.keys.compactMap { try? SemanticVersion(parsing: $0) }.sorted(by: >)
+                    .map { version in entry.versions[version.description]!.yanked ? "\(version) (yanked)" : version.description }
+                console.out("\(id)  \(versions.joined(separator: ", "))  \(entry.description ?? "")")
+            }
         }
     }
 }

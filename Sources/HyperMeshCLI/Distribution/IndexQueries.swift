@@ -30,14 +30,11 @@ public struct SearchExtensions: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let matches: [Match]
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> [Match] in
             let document = try await IndexLoading.load(distribution.resolvedIndex(), context: context).index.document
             let universe = IndexUniverse(document: document, hostABI: HostABI.version, platform: .current)
             let needle = text.lowercased()
-            matches = document.extensions.sorted { $0.key < $1.key }.compactMap { id, entry in
+            return document.extensions.sorted { $0.key < $1.key }.compactMap { id, entry in
                 let capabilities = Set(entry.versions.values.flatMap(\.capabilities)).sorted()
                 let haystack = ([id, entry.name, entry.description ?? ""] + entry.tags + capabilities).map { $0.lowercased() }
                 guard haystack.contains(where: { $0.contains(needle) }) else { return nil }
@@ -45,18 +42,11 @@ public struct SearchExtensions: AsyncParsableCommand {
                 return Match(id: id, name: entry.name, description: entry.description, tags: entry.tags, latest: usable?.description,
                              capabilities: capabilities, compatible: usable != nil)
             }
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
-        }
-        await context.close()
-        if format.json {
-            Console.current.out(JSONOutput.string(matches))
-            return
-        }
-        if matches.isEmpty { Console.current.out("no extension matches '\(text)'") }
-        for match in matches {
-            Console.current.out("\(match.id) \(match.latest ?? "(no version for this host)")  \(match.description ?? "")\(match.tags.isEmpty ? "" : "  [\(match.tags.joined(separator: ", "))]")")
+        } text: { matches in
+            if matches.isEmpty { Console.current.out("no extension matches '\(text)'") }
+            for match in matches {
+                Console.current.out("\(match.id) \(match.latest ?? "(no version for this host)")  \(match.description ?? "")\(match.tags.isEmpty ? "" : "  [\(match.tags.joined(separator: ", "))]")")
+            }
         }
     }
 }
@@ -97,10 +87,7 @@ public struct IndexedExtensionInfo: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: Output
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> Output in
             let document = try await IndexLoading.load(distribution.resolvedIndex(), context: context).index.document
             guard let entry = document.extensions[id] else {
                 throw IndexError(.entryUnknown, subject: id, "the index '\(document.name)' does not list this extension; try `hypermesh ext search`")
@@ -113,23 +100,16 @@ public struct IndexedExtensionInfo: AsyncParsableCommand {
                 return (semantic, Output.Version(version: text, compatible: reason == nil, reason: reason, yanked: version.yanked, abi: version.abi.description,
                                                  dependencies: version.dependencies, capabilities: version.capabilities, platforms: version.artifacts.keys.sorted()))
             }.sorted { $0.0 > $1.0 }.map(\.1)
-            output = Output(id: id, name: entry.name, description: entry.description, tags: entry.tags, repository: entry.repository,
+            return Output(id: id, name: entry.name, description: entry.description, tags: entry.tags, repository: entry.repository,
                             installed: installed?.version.description, versions: versions)
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
-        }
-        await context.close()
-        if format.json {
-            Console.current.out(JSONOutput.string(output))
-            return
-        }
-        let console = Console.current
-        console.out("\(output.id) (\(output.name)) from \(output.repository)\(output.installed.map { "; installed: \($0)" } ?? "")")
-        if let description = output.description { console.out(description) }
-        for version in output.versions {
-            let dependencies = version.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            console.out("  \(version.version): \(version.compatible ? "compatible" : "not for this host: \(version.reason ?? "")")  abi \(version.abi)  \(dependencies.isEmpty ? "no dependencies" : "needs \(dependencies)")  requests \(version.capabilities.joined(separator: ", "))")
+        } text: { output in
+            let console = Console.current
+            console.out("\(output.id) (\(output.name)) from \(output.repository)\(output.installed.map { "; installed: \($0)" } ?? "")")
+            if let description = output.description { console.out(description) }
+            for version in output.versions {
+                let dependencies = version.dependencies.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                console.out("  \(version.version): \(version.compatible ? "compatible" : "not for this host: \(version.reason ?? "")")  abi \(version.abi)  \(dependencies.isEmpty ? "no dependencies" : "needs \(dependencies)")  requests \(version.capabilities.joined(separator: ", "))")
+            }
         }
     }
 }
@@ -154,10 +134,8 @@ public struct OutdatedExtensions: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        var rows: [Row] = []
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> [Row] in
+            var rows: [Row] = []
             let document = try await IndexLoading.load(distribution.resolvedIndex(), context: context).index.document
             let universe = IndexUniverse(document: document, hostABI: HostABI.version, platform: .current)
             for (id, manifest) in try await InstalledPackages.manifests(in: context.store).sorted(by: { $0.key < $1.key }) {
@@ -166,17 +144,11 @@ public struct OutdatedExtensions: AsyncParsableCommand {
                     rows.append(Row(id: id, installed: manifest.version.description, latest: latest.description))
                 }
             }
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
+            return rows
+        } text: { rows in
+            if rows.isEmpty { Console.current.out("every installed extension is at the newest version the index offers for this host") }
+            for row in rows { Console.current.out("\(row.id): \(row.installed) -> \(row.latest)") }
         }
-        await context.close()
-        if format.json {
-            Console.current.out(JSONOutput.string(rows))
-            return
-        }
-        if rows.isEmpty { Console.current.out("every installed extension is at the newest version the index offers for this host") }
-        for row in rows { Console.current.out("\(row.id): \(row.installed) -> \(row.latest)") }
     }
 }
 

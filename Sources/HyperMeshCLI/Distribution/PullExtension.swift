@@ -35,10 +35,7 @@ public struct PullExtension: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: Output
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> Output in
             let target = try ArtifactLocation(parsing: location)
             let source = try context.registries.source(for: target)
             let fetched: PackageInstaller.Fetched
@@ -49,16 +46,9 @@ public struct PullExtension: AsyncParsableCommand {
             }
             try context.record(fetched.package.id, "pulled \(fetched.package.id) \(fetched.package.version) from \(target)",
                                details: ["action": "pull", "location": target.description, "digest": fetched.package.digest.description])
-            output = Output(id: fetched.package.id, version: fetched.package.version.description, digest: fetched.package.digest.description,
-                            source: target.description, transferred: fetched.transferred, bytes: fetched.bytes)
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
-        }
-        await context.close()
-        if format.json {
-            Console.current.out(JSONOutput.string(output))
-        } else {
+            return Output(id: fetched.package.id, version: fetched.package.version.description, digest: fetched.package.digest.description,
+                          source: target.description, transferred: fetched.transferred, bytes: fetched.bytes)
+        } text: { output in
             Console.current.out("pulled \(output.id) \(output.version) (\(output.digest))\(output.transferred ? ", \(output.bytes) bytes" : ", already in the store")")
         }
     }

@@ -49,10 +49,7 @@ public struct PushExtension: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution, mountFrom: mountFrom) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: Output
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format, mountFrom: mountFrom) { context -> Output in
             var artifacts: [(platform: OCIPlatform?, artifact: PackageArtifact)] = []
             let folder = URL(fileURLWithPath: directory)
             let first = try await BlockingIO.run { () throws(RegistryError) in try PackageArtifact.make(fromPackageAt: folder) }
@@ -75,16 +72,9 @@ public struct PushExtension: AsyncParsableCommand {
             let digest = try await destination.publish(artifacts, to: target.reference, progress: DistributionContext.progressLines(label: "push"))
             try context.record(first.manifest.id, "pushed \(first.manifest.id) \(first.manifest.version) to \(target)",
                                details: ["action": "push", "location": target.description, "digest": digest.description])
-            output = Output(id: first.manifest.id, version: first.manifest.version.description, location: target.description,
-                            digest: digest.description, platforms: artifacts.map { $0.platform?.description ?? IndexedVersion.anyPlatform })
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
-        }
-        await context.close()
-        if format.json {
-            Console.current.out(JSONOutput.string(output))
-        } else {
+            return Output(id: first.manifest.id, version: first.manifest.version.description, location: target.description,
+                          digest: digest.description, platforms: artifacts.map { $0.platform?.description ?? IndexedVersion.anyPlatform })
+        } text: { output in
             Console.current.out("pushed \(output.id) \(output.version) to \(output.location) (\(output.digest))")
         }
     }

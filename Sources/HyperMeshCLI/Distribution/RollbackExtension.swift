@@ -30,10 +30,7 @@ public struct RollbackExtension: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: Output
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> Output in
             let result: (from: StoredPackage, to: StoredPackage)
             do { result = try await context.installer.rollback(id: id) } catch { throw context.recordRefusal(id, action: "rollback", error) }
             if var lock = try await context.readLock(), let entry = lock.entry(id: id) {
@@ -42,15 +39,8 @@ public struct RollbackExtension: AsyncParsableCommand {
             }
             try context.record(id, "rolled back \(id) from \(result.from.version) to \(result.to.version)",
                                details: ["action": "rollback", "from": result.from.version.description, "to": result.to.version.description, "digest": result.to.digest.description])
-            output = Output(id: id, from: result.from.version.description, to: result.to.version.description)
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
-        }
-        await context.close()
-        if format.json {
-            Console.current.out(JSONOutput.string(output))
-        } else {
+            return Output(id: id, from: result.from.version.description, to: result.to.version.description)
+        } text: { output in
             Console.current.out("\(id): rolled back from \(output.from) to \(output.to)")
         }
     }
@@ -79,10 +69,7 @@ public struct UninstallExtension: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let context: DistributionContext
-        do { context = try await DistributionContext.open(host: host, distribution: distribution) } catch { throw CommandFailure.report(error, json: format.json) }
-        let output: Output
-        do {
+        try await DistributionContext.command(host: host, distribution: distribution, format: format) { context -> Output in
             let store = context.store
             let id = self.id
             let removed: StoredPackage?
@@ -100,15 +87,8 @@ public struct UninstallExtension: AsyncParsableCommand {
                 try await context.writeLock(lock)
             }
             try context.record(id, "uninstalled \(id)\(removed.map { " \($0.version)" } ?? "")", details: ["action": "uninstall"])
-            output = Output(id: id, version: removed?.version.description)
-        } catch {
-            await context.close()
-            throw CommandFailure.report(error, json: format.json)
-        }
-        await context.close()
-        if format.json {
-            Console.current.out(JSONOutput.string(output))
-        } else {
+            return Output(id: id, version: removed?.version.description)
+        } text: { output in
             Console.current.out("\(id): uninstalled\(output.version.map { " (\($0) stays in the store until `store gc`)" } ?? " (it was not installed from the store)")")
         }
     }
