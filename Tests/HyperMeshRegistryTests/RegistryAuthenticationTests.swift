@@ -81,7 +81,7 @@ struct RegistryAuthenticationTests {
     func tokenExpiryAndIdentityToken() async throws {
         let server = try await RegistryServer.start()
         defer { server.stop() }
-        let proxy = try await RegistryFaultProxy(upstream: server, authentication: .bearer(user: "<token>", password: "refresh-me", expiresInSeconds: 2))
+        let proxy = try await RegistryFaultProxy(upstream: server, authentication: .bearer(user: "<token>", password: "refresh-me", expiresInSeconds: 15))
         let folder = try RegistryFixture.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let docker = folder.appendingPathComponent("config.json")
@@ -95,7 +95,9 @@ struct RegistryAuthenticationTests {
         #expect(proxy.count("GET", pathContains: "/token") == 0, "an identity token never goes out as Basic credentials")
         _ = try await client.manifest(reference)
         #expect(proxy.tokenRequests == 2)
-        try await Task.sleep(for: .milliseconds(2100))
+        // The expiry is long enough that the push and the first pull finish within it even on a
+        // loaded machine; then it passes.
+        try await Task.sleep(for: .milliseconds(15_100))
         _ = try await client.manifest(reference)
         #expect(proxy.tokenRequests == 3, "the pull token expired after its expires_in")
         try await client.shutdown()
