@@ -64,6 +64,17 @@ let benchmarks: @Sendable () -> Void = {
         return made
     }
 
+    // The registry is a child process: stopped (by process id) after each benchmark, which makes
+    // its own on first use.
+    Benchmark.teardown = {
+        if let made = fixture {
+            made.registry.stop()
+            try? await made.client.shutdown()
+            try? FileManager.default.removeItem(at: made.root)
+        }
+        fixture = nil
+    }
+
     Benchmark("install_cold", configuration: configuration) { benchmark in
         let fixture = try await setUp()
         for _ in benchmark.scaledIterations {
