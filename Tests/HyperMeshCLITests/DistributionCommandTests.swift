@@ -84,6 +84,14 @@ struct DistributionCommandTests {
         #expect(again.exitCode == 0)
         #expect(again.out.contains("nothing to do"))
         #expect(try auditMessages().contains { $0.hasPrefix("installed org.example.base 1.4.0") })
+        let dependedUpon = await harness.run(["ext", "uninstall", "org.example.base", "--json"])
+        #expect(dependedUpon.exitCode != 0)
+        #expect(dependedUpon.out.contains("oci.incompatible") && dependedUpon.out.contains("org.example.app"), "\(dependedUpon.out)")
+        #expect(FileManager.default.fileExists(atPath: harness.state.appendingPathComponent("installed/org.example.base").path))
+        let noPrevious = await harness.run(["ext", "rollback", "org.example.app", "--json"])
+        #expect(noPrevious.exitCode != 0)
+        #expect(noPrevious.out.contains("oci.not_found") && noPrevious.out.contains("no previous version"), "\(noPrevious.out)")
+        #expect(try auditMessages().contains { $0.hasPrefix("rollback refused") })
     }
 
     @Test("An unsatisfiable request is refused before any download with the resolver's chain of reasons, and audited")

@@ -190,10 +190,7 @@ public struct UpdateExtensions: AsyncParsableCommand {
                 Installation.print([], plan: plan, json: format.json)
                 return
             }
-            let results = try await Installation.execute(plan, context: context, host: host, grant: grant) { item in
-                let location = try ArtifactLocation(parsing: item.repository)
-                return (try context.registries.source(for: location), location.reference)
-            }
+            let results = try await Installation.execute(plan, context: context, host: host, grant: grant) { item in try context.registries.source(forRepository: item.repository) }
             await context.close()
             Installation.print(results, plan: plan, json: format.json)
         } catch {

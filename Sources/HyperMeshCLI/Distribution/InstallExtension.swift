@@ -69,10 +69,7 @@ public struct InstallExtension: AsyncParsableCommand {
                     requests[id] = range
                 }
                 plan = try await Self.resolve(requests: requests, upgrade: [], document: loaded.index.document, context: context)
-                sourceFor = { item in
-                    let location = try ArtifactLocation(parsing: item.repository)
-                    return (try context.registries.source(for: location), location.reference)
-                }
+                sourceFor = { item in try context.registries.source(forRepository: item.repository) }
             } else {
                 guard targets.count == 1 else { throw ValidationError("install one package location at a time") }
                 let direct = try await Self.directPlan(targets[0], context: context)
@@ -175,10 +172,7 @@ public struct InstallExtension: AsyncParsableCommand {
                                     installedVersion: current?.version.description, repository: entry.repository, digest: entry.digest,
                                     platform: entry.platform, capabilities: capabilities[entry.id] ?? [])
         }
-        return (InstallPlan(index: lock.index ?? "", items: items), { item in
-            let location = try ArtifactLocation(parsing: item.repository)
-            return (try context.registries.source(for: location), location.reference)
-        })
+        return (InstallPlan(index: lock.index ?? "", items: items), { item in try context.registries.source(forRepository: item.repository) })
     }
 }
 

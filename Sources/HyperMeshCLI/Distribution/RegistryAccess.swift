@@ -45,6 +45,13 @@ package final class RegistryAccess: Sendable {
         }
     }
 
+    /// Where a plan item's artifacts are (its `repository`: `registry/repository` or `oci:FOLDER`),
+    /// as a source and the reference to pin to the item's digest.
+    package func source(forRepository repository: String) throws -> (any ArtifactSource, OCIReference) {
+        let location = try ArtifactLocation(parsing: repository)
+        return (try source(for: location), location.reference)
+    }
+
     package func destination(for location: ArtifactLocation) throws -> any ArtifactDestination {
         switch location.kind {
         case .layout(let folder): return try OCILayoutDestination(folder: folder)

@@ -13,7 +13,7 @@ import HyperMeshStrictJSON
 /// are refused) and written canonically (sorted keys), so its bytes are what is signed.
 public struct ExtensionIndexDocument: Sendable, Hashable, Codable {
     public static let schemaName = "hypermesh.index.v1"
-    /// The largest index document read: 64 MiB (10,000 extensions × 10 versions is about 40 MiB).
+    /// The largest index document read: 64 MiB (refused before parsing when larger).
     public static let maximumBytes = 64 << 20
 
     public var schema: String = Self.schemaName

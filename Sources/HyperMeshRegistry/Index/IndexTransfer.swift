@@ -17,7 +17,11 @@ public enum IndexTransfer {
         let manifest = try OCIImageManifest.decode(fetched.bytes, source: where_)
         let parts = try SignedExtensionIndex.parts(of: manifest, source: where_)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hypermesh-index-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        } catch {
+            throw RegistryError(.fileFailed, subject: scratch.path, "cannot create a folder for the fetched index", cause: "\(error)")
+        }
         defer { try? FileManager.default.removeItem(at: scratch) }
         let documentFile = scratch.appendingPathComponent("document")
         let signatureFile = scratch.appendingPathComponent("signature")
