@@ -30,6 +30,10 @@ let package = Package(
         .library(name: "HyperMeshTestSupport", targets: ["HyperMeshTestSupport"]),
         // Packages as OCI artifacts, the registry client, the content-addressed store, the signed index.
         .library(name: "HyperMeshRegistry", targets: ["HyperMeshRegistry"]),
+        // Fleet rollouts and peer selection as pure logic, and the deterministic fleet simulator.
+        .library(name: "HyperMeshRollout", targets: ["HyperMeshRollout"]),
+        // A node in a fleet: the etcd client, the fleet's state in etcd, the agent, peer pulls.
+        .library(name: "HyperMeshFleet", targets: ["HyperMeshFleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -180,13 +184,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift),
+        // Rollouts in waves with health gates, wave assignment, peer selection (which peer, a registry
+        // slot, or wait), and the deterministic simulator that runs them on thousands of simulated
+        // nodes. Pure: no I/O, no clock (time is a parameter).
+        .target(name: "HyperMeshRollout", dependencies: ["HyperMeshErrors"], swiftSettings: strictSwift),
+        // A node's part in a fleet: the etcd v3 client (its JSON gateway, on AsyncHTTPClient), the
+        // fleet's keys and records, the agent that follows rollouts, and pulls from peers first.
+        .target(
+            name: "HyperMeshFleet",
+            dependencies: [
+                "HyperMeshErrors", "HyperMeshRollout", "HyperMeshRegistry", "HyperMeshManifest",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift),
         // CLI commands (unit-tested). The commands that act on a running node use HyperMeshNodeClient.
         .target(
             name: "HyperMeshCLI",
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshManifest", "HyperMeshTrust", "HyperMeshState",
                 "HyperMeshSecurity", "HyperMeshAudit", "HyperMeshConsensus", "HyperMeshConsensusFunctions", "HyperMeshSandbox", "HyperMeshWasm",
-                "HyperMeshNodeClient", "HyperMeshRegistry",
+                "HyperMeshNodeClient", "HyperMeshRegistry", "HyperMeshFleet", "HyperMeshRollout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,7 +222,7 @@ let package = Package(
             name: "HyperMeshNode",
             dependencies: [
                 "HyperMeshCLI", "HyperMeshNodeClient", "HyperMeshExtensions", "HyperMeshErrors", "HyperMeshAudit", "HyperMeshRegistry",
-                "HyperMeshSecurity", "HyperMeshConsensusFunctions", "HyperMeshStrictJSON",
+                "HyperMeshSecurity", "HyperMeshConsensusFunctions", "HyperMeshStrictJSON", "HyperMeshFleet", "HyperMeshRollout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -291,6 +311,7 @@ let package = Package(
             dependencies: [
                 "HyperMeshCLI", "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
                 "HyperMeshErrors", "HyperMeshExtensions", "HyperMeshConsensus", "HyperMeshState", "HyperMeshWasm", "HyperMeshSandbox", "HyperMeshRegistry", "HyperMeshResolver",
+                "HyperMeshFleet", "HyperMeshRollout",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift),
@@ -317,6 +338,17 @@ let package = Package(
             dependencies: [
                 "HyperMeshExtensions", "HyperMeshState", "HyperMeshTestSupport", "HyperMeshConsensus", "HyperMeshConsensusFunctions",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshRolloutTests", dependencies: ["HyperMeshRollout", "HyperMeshErrors"], swiftSettings: strictSwift),
+        // The etcd client against a real etcd (Debian's etcd-server 3.4), started by each test.
+        .testTarget(
+            name: "HyperMeshFleetTests",
+            dependencies: [
+                "HyperMeshFleet", "HyperMeshRollout", "HyperMeshTestSupport", "HyperMeshErrors", "HyperMeshRegistry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSwift),
         .testTarget(

@@ -90,6 +90,16 @@ let package = Package(
             path: "Benchmarks/PackageInstall",
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The fleet simulator (1,000 and 10,000 simulated nodes): only the pure rollout target.
+        .executableTarget(
+            name: "FleetSimulation",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HyperMeshRollout", package: "HyperMeshExtensions"),
+            ],
+            path: "Benchmarks/FleetSimulation",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         benchmarkSuite("ManifestDecoding"),
         benchmarkSuite("PackageVerification", extraDependencies: [.product(name: "HyperMeshTrust", package: "HyperMeshExtensions")]),
         benchmarkSuite("SecurityChecks", extraDependencies: [

@@ -9,6 +9,8 @@
 #   openapi-spec-validator and schemathesis (from PyPI) for the admin API document and a live node
 #   docker-registry (distribution 2.8.2), skopeo and apache2-utils (htpasswd, bcrypt hashes) for the
 #   OCI registry client tests; the registry service of that package is kept from starting
+#   etcd-server and etcd-client (etcd 3.4) for the fleet tests, which start their own etcd; the etcd
+#   service of that package is kept from starting
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -34,6 +36,9 @@ need_registry=()
 command -v docker-registry >/dev/null 2>&1 || need_registry+=(docker-registry)
 command -v skopeo >/dev/null 2>&1 || need_registry+=(skopeo)
 command -v htpasswd >/dev/null 2>&1 || need_registry+=(apache2-utils)
+# The fleet tests (Tests/HyperMeshFleetTests, the five-node tests) start their own etcd the same way.
+command -v etcd >/dev/null 2>&1 || need_registry+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || need_registry+=(etcd-client)
 if ((${#need_registry[@]})); then
     echo "bootstrap: installing ${need_registry[*]} (the docker-registry service is not started)" >&2
     SUDO=""
@@ -50,6 +55,7 @@ if ((${#need_registry[@]})); then
     if [ -n "${registry_status:-}" ]; then exit "$registry_status"; fi
     if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
         $SUDO systemctl disable --now docker-registry >/dev/null 2>&1 || true
+        $SUDO systemctl disable --now etcd >/dev/null 2>&1 || true
     fi
 fi
 

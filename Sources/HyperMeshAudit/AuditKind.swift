@@ -31,4 +31,7 @@ public enum AuditKind: String, Sendable, Codable, CaseIterable {
     /// A package was pulled, installed, updated, rolled back or uninstalled through the store, or
     /// refused on the way (a bad digest, signature or index).
     case distribution
+    /// A fleet node prefetched, activated or rolled back a version for a rollout, refused a peer,
+    /// moved a rollout to its next phase, or lost or regained etcd.
+    case fleet
 }

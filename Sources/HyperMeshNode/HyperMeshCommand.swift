@@ -29,7 +29,7 @@ public struct HyperMeshCommand: AsyncParsableCommand {
               hypermesh audit verify
               hypermesh doctor
             """,
-        subcommands: [ExtensionCommand.self, ServeCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self, DoctorCommand.self, StoreCommand.self, IndexCommand.self, RegistryCommand.self])
+        subcommands: [ExtensionCommand.self, ServeCommand.self, TrustCommand.self, KeysCommand.self, AuditCommand.self, DoctorCommand.self, StoreCommand.self, IndexCommand.self, RegistryCommand.self, FleetCommand.self])
 
     public init() {}
 }

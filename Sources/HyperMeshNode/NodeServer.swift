@@ -19,15 +19,22 @@ struct NodeServer {
     let token: String?
     let metrics: NodeMetrics
     let drainTimeout: Duration
+    /// The fleet's peers read this node's store on `/v2/` (with the peer token); nil: no `/v2/` route.
+    var peerStore: PeerStoreMiddleware<BasicRequestContext>? = nil
+    /// The fleet agent, run in the service group (stopped before the server drains).
+    var fleetService: NodeFleetService? = nil
 
     /// The admin API's router: the operations generated from docs/node-api.yaml (``NodeAPI``)
     /// behind, in this order, the JSON errors (and 405s), the body limit (a body over its route's
     /// limit is refused before it is read and before the token is checked), then the token.
     /// With `tracing`, a span per request (Hummingbird's `TracingMiddleware`, on the bootstrapped
     /// tracer) comes first, so that the calls a request makes are its children.
-    static func router(runtime: NodeRuntime, metrics: NodeMetrics, token: String?, tracing: Bool = false) throws -> Router<BasicRequestContext> {
+    static func router(runtime: NodeRuntime, metrics: NodeMetrics, token: String?, tracing: Bool = false,
+                       peerStore: PeerStoreMiddleware<BasicRequestContext>? = nil) throws -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         if tracing { router.middlewares.add(TracingMiddleware()) }
+        // `/v2/` is answered by the peer store with its own token; every other path goes on.
+        if let peerStore { router.middlewares.add(peerStore) }
         let routes = NodeRouteTable()
         router.middlewares.add(NodeErrorMiddleware(routes: routes))
         router.middlewares.add(NodeBodyLimitMiddleware())
@@ -43,7 +50,7 @@ struct NodeServer {
     /// Runs the server, the extensions and, with `--watch`, the package watcher in one
     /// ServiceGroup until SIGTERM or SIGINT (see the type's documentation).
     func run(watcher: PackageWatcher? = nil, tracingExporter: (any Service)? = nil, onReady: @escaping @Sendable () -> Void = {}) async throws {
-        let router = try Self.router(runtime: runtime, metrics: metrics, token: token, tracing: tracingExporter != nil)
+        let router = try Self.router(runtime: runtime, metrics: metrics, token: token, tracing: tracingExporter != nil, peerStore: peerStore)
         let address: BindAddress = switch endpoint {
         case .unixSocket(let path): .unixDomainSocket(path: path)
         case .tcp(let host, let port): .hostname(host, port: port)
@@ -71,6 +78,7 @@ struct NodeServer {
         services.append(.init(service: NodeExtensionsService(runtime: runtime)))
         if let watcher { services.append(.init(service: watcher)) }
         services.append(.init(service: app))
+        if let fleetService { services.append(.init(service: fleetService)) }
         services.append(.init(service: NodeStoppingService(runtime: runtime)))
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = drainTimeout

@@ -20,6 +20,10 @@ public struct ServeCommand: AsyncParsableCommand {
             node.token (created with mode 0600 at the first start): Authorization: Bearer <token>.
             Binding an address that is not loopback also needs --allow-remote.
 
+            --fleet-etcd joins a fleet: the node registers in etcd under a lease, follows the fleet's
+            rollouts (prefetch, activate in its wave, roll back from the store), reports its health, and
+            with --fleet-token-file serves its verified packages to its peers on /v2/ (docs/fleet.md).
+
             While a node runs, `hypermesh ext ...` and `hypermesh audit ...` act on it (through the
             default socket, or --node), with the same output as offline.
 
@@ -47,6 +51,8 @@ public struct ServeCommand: AsyncParsableCommand {
     public var otlpEndpoint: String?
     @Flag(help: "Watch the search paths (inotify): reload an extension whose package changes, while it serves (with a canary), and register new packages.")
     public var watch = false
+    @OptionGroup(title: "Fleet (docs/fleet.md)") var fleet: FleetNodeOptions
+    @OptionGroup(title: "Registries (for fleet pulls)") var distribution: DistributionOptions
 
     public init() {}
 
@@ -59,6 +65,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("\(listen) is reachable from other machines: add --allow-remote to confirm (clients need the token in node.token)")
             }
         }
+        try fleet.validate(listen: listen)
     }
 
     public func run() async throws {
@@ -86,8 +93,13 @@ public struct ServeCommand: AsyncParsableCommand {
             }
             // One line per extension on stderr as it activates, before the ready line.
             let active = await runtime.activateAll { Console.current.err($0) }
-            let server = NodeServer(runtime: runtime, endpoint: endpoint, token: endpoint.isUnixSocket ? nil : token,
+            var server = NodeServer(runtime: runtime, endpoint: endpoint, token: endpoint.isUnixSocket ? nil : token,
                                     metrics: metrics, drainTimeout: .seconds(drainTimeout))
+            if fleet.isEnabled {
+                let joined = try await NodeFleet.join(options: fleet, distribution: distribution, listen: listen, runtime: runtime)
+                server.peerStore = joined.peerStore
+                server.fleetService = joined.service
+            }
             let logger = session.logger
             var watcher: PackageWatcher?
             if watch {

@@ -157,7 +157,7 @@ public final class RegistryServer: Sendable {
     }
 
     /// A free TCP port on 127.0.0.1 (bound to port 0, read back, closed).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw launchFailure("cannot open a socket to find a free port") }
         defer { close(descriptor) }

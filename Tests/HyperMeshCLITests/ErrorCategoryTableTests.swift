@@ -2,9 +2,11 @@ import HyperMeshAudit
 import HyperMeshConsensus
 import HyperMeshErrors
 import HyperMeshExtensions
+import HyperMeshFleet
 import HyperMeshManifest
 import HyperMeshRegistry
 import HyperMeshResolver
+import HyperMeshRollout
 import HyperMeshSandbox
 import HyperMeshSecurity
 import HyperMeshState
@@ -331,6 +333,45 @@ struct ErrorCategoryTableTests {
             "node.unexpected_answer": .unavailable,
             "cli.invalid_argument": .invalidInput,
             "isolation.probe_failed": .unavailable,
+        ])
+    }
+
+    @Test("Every FleetError code has its category")
+    func fleetError() {
+        Self.check(FleetError.self, [
+            "fleet.configuration_invalid": .invalidInput,
+            "fleet.rollout_unknown": .notFound,
+            "fleet.rollout_conflict": .conflict,
+            "fleet.pull_failed": .unavailable,
+            "fleet.peer_refused": .integrity,
+            "fleet.activation_failed": .extensionFailed,
+            "fleet.rolled_back": .extensionFailed,
+            "fleet.wait_timed_out": .unavailable,
+        ])
+    }
+
+    @Test("Every EtcdError code has its category")
+    func etcdError() {
+        Self.check(EtcdError.self, [
+            "etcd.unavailable": .unavailable,
+            "etcd.timeout": .unavailable,
+            "etcd.refused": .invalidInput,
+            "etcd.lease_expired": .conflict,
+            "etcd.compacted": .conflict,
+            "etcd.protocol_violation": .unavailable,
+            "etcd.endpoint_invalid": .invalidInput,
+        ])
+    }
+
+    @Test("Every RolloutError code has its category")
+    func rolloutError() {
+        Self.check(RolloutError.self, [
+            "rollout.waves_invalid": .invalidInput,
+            "rollout.record_invalid": .invalidInput,
+            "rollout.simulation_invalid": .invalidInput,
+            "rollout.already_final": .conflict,
+            "rollout.already_paused": .conflict,
+            "rollout.not_paused": .conflict,
         ])
     }
 }

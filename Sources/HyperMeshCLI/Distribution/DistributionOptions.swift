@@ -30,7 +30,7 @@ public struct DistributionOptions: ParsableArguments {
     public init() {}
 
     /// `--registry-ca` as registry → file.
-    func caBundles() throws -> [String: String] {
+    package func caBundles() throws -> [String: String] {
         var bundles: [String: String] = [:]
         for entry in registryCABundles {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex, entry.index(after: equals) != entry.endIndex else {
@@ -42,7 +42,7 @@ public struct DistributionOptions: ParsableArguments {
     }
 
     /// The Docker config.json to read, after defaults; nil when none exists.
-    func resolvedDockerConfig(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+    package func resolvedDockerConfig(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
         if let dockerConfig { return URL(fileURLWithPath: dockerConfig) }
         let folder = environment["DOCKER_CONFIG"].map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".docker")

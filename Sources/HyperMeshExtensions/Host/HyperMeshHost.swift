@@ -38,6 +38,9 @@ public final class HyperMeshHost: Service, Sendable {
     /// The search paths looked at, in order.
     public let searchedPaths: [URL]
     private let auditLog: AuditLog?
+    /// The host's audit log (nil when the configuration turned it off), for records the embedder
+    /// writes about the host (a fleet agent's, for example) into the same hash chain.
+    public var audit: AuditLog? { auditLog }
     private let verifier: PackageVerifier
 
     /// Opens the host: state directory, audit log, policy, trust store; then discovers, verifies

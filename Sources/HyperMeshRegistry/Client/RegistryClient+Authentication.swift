@@ -14,11 +14,12 @@ extension RegistryClient {
     /// credentials when the registry asked for them before, else nothing (anonymous).
     func authorization(for call: Call) -> String? {
         guard call.authenticate else { return nil }
+        let fixed = settings.fixedCredentials[call.registry]
         return state.withLock { state in
             if let entry = state.tokens[TokenKey(registry: call.registry, scope: call.scope)], entry.expires > .now {
                 return "Bearer \(entry.token)"
             }
-            if state.basicRegistries.contains(call.registry), let credentials = state.credentials[call.registry] ?? nil,
+            if state.basicRegistries.contains(call.registry), let credentials = fixed ?? state.credentials[call.registry] ?? nil,
                !credentials.isIdentityToken {
                 return credentials.basicAuthorization
             }
@@ -28,6 +29,7 @@ extension RegistryClient {
 
     /// The credentials for `registry`, read once from the store (on the thread pool) and cached.
     func credentials(for registry: String) async throws(RegistryError) -> RegistryCredentials? {
+        if let fixed = settings.fixedCredentials[registry] { return fixed }
         if let cached = state.withLock({ $0.credentials[registry] }) { return cached }
         guard let store = settings.credentials else { return nil }
         let found = try await BlobFileIO.offload(store.file.path, "read the credentials") {

@@ -129,6 +129,7 @@ public final class RegistryClient: Sendable {
         var failures = 0
         var fetchedToken = false
         var redirects = 0
+        var authentications = 0
         var currentURL = call.url
         while true {
             try checkScheme(of: currentURL, call: call)
@@ -193,6 +194,11 @@ public final class RegistryClient: Sendable {
             case 401:
                 let challenges = response.headers["WWW-Authenticate"].flatMap(RegistryAuthChallenge.parse)
                 _ = try? await response.body.collect(upTo: 64 << 10)
+                // Anonymous, then credentials or a token, then (a token expired meanwhile) a fresh one: no more.
+                authentications += 1
+                guard authentications <= 3 else {
+                    throw RegistryError(.unauthorized, subject: call.subject, "\(authority) kept answering 401 after \(authentications - 1) authentications")
+                }
                 let answered = try await authenticate(call, challenges: challenges, sent: sent, fetchedToken: fetchedToken)
                 if answered == .bearer { fetchedToken = true }
                 currentURL = call.url

@@ -19,6 +19,9 @@ public struct RegistryClientSettings: Sendable {
     public var caBundles: [String: String] = [:]
     /// Where credentials come from; nil means anonymous only.
     public var credentials: RegistryCredentialStore? = nil
+    /// Credentials given in code per registry (`host:port`), consulted before ``credentials``: the
+    /// fleet's peer token for another node's store, which is never written to a file.
+    public var fixedCredentials: [String: RegistryCredentials] = [:]
     /// The largest manifest accepted (checked on `Content-Length` and while streaming).
     public var maximumManifestBytes: Int = 4 << 20
     /// The largest blob accepted (a descriptor that says more is refused before any request).

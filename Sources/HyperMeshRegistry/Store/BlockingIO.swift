@@ -17,4 +17,12 @@ public enum BlockingIO {
         }
         return try result.get()
     }
+
+    /// The same for work with any error (an audit append, a SQLite read): its error is rethrown as is.
+    public static func run<T: Sendable, Failure: Error>(throwing _: Failure.Type, _ work: @escaping @Sendable () throws(Failure) -> T) async throws -> T {
+        let result = try await NIOThreadPool.singleton.runIfActive { () -> Result<T, Failure> in
+            do throws(Failure) { return .success(try work()) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
 }

@@ -1,0 +1,111 @@
+import Foundation
+import HyperMeshFleet
+import HyperMeshTestSupport
+import Synchronization
+import Testing
+
+/// The leases a keeper reported, in order, and the key each one was written under.
+private final class LeaseLog: Sendable {
+    let leases = Mutex<[Int64]>([])
+    var all: [Int64] { leases.withLock { $0 } }
+    func record(_ lease: Int64) { leases.withLock { $0.append(lease) } }
+}
+
+/// True when `/nodes/n1` exists under the keeper's current lease and etcd knows that lease.
+private func keyIsUnderLiveLease(_ keeper: EtcdLeaseKeeper, _ client: EtcdClient) async throws -> Bool {
+    guard let lease = await keeper.currentLease else { return false }
+    guard let key = try await client.get("/nodes/n1"), key.lease == lease else { return false }
+    return try await client.timeToLive(lease) != nil
+}
+
+@Suite("etcd lease keeper", .timeLimit(.minutes(3)))
+struct EtcdLeaseKeeperTests {
+    /// A keeper whose `onNewLease` writes `/nodes/n1` under the new lease, running in a task.
+    private func startKeeper(_ client: EtcdClient, ttl: Int = 2) -> (EtcdLeaseKeeper, LeaseLog, Task<Void, Never>) {
+        let log = LeaseLog()
+        let keeper = EtcdLeaseKeeper(client: client, ttlSeconds: ttl) { lease in
+            log.record(lease)
+            _ = try? await client.put("/nodes/n1", value: Data(text: "up"), lease: lease)
+        }
+        let task = Task { await keeper.run() }
+        return (keeper, log, task)
+    }
+
+    @Test("keeps the lease and the node's key alive past the TTL; revoke deletes the key")
+    func keepsAlive() async throws {
+        try await withEtcd { _, client in
+            // A TTL of 6 s (renewed every 2 s) leaves room for a loaded machine; the wait outlasts it.
+            let (keeper, log, task) = startKeeper(client, ttl: 6)
+            defer { task.cancel() }
+            #expect(try await eventually { try await client.get("/nodes/n1") != nil })
+            let lease = try #require(await keeper.currentLease)
+            try await Task.sleep(for: .seconds(8))
+            #expect(try await client.get("/nodes/n1")?.lease == lease)
+            #expect(log.all == [lease])
+            try await keeper.revoke()
+            #expect(try await client.get("/nodes/n1") == nil)
+            #expect(await keeper.currentLease == nil)
+            _ = await task.value
+        }
+    }
+
+    @Test("etcd frozen longer than the TTL: the keeper grants a new lease and calls onNewLease")
+    func regrantsAfterExpiry() async throws {
+        try await withEtcd(requestTimeout: .seconds(1)) { server, client in
+            let (keeper, log, task) = startKeeper(client)
+            defer { task.cancel() }
+            #expect(try await eventually { try await client.get("/nodes/n1") != nil })
+            let first = try #require(await keeper.currentLease)
+
+            server.suspend()
+            try await Task.sleep(for: .seconds(5))
+            server.resume()
+
+            let regranted = await eventually(within: .seconds(20)) { log.all.count >= 2 }
+            #expect(regranted)
+            let second = try #require(log.all.last)
+            #expect(second != first)
+            #expect(try await eventually { try await client.get("/nodes/n1")?.lease == second })
+            #expect(try await client.timeToLive(first) == nil)
+            try await keeper.revoke()
+        }
+    }
+
+    @Test("a lease revoked behind the keeper's back is replaced")
+    func replacesRevokedLease() async throws {
+        try await withEtcd { _, client in
+            let (keeper, log, task) = startKeeper(client)
+            defer { task.cancel() }
+            #expect(await eventually { log.all.count == 1 })
+            try await client.revokeLease(log.all[0])
+            #expect(await eventually { log.all.count == 2 })
+            #expect(try await eventually { try await client.get("/nodes/n1")?.lease == log.all[1] })
+            try await keeper.revoke()
+        }
+    }
+
+    @Test("etcd stopped and restarted: the keeper keeps the node's key under a live lease")
+    func survivesRestart() async throws {
+        try await withEtcd(requestTimeout: .seconds(1)) { server, client in
+            let (keeper, log, task) = startKeeper(client)
+            #expect(try await eventually { try await client.get("/nodes/n1") != nil })
+
+            server.stopKeepingData()
+            try await Task.sleep(for: .seconds(4))
+            try await server.restart()
+
+            // etcd restores leases at restart and renews them; either the lease survived or the
+            // keeper granted a new one and rewrote the key: both leave the key under a live lease.
+            var healthy = false
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !healthy && ContinuousClock.now < deadline {
+                healthy = try await keyIsUnderLiveLease(keeper, client)
+                if !healthy { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(healthy)
+            #expect(!log.all.isEmpty)
+            try await keeper.revoke()
+            task.cancel()
+        }
+    }
+}

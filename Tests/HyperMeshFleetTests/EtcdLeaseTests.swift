@@ -1,0 +1,52 @@
+import Foundation
+import HyperMeshFleet
+import HyperMeshTestSupport
+import Testing
+
+@Suite("etcd leases", .timeLimit(.minutes(2)))
+struct EtcdLeaseTests {
+    @Test("a lease that is not kept alive expires and takes its keys along")
+    func expiryRemovesKeys() async throws {
+        try await withEtcd { _, client in
+            let lease = try await client.grantLease(ttlSeconds: 2)
+            #expect(lease.id != 0 && lease.ttl >= 2)
+            try await client.put("/nodes/n1", value: Data(text: "up"), lease: lease.id)
+            #expect(try await client.get("/nodes/n1")?.lease == lease.id)
+            let gone = try await eventually(within: .seconds(20)) { try await client.get("/nodes/n1") == nil }
+            #expect(gone)
+            #expect(try await client.timeToLive(lease.id) == nil)
+            let renewal = await #expect(throws: EtcdError.self) { try await client.keepAlive(lease.id) }
+            #expect(renewal?.code == .leaseExpired)
+        }
+    }
+
+    @Test("keep-alive keeps a lease and its keys past its TTL")
+    func keepAliveKeepsKeys() async throws {
+        try await withEtcd { _, client in
+            let lease = try await client.grantLease(ttlSeconds: 2)
+            try await client.put("/nodes/n1", value: Data(text: "up"), lease: lease.id)
+            let start = ContinuousClock.now
+            while ContinuousClock.now - start < .seconds(5) {
+                let ttl = try await client.keepAlive(lease.id)
+                #expect(ttl == lease.ttl)
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(try await client.get("/nodes/n1") != nil)
+            _ = try await client.keepAlive(lease.id)
+            let left = try #require(try await client.timeToLive(lease.id))
+            #expect(left.grantedSeconds == lease.ttl && left.remainingSeconds <= lease.ttl)
+        }
+    }
+
+    @Test("revoking a lease deletes its keys at once; a second revoke says the lease is gone")
+    func revokeDeletesKeys() async throws {
+        try await withEtcd { _, client in
+            let lease = try await client.grantLease(ttlSeconds: 60)
+            try await client.put("/a", value: Data(text: "1"), lease: lease.id)
+            try await client.revokeLease(lease.id)
+            #expect(try await client.get("/a") == nil)
+            let again = await #expect(throws: EtcdError.self) { try await client.revokeLease(lease.id) }
+            #expect(again?.code == .leaseExpired)
+        }
+    }
+}
