@@ -321,7 +321,7 @@ let package = Package(
             name: "HyperMeshNodeTests",
             dependencies: [
                 "HyperMeshNode", "HyperMeshNodeClient", "HyperMeshCLI", "HyperMeshTestSupport", "HyperMeshErrors",
-                "HyperMeshExtensions", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit",
+                "HyperMeshExtensions", "HyperMeshSecurity", "HyperMeshManifest", "HyperMeshAudit", "HyperMeshRegistry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

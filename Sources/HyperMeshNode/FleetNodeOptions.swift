@@ -71,6 +71,8 @@ struct FleetNodeOptions: ParsableArguments {
             throw ValidationError("--listen \(listen) binds every address: tell peers where to reach this node with --fleet-advertise http://HOST:PORT")
         }
         _ = try configuration(listen: listen)
+        // Before the node opens anything: a token others may read is refused at once.
+        _ = try readToken()
     }
 
     /// The peer token: the file's first line; refused when others may read it or it is short.
