@@ -108,10 +108,14 @@ public final class PeerFirstPuller: Sendable {
                         lastFailure = error
                         if Self.lyingCodes.contains(error.fleetCode) {
                             avoidedPeers.withLock { _ = $0.insert(peerID) }
-                            logger.warning("fleet: peer \(peerID) served bytes that do not match \(digest); it is avoided from now on: \(error)")
+                            let refusal = FleetError(.peerRefused, subject: "peer \(peerID)",
+                                                     "it served bytes that do not match \(subject) (\(digest)); avoided from now on", cause: error)
+                            lastFailure = refusal
+                            logger.warning("fleet: \(refusal)")
                             try? await host.audit("peer \(peerID) refused: it served bytes that do not match \(subject) (\(digest)); avoided from now on",
                                             extensionID: expecting.id,
-                                            details: ["peer": peerID, "digest": digest, "code": error.fleetCode, "outcome": "refused"])
+                                            details: ["peer": peerID, "digest": digest, "code": refusal.codeRawValue, "cause": error.fleetCode,
+                                                      "outcome": "refused"])
                         } else if error.fleetCode == "oci.rate_limited" {
                             busyThisPull.insert(peerID)
                             logger.notice("fleet: peer \(peerID) is busy; trying elsewhere")
