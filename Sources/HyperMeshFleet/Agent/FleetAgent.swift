@@ -72,9 +72,17 @@ public final class FleetAgent: Sendable {
     public func run() async {
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let keeper = EtcdLeaseKeeper(client: state.etcd, ttlSeconds: configuration.leaseTTLSeconds, logger: logger) { [self] newLease in
-            lease.withLock { $0 = newLease }
+            let previous = lease.withLock { lease in
+                defer { lease = newLease }
+                return lease
+            }
             advertised.withLock { $0.removeAll() }
             wake.yield()
+            let labels = configuration.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            let message = previous == nil
+                ? "joined the fleet as \(configuration.nodeID) (labels \(labels.isEmpty ? "none" : labels); \(configuration.endpoint.map { "serving peers at \($0)" } ?? "not serving peers"))"
+                : "the node's lease was lost (etcd away longer than its TTL); joined again with a new lease"
+            try? await host.audit(message, extensionID: nil, details: ["action": "join", "node": configuration.nodeID, "lease": String(newLease)])
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await keeper.run() }

@@ -43,6 +43,7 @@ struct FleetProcessTests {
             let first = await fleet.rollout("1.0.0")
             #expect(first.exitCode == 0, "\(first.err)\n\(first.out)")
             #expect(await fleet.eventually { try (1...5).allSatisfy { try fleet.runningVersion(on: "n\($0)") == "1.0.0" } })
+            #expect(try (1...5).allSatisfy { index in try fleet.fleetRecords(on: "n\(index)").contains { $0.details["action"] == "join" } })
 
             // A peer that flips a byte of every blob it serves, advertised as holding 1.1.0.
             let digest = try await fleet.catalogDigest(version: "1.1.0")
