@@ -21,7 +21,7 @@ private func keyIsUnderLiveLease(_ keeper: EtcdLeaseKeeper, _ client: EtcdClient
 @Suite("etcd lease keeper", .timeLimit(.minutes(3)))
 struct EtcdLeaseKeeperTests {
     /// A keeper whose `onNewLease` writes `/nodes/n1` under the new lease, running in a task.
-    private func startKeeper(_ client: EtcdClient, ttl: Int = 2) -> (EtcdLeaseKeeper, LeaseLog, Task<Void, Never>) {
+    private func startKeeper(_ client: EtcdClient, ttl: Int = 5) -> (EtcdLeaseKeeper, LeaseLog, Task<Void, Never>) {
         let log = LeaseLog()
         let keeper = EtcdLeaseKeeper(client: client, ttlSeconds: ttl) { lease in
             log.record(lease)
@@ -51,17 +51,17 @@ struct EtcdLeaseKeeperTests {
 
     @Test("etcd frozen longer than the TTL: the keeper grants a new lease and calls onNewLease")
     func regrantsAfterExpiry() async throws {
-        try await withEtcd(requestTimeout: .seconds(1)) { server, client in
+        try await withEtcd(requestTimeout: .seconds(3)) { server, client in
             let (keeper, log, task) = startKeeper(client)
             defer { task.cancel() }
             #expect(try await eventually { try await client.get("/nodes/n1") != nil })
             let first = try #require(await keeper.currentLease)
 
             server.suspend()
-            try await Task.sleep(for: .seconds(5))
+            try await Task.sleep(for: .seconds(12))
             server.resume()
 
-            let regranted = await eventually(within: .seconds(20)) { log.all.count >= 2 }
+            let regranted = await eventually(within: .seconds(40)) { log.all.count >= 2 }
             #expect(regranted)
             let second = try #require(log.all.last)
             #expect(second != first)
@@ -86,18 +86,18 @@ struct EtcdLeaseKeeperTests {
 
     @Test("etcd stopped and restarted: the keeper keeps the node's key under a live lease")
     func survivesRestart() async throws {
-        try await withEtcd(requestTimeout: .seconds(1)) { server, client in
+        try await withEtcd(requestTimeout: .seconds(3)) { server, client in
             let (keeper, log, task) = startKeeper(client)
             #expect(try await eventually { try await client.get("/nodes/n1") != nil })
 
             server.stopKeepingData()
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(7))
             try await server.restart()
 
             // etcd restores leases at restart and renews them; either the lease survived or the
             // keeper granted a new one and rewrote the key: both leave the key under a live lease.
             var healthy = false
-            let deadline = ContinuousClock.now + .seconds(20)
+            let deadline = ContinuousClock.now + .seconds(40)
             while !healthy && ContinuousClock.now < deadline {
                 healthy = try await keyIsUnderLiveLease(keeper, client)
                 if !healthy { try await Task.sleep(for: .milliseconds(100)) }

@@ -8,7 +8,7 @@ import Testing
 struct EtcdOutageTests {
     @Test("etcd stopped: calls fail with etcd.unavailable, a running watch ends with it, and after a restart calls work again")
     func stoppedThenBack() async throws {
-        try await withEtcd(requestTimeout: .seconds(2)) { server, client in
+        try await withEtcd(requestTimeout: .seconds(10)) { server, client in
             let written = try await client.put("/rollout/r1", value: Data(text: "step 1"))
             let watch = client.watch(prefix: "/rollout/", fromRevision: written)
             var iterator = watch.makeAsyncIterator()
@@ -35,7 +35,7 @@ struct EtcdOutageTests {
 
     @Test("a frozen etcd makes calls fail with etcd.timeout after the request timeout, not hang")
     func frozenTimesOut() async throws {
-        try await withEtcd(requestTimeout: .seconds(1)) { server, client in
+        try await withEtcd(requestTimeout: .seconds(3)) { server, client in
             try await client.put("/k", value: Data(text: "v"))
             server.suspend()
             defer { server.resume() }
@@ -56,14 +56,15 @@ struct EtcdOutageTests {
         let closedEndpoint = silent.endpoint
         await silent.stop()
 
-        let lonely = try EtcdClient(endpoints: [closedEndpoint], requestTimeout: .seconds(2))
+        // A generous timeout: a refused connection must be told from a slow one even on a loaded machine.
+        let lonely = try EtcdClient(endpoints: [closedEndpoint], requestTimeout: .seconds(10))
         let error = await #expect(throws: EtcdError.self) { try await lonely.status() }
         #expect(error?.code == .unavailable && error?.subject == closedEndpoint)
         let watchError = await #expect(throws: EtcdError.self) { for try await _ in lonely.watch(prefix: "/") {} }
         #expect(watchError?.code == .unavailable)
         try await lonely.shutdown()
 
-        let pair = try EtcdClient(endpoints: [closedEndpoint, server.endpoint], requestTimeout: .seconds(2))
+        let pair = try EtcdClient(endpoints: [closedEndpoint, server.endpoint], requestTimeout: .seconds(10))
         try await pair.put("/both", value: Data(text: "ok"))
         #expect(try await pair.get("/both")?.value == Data(text: "ok"))
         #expect(try await pair.status().hasLeader)
@@ -81,7 +82,7 @@ struct EtcdOutageTests {
         ]
         for reply in replies {
             let stranger = try await RawReplyServer(reply: reply)
-            let client = try EtcdClient(endpoints: [stranger.endpoint], requestTimeout: .seconds(2))
+            let client = try EtcdClient(endpoints: [stranger.endpoint], requestTimeout: .seconds(10))
             let error = await #expect(throws: EtcdError.self) { try await client.get("/k") }
             #expect(error?.code == .protocolViolation, "\(reply.prefix(20))")
             #expect(error?.category == .unavailable)

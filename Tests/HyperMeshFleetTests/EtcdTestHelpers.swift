@@ -8,7 +8,7 @@ import NIOPosix
 /// Starts a real etcd and a client on it, runs `body`, and always shuts the client down and stops
 /// the server (also when `body` throws).
 func withEtcd<Result>(
-    requestTimeout: Duration = .seconds(5),
+    requestTimeout: Duration = .seconds(10),
     _ body: (EtcdServer, EtcdClient) async throws -> Result
 ) async throws -> Result {
     let server = try await EtcdServer.start()
@@ -25,7 +25,7 @@ func withEtcd<Result>(
 }
 
 /// Polls `condition` every 100 ms until it holds or `bound` passes; answers whether it held.
-func eventually(within bound: Duration = .seconds(15), _ condition: () async throws -> Bool) async rethrows -> Bool {
+func eventually(within bound: Duration = .seconds(40), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + bound
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

@@ -77,6 +77,8 @@ public final class FleetAgent: Sendable {
                 return lease
             }
             advertised.withLock { $0.removeAll() }
+            // Keys under a lost lease are gone: every report is written again under the new one.
+            memory.withLock { memory in for id in memory.keys { memory[id]?.writtenStage = nil } }
             wake.yield()
             let labels = configuration.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             let message = previous == nil
@@ -126,14 +128,28 @@ public final class FleetAgent: Sendable {
             try await state.putNode(FleetNodeRecord(id: configuration.nodeID, labels: configuration.labels, endpoint: configuration.endpoint,
                                                     extensions: running, startedAt: startedAt, updatedAt: Date()), lease: lease)
             let nodes = try await state.nodes()
-            for stored in try await state.rollouts() where stored.record.isEligible(labels: configuration.labels) {
-                try await reconcile(stored, nodes: nodes, lease: lease)
+            let logger = self.logger
+            let rollouts = try await state.rollouts { key, error in logger.error("fleet: \(key) is not a rollout this node can read: \(error)") }
+            for stored in rollouts where stored.record.isEligible(labels: configuration.labels) {
+                do {
+                    try await reconcile(stored, nodes: nodes, lease: lease)
+                } catch let error as EtcdError {
+                    throw error
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    // One rollout this node cannot follow (a version that does not parse, a store
+                    // that cannot be read) does not stop the others, nor reads as an etcd outage.
+                    logger.error("fleet: rollout \(stored.record.id) cannot be followed here: \(error)")
+                }
             }
             await noteEtcd(reachable: true, error: nil)
         } catch is CancellationError {
             return
-        } catch {
+        } catch let error as EtcdError {
             await noteEtcd(reachable: false, error: error)
+        } catch {
+            logger.error("fleet: reconcile failed: \(error)")
         }
     }
 

@@ -28,6 +28,19 @@ public struct FleetState: Sendable {
         }
     }
 
+    /// The rollouts whose records decode; each one that does not (a hand edit, a writer of another
+    /// version) is handed to `invalid` with its key and error, and left out.
+    public func rollouts(invalid: (String, any Error) -> Void) async throws -> [StoredRollout] {
+        try await etcd.list(prefix: keys.rollouts).items.compactMap { item in
+            do {
+                return StoredRollout(record: try Self.decodeRollout(item.value, key: item.key), modRevision: item.modRevision)
+            } catch {
+                invalid(item.key, error)
+                return nil
+            }
+        }
+    }
+
     public func rollout(extensionID: String) async throws -> StoredRollout? {
         let key = keys.rollout(extensionID: extensionID)
         guard let item = try await etcd.get(key) else { return nil }
