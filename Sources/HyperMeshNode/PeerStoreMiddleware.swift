@@ -153,12 +153,15 @@ struct PeerStoreMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The `mediaType` member of a stored manifest, if it has one.
     static func mediaType(of manifest: Data) -> String? {
-        (try? JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["mediaType"] as? String
+        (try? JSONDecoder().decode(ManifestMediaType.self, from: manifest))?.mediaType
     }
 
     /// An error in the OCI distribution format (`{"errors":[{"code","message"}]}`).
     static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
-        let document = (try? JSONSerialization.data(withJSONObject: ["errors": [["code": code, "message": message]]], options: [.sortedKeys])) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Two strings: encoding cannot fail.
+        let document = (try? encoder.encode(OCIErrorDocument(errors: [.init(code: code, message: message)]))) ?? Data()
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: document)))
     }
 }
@@ -184,4 +187,18 @@ enum RegistryRange {
         guard header.hasPrefix("bytes="), header.hasSuffix("-") else { return nil }
         return Int(header.dropFirst(6).dropLast())
     }
+}
+
+/// The OCI distribution error document: `{"errors":[{"code","message"}]}`.
+private struct OCIErrorDocument: Encodable {
+    struct Entry: Encodable {
+        let code: String
+        let message: String
+    }
+    let errors: [Entry]
+}
+
+/// The one member of a stored manifest the peer store reads.
+private struct ManifestMediaType: Decodable {
+    let mediaType: String?
 }

@@ -137,18 +137,11 @@ public final class EtcdServer: Sendable {
         throw Self.launchFailure("etcd did not answer GET /health on port \(clientPort) within 20 s", cause: logTail)
     }
 
-    /// SIGTERM (and SIGCONT, in case it is suspended), up to 5 s to end, then SIGKILL; reaps it.
+    /// SIGKILL (it also ends a suspended process) and reaps it, as `RegistryServer` does: etcd
+    /// recovers from its write-ahead log, so a restart on the same folder finds every committed write.
     private func endProcess() {
         let pid = process.take()
         guard pid > 0 else { return }
-        _ = kill(pid, SIGTERM)
-        _ = kill(pid, SIGCONT)
-        var status: Int32 = 0
-        for _ in 0..<250 {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid || (reaped == -1 && errno != EINTR) { return }
-            usleep(20_000)
-        }
         _ = kill(pid, SIGKILL)
         _ = try? ChildProcess.wait(pid)
     }
