@@ -60,6 +60,20 @@ let package = Package(
             ],
             path: "Sources/BenchmarkSupport",
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Not a package-benchmark suite: the peers' guests through this host, printed as the
+        // peers' own benchmarks print (Benchmarks/peers.sh runs it beside ../shared/peers).
+        .executableTarget(
+            name: "PeerGuests",
+            dependencies: [
+                .product(name: "HyperMeshExtensions", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshManifest", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshState", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshTestSupport", package: "HyperMeshExtensions"),
+                .product(name: "hypermesh-sandbox", package: "HyperMeshExtensions"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/PeerGuests",
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         benchmarkSuite("CallOverhead", extraDependencies: [.product(name: "Metrics", package: "swift-metrics")]),
         benchmarkSuite("ExtensionStartup"),
         benchmarkSuite("DependencyResolution"),

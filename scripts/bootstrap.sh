@@ -11,6 +11,8 @@
 #   OCI registry client tests; the registry service of that package is kept from starting
 #   etcd-server and etcd-client (etcd 3.4) for the fleet tests, which start their own etcd; the etcd
 #   service of that package is kept from starting
+#   wabt (wasm2c and wasm-rt.h, wat2wasm) for the compiled tier of wasm extensions and its tests and
+#   benchmarks; without it the host runs compiled-tier extensions on the interpreter
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -21,6 +23,7 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
+command -v wasm2c >/dev/null 2>&1 || need_apt+=(wabt)
 
 if ((${#need_apt[@]})); then
     echo "bootstrap: installing ${need_apt[*]}" >&2

@@ -173,6 +173,10 @@ public struct InspectExtension: AsyncParsableCommand {
         var lines = [
             "  wasm limits:  \(wasm.fuelPerCall) fuel per call (\(wasm.fuelPerMillisecond) fuel/ms on this machine), deadline \(wasm.deadlineMilliseconds) ms, memory \(wasm.memoryLimitBytes) B, tables \(wasm.tableElementLimit) elements",
         ]
+        if let engine = wasm.engine {
+            lines.append("  wasm engine:  \(engine.engine.rawValue) (\(engine.reason))"
+                         + (wasm.compileSeconds.map { $0 > 0 ? "; compiled in \(($0 * 100).rounded() / 100) s" : "; compiled library from the cache" } ?? ""))
+        }
         if let imports = wasm.imports { lines.append("  wasm imports: \(imports.isEmpty ? "none" : imports.joined(separator: ", "))") }
         if let problem = wasm.moduleProblem { lines.append("  wasm module:  cannot be read: \(problem)") }
         if let total = wasm.fuelUsedTotal {

@@ -30,6 +30,9 @@ public struct Manifest: Sendable, Hashable, Codable {
     /// Where a native extension runs (default in-process; ignored for wasm). The policy may force
     /// `process`.
     public var isolation: Isolation
+    /// How a wasm extension asks to be run (nil: the host's default, ``WasmEngine/interpreted``).
+    /// Only valid with kind `wasm`. The policy may override it.
+    public var engine: WasmEngine?
     public var description: String?
     public var authors: [String]?
     public var license: String?
@@ -53,6 +56,7 @@ public struct Manifest: Sendable, Hashable, Codable {
         self.files = files
         self.networkHosts = networkHosts
         self.isolation = .inProcess
+        self.engine = nil
         self.description = description
         self.authors = authors
         self.license = license
@@ -64,7 +68,7 @@ public struct Manifest: Sendable, Hashable, Codable {
     /// The top-level JSON keys, required ones first, in the order the decoder checks them.
     public static let jsonKeys = [
         "id", "name", "version", "kind", "entry", "abi", "category",
-        "capabilities", "quotas", "dependencies", "files", "networkHosts", "isolation", "description", "authors", "license",
+        "capabilities", "quotas", "dependencies", "files", "networkHosts", "isolation", "engine", "description", "authors", "license",
     ]
 
     /// The top-level JSON keys that must be present.

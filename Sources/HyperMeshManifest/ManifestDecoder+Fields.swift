@@ -85,6 +85,17 @@ extension ManifestDecoder {
         return isolation
     }
 
+    static func decodeEngine(_ field: JSONField, kind: ExtensionKind) throws(ManifestError) -> WasmEngine {
+        let text = try field.value.expectString(at: field.path)
+        guard let engine = WasmEngine(rawValue: text) else {
+            throw ManifestError(.badEngine, "'\(text)' is not a wasm engine; use one of \(WasmEngine.allCases.map(\.rawValue).joined(separator: ", "))", at: field.path)
+        }
+        guard kind == .wasm else {
+            throw ManifestError(.badEngine, "\"engine\" applies to kind wasm only; this extension is \(kind.rawValue)", at: field.path)
+        }
+        return engine
+    }
+
     static func decodeNetworkHosts(_ field: JSONField) throws(ManifestError) -> [String] {
         let elements = try field.value.expectArray(at: field.path, expected: "an array of host or host:port strings")
         var hosts: [String] = []

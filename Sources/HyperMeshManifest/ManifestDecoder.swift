@@ -80,6 +80,7 @@ public enum ManifestDecoder {
         if let field = object.optional("files") { manifest.files = try decodeFiles(field, entry: entry) }
         if let field = object.optional("networkHosts") { manifest.networkHosts = try decodeNetworkHosts(field) }
         if let field = object.optional("isolation") { manifest.isolation = try decodeIsolation(field) }
+        if let field = object.optional("engine") { manifest.engine = try decodeEngine(field, kind: kind) }
         if let field = object.optional("description") { manifest.description = try field.value.expectString(at: field.path) }
         if let field = object.optional("authors") { manifest.authors = try decodeAuthors(field) }
         if let field = object.optional("license") { manifest.license = try decodeNonEmptyString(field) }

@@ -39,6 +39,7 @@ public enum ManifestEncoder {
         if manifest.isolation != .inProcess {
             members.append(JSONMember(key: "isolation", value: .string(manifest.isolation.rawValue)))
         }
+        if let engine = manifest.engine { members.append(JSONMember(key: "engine", value: .string(engine.rawValue))) }
         if let description = manifest.description { members.append(JSONMember(key: "description", value: .string(description))) }
         if let authors = manifest.authors { members.append(JSONMember(key: "authors", value: .array(authors.map { .string($0) }))) }
         if let license = manifest.license { members.append(JSONMember(key: "license", value: .string(license))) }

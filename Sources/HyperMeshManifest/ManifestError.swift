@@ -103,12 +103,14 @@ extension HyperMeshErrorCode where Domain == ManifestError {
     /// A `networkHosts` entry is not `host` or `host:port` (lower-case, no scheme, no path).
     public static var badNetworkHost: Self { Self("manifest.bad_network_host", .invalidInput) }
     public static var badIsolation: Self { Self("manifest.bad_isolation", .invalidInput) }
+    /// `engine` is not `interpreted` or `compiled`, or is given for a native extension.
+    public static var badEngine: Self { Self("manifest.bad_engine", .invalidInput) }
     /// The extension lists itself in `dependencies`.
     public static var selfDependency: Self { Self("manifest.self_dependency", .invalidInput) }
 }
 
 extension ManifestError {
     public static var knownCodes: [HyperMeshErrorCode<ManifestError>] {
-        [.fileNotFound, .unreadable, .tooLarge, .invalidJSON, .duplicateKey, .unknownKey, .missingKey, .typeMismatch, .badVersion, .badVersionRange, .badIdentifier, .unknownCapability, .duplicateCapability, .unknownKind, .badPath, .badDigest, .entryNotListed, .badABIRange, .badCategory, .badValue, .badQuota, .badNetworkHost, .badIsolation, .selfDependency]
+        [.fileNotFound, .unreadable, .tooLarge, .invalidJSON, .duplicateKey, .unknownKey, .missingKey, .typeMismatch, .badVersion, .badVersionRange, .badIdentifier, .unknownCapability, .duplicateCapability, .unknownKind, .badPath, .badDigest, .entryNotListed, .badABIRange, .badCategory, .badValue, .badQuota, .badNetworkHost, .badIsolation, .badEngine, .selfDependency]
     }
 }

@@ -15,13 +15,17 @@ public struct PolicyRule: Sendable, Hashable {
     /// `process` forces native extensions under this rule into a worker process, whatever their
     /// manifests say; `in-process` (or nil) leaves the manifest's choice.
     public var isolation: Isolation?
+    /// How wasm extensions under this rule run, whatever their manifests ask (nil: the manifest's
+    /// choice, else ``WasmEngine/interpreted``). The most specific rule that sets it wins.
+    public var engine: WasmEngine?
     /// Confinement layers an isolated extension under this rule must have engaged (added to the
     /// `isolatedWorkers` section's; see ``WorkerIsolationSettings``).
     public var requiredIsolationLayers: Set<String>
 
     public init(allow: Set<Capability> = [], deny: Set<Capability> = [], quotas: Quotas = Quotas(),
                 anomaly: AnomalySettings? = nil, violations: ViolationSettings? = nil, isolation: Isolation? = nil,
-                requiredIsolationLayers: Set<String> = []) {
+                requiredIsolationLayers: Set<String> = [], engine: WasmEngine? = nil) {
+        self.engine = engine
         self.requiredIsolationLayers = requiredIsolationLayers
         self.allow = allow
         self.deny = deny

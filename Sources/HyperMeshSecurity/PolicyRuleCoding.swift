@@ -2,7 +2,7 @@ import HyperMeshManifest
 
 /// Reads and writes one ``PolicyRule`` of the policy file (see ``PolicyFile`` for the format).
 enum PolicyRuleCoding {
-    static let keys = ["allow", "deny", "quotas", "anomaly", "violations", "isolation", "requiredIsolationLayers"]
+    static let keys = ["allow", "deny", "quotas", "anomaly", "violations", "isolation", "requiredIsolationLayers", "engine"]
     static let anomalyKeys = ["deviations", "warmupSamples", "growthSamples", "minimumCPUMicroseconds", "minimumRelativeDeviation", "action", "throttleRate"]
     static let violationKeys = ["windowSeconds", "threshold", "thresholds"]
 
@@ -21,6 +21,13 @@ enum PolicyRuleCoding {
                 throw PolicyError(.badValue, "unknown isolation '\(text)' (known: \(Isolation.allCases.map(\.rawValue).joined(separator: ", ")))", at: "\(path).isolation")
             }
             rule.isolation = mode
+        }
+        if let engine = members["engine"] {
+            let text = try engine.string(at: "\(path).engine")
+            guard let choice = WasmEngine(rawValue: text) else {
+                throw PolicyError(.badValue, "unknown wasm engine '\(text)' (known: \(WasmEngine.allCases.map(\.rawValue).joined(separator: ", ")))", at: "\(path).engine")
+            }
+            rule.engine = choice
         }
         if let layers = members["requiredIsolationLayers"] {
             rule.requiredIsolationLayers = try WorkerIsolationCoding.layers(layers, at: "\(path).requiredIsolationLayers")
@@ -131,6 +138,7 @@ enum PolicyRuleCoding {
             ] as [String: Any]
         }
         if let isolation = rule.isolation { object["isolation"] = isolation.rawValue }
+        if let engine = rule.engine { object["engine"] = engine.rawValue }
         if !rule.requiredIsolationLayers.isEmpty { object["requiredIsolationLayers"] = rule.requiredIsolationLayers.sorted() }
         return object
     }

@@ -64,6 +64,18 @@ public struct SecurityPolicy: Sendable, Hashable {
         return rules(extensionID: manifest.id, signer: signer).contains { $0.isolation == .process } ? .process : .inProcess
     }
 
+    /// How a wasm extension runs and who decided: the most specific policy rule that sets `engine`
+    /// (per extension over per signer over `defaults`), else the manifest's `engine`, else
+    /// ``WasmEngine/interpreted``. Whether the compiled tier is available here is the host's
+    /// concern, not the policy's.
+    public func wasmEngine(for manifest: Manifest, signer: String?) -> (engine: WasmEngine, decidedBy: String) {
+        if let engine = rules(extensionID: manifest.id, signer: signer).compactMap(\.engine).last {
+            return (engine, "the operator's policy")
+        }
+        if let engine = manifest.engine { return (engine, "the manifest") }
+        return (.interpreted, "the default")
+    }
+
     /// The confinement layers an isolated `extensionID` must have: the `isolatedWorkers` section's
     /// and every applicable rule's `requiredIsolationLayers`, together.
     public func requiredIsolationLayers(extensionID: String, signer: String?) -> Set<String> {

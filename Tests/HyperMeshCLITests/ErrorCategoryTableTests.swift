@@ -113,6 +113,7 @@ struct ErrorCategoryTableTests {
             "wasm.import_refused": .invalidInput,
             "wasm.missing_export": .invalidInput,
             "wasm.host_error": .internal,
+            "wasm.compile_failed": .internal,
         ])
     }
 
@@ -201,6 +202,7 @@ struct ErrorCategoryTableTests {
             "manifest.bad_quota": .invalidInput,
             "manifest.bad_network_host": .invalidInput,
             "manifest.bad_isolation": .invalidInput,
+            "manifest.bad_engine": .invalidInput,
             "manifest.self_dependency": .invalidInput,
         ])
     }

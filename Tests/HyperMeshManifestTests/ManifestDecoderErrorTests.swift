@@ -43,7 +43,7 @@ let refusedManifests: [RefusedManifest] = [
     RefusedManifest("duplicate dependency", .duplicateKey, at: "$.dependencies['org.example.base']",
                     with("dependencies", ["org.example.base": "^1.0.0", "org.example.base": "^2.0.0"])),
     RefusedManifest("unknown top-level key", .unknownKey, at: "$.verison", with("verison", "1.0.0"),
-                    mentioning: "unknown key 'verison' (allowed: id, name, version, kind, entry, abi, category, capabilities, quotas, dependencies, files, networkHosts, isolation, description, authors, license)"),
+                    mentioning: "unknown key 'verison' (allowed: id, name, version, kind, entry, abi, category, capabilities, quotas, dependencies, files, networkHosts, isolation, engine, description, authors, license)"),
     RefusedManifest("unknown quota", .unknownKey, at: "$.quotas.cpuSeconds", with("quotas", ["cpuSeconds": 5]), mentioning: "allowed: cpuMillisecondsPerCall"),
     RefusedManifest("unknown abi key", .unknownKey, at: "$.abi.preferred", with("abi", ["min": 1, "max": 1, "preferred": 1]), mentioning: "allowed: min, max"),
     RefusedManifest("unknown key with odd name", .unknownKey, at: "$['a.b\\'c']", with("a.b'c", 1)),
@@ -144,6 +144,8 @@ let refusedManifests: [RefusedManifest] = [
     RefusedManifest("network host upper-case", .badNetworkHost, at: "$.networkHosts[1]", with("networkHosts", ["example.org", "Example.org"])),
     RefusedManifest("network host port zero", .badNetworkHost, at: "$.networkHosts[0]", with("networkHosts", ["example.org:0"])),
     RefusedManifest("unknown isolation", .badIsolation, at: "$.isolation", with("isolation", "container")),
+    RefusedManifest("unknown engine", .badEngine, at: "$.engine", with("engine", "jit")),
+    RefusedManifest("an engine on a native extension", .badEngine, at: "$.engine", with("engine", "compiled")),
     RefusedManifest("depends on itself", .selfDependency, at: "$.dependencies['org.example.tool']",
                     with("dependencies", ["org.example.other": "^1.0.0", "org.example.tool": "^1.0.0"])),
 ] + Manifest.requiredJSONKeys.map { key in

@@ -116,6 +116,9 @@ extension HyperMeshErrorCode where Domain == ExtensionError {
     public static var wasmImportRefused: Self { Self("wasm.import_refused", .invalidInput) }
     public static var wasmMissingExport: Self { Self("wasm.missing_export", .invalidInput) }
     public static var wasmHostError: Self { Self("wasm.host_error", .internal) }
+    /// The compiled tier could not translate or compile the module (wasm2c or the C compiler
+    /// failed, or its output could not be stored); the extension was not started.
+    public static var wasmCompileFailed: Self { Self("wasm.compile_failed", .internal) }
 }
 
 extension ExtensionError {
@@ -129,6 +132,7 @@ extension ExtensionError {
             .workerCrashed, .workerDeadlineExceeded, .workerFailed, .requestTooLarge, .confinementUnavailable,
             .wasmOutOfFuel, .wasmDeadlineExceeded, .wasmMemoryLimit, .wasmTableLimit, .wasmUnreachable,
             .wasmOutOfBounds, .wasmTrap, .wasmMalformedModule, .wasmImportRefused, .wasmMissingExport, .wasmHostError,
+            .wasmCompileFailed,
         ]
     }
 }

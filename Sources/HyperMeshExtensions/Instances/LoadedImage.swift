@@ -7,6 +7,8 @@ enum LoadedImage: Sendable {
     case wasm(WasmImage)
     /// A native library that a worker process maps (the host never does).
     case isolated(libraryPath: String)
+    /// A wasm module compiled to a native library, which a worker process maps.
+    case compiledWasm(CompiledWasmImage)
 
     /// Releases the image: a native library is closed (unmapped unless it uses the Swift runtime);
     /// a wasm module is left to the cache.
@@ -18,7 +20,7 @@ enum LoadedImage: Sendable {
     var isolation: Isolation? {
         switch self {
         case .native: return .inProcess
-        case .isolated: return .process
+        case .isolated, .compiledWasm: return .process
         case .wasm: return nil
         }
     }

@@ -22,11 +22,15 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     let context: HostContext
     let worker: WorkerProcess
     private let onWorkerEnded: WorkerEndedHandler
+    /// Whether the library is a compiled wasm module (``CompiledWasmImage``): its traps come back
+    /// as ``CompiledWasmTrap/status`` and become typed `wasm.*` errors and `wasm_trap` violations.
+    let compiledWasm: Bool
 
-    init(libraryPath: String, manifest: Manifest, context: HostContext, quotas: Quotas,
+    init(libraryPath: String, manifest: Manifest, context: HostContext, quotas: Quotas, compiledWasm: Bool = false,
          onWorkerEnded: @escaping WorkerEndedHandler) throws(ExtensionError) {
         self.context = context
         self.onWorkerEnded = onWorkerEnded
+        self.compiledWasm = compiledWasm
         let isolation = context.workerIsolation
         let configuration = WorkerConfiguration(
             libraryPath: libraryPath, extensionID: manifest.id, version: manifest.version.description,
@@ -36,6 +40,9 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
             worker = try WorkerProcess(configuration, hostCalls: BrokerHostCalls.handler(for: context),
                                        refusals: Self.refusalHandler(for: context))
         } catch {
+            if compiledWasm, case .loadFailed(let status, let message, _) = error, status == CompiledWasmTrap.status {
+                throw CompiledWasmTrap.error(message: message, during: "instantiation", context: context)
+            }
             if case .confinementUnavailable(let layer, let reason) = error {
                 throw ExtensionError(.confinementUnavailable, extensionID: manifest.id,
                                      "the operator requires the '\(layer)' confinement layer, which is not engaged here: \(reason); the extension was not started",
@@ -85,7 +92,8 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     func call<Result>(method: String, input: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) throws(ExtensionError) -> Result {
         let reply = try answer("call \(method)") { () throws(WorkerError) in try worker.call(method: method, input: input) }
         guard reply.status == HYPERMESH_OK else {
-            throw ExtensionError(.methodFailed, extensionID: extensionID, "method '\(method)' failed with \(StatusName.of(reply.status))", cause: reply.message)
+            throw trapError(reply, "call '\(method)'")
+                ?? ExtensionError(.methodFailed, extensionID: extensionID, "method '\(method)' failed with \(StatusName.of(reply.status))", cause: reply.message)
         }
         return reply.output.withUnsafeBufferPointer(body)
     }
@@ -93,14 +101,14 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     func activate() throws(ExtensionError) {
         let reply = try answer("activate") { () throws(WorkerError) in try worker.activate() }
         guard reply.status == HYPERMESH_OK else {
-            throw ExtensionError(.activationFailed, extensionID: extensionID, "activate failed with \(StatusName.of(reply.status))", cause: reply.message)
+            throw trapError(reply, "activate") ?? ExtensionError(.activationFailed, extensionID: extensionID, "activate failed with \(StatusName.of(reply.status))", cause: reply.message)
         }
     }
 
     func deactivate() throws(ExtensionError) {
         let reply = try answer("deactivate") { () throws(WorkerError) in try worker.deactivate() }
         guard reply.status == HYPERMESH_OK else {
-            throw ExtensionError(.deactivationFailed, extensionID: extensionID, "deactivate failed with \(StatusName.of(reply.status))", cause: reply.message)
+            throw trapError(reply, "deactivate") ?? ExtensionError(.deactivationFailed, extensionID: extensionID, "deactivate failed with \(StatusName.of(reply.status))", cause: reply.message)
         }
     }
 
@@ -119,7 +127,7 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     func exportState() throws(ExtensionError) -> [UInt8] {
         let reply = try answer("export_state") { () throws(WorkerError) in try worker.exportState() }
         guard reply.status == HYPERMESH_OK else {
-            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "export_state failed with \(StatusName.of(reply.status))", cause: reply.message)
+            throw trapError(reply, "export_state") ?? ExtensionError(.stateHandOverFailed, extensionID: extensionID, "export_state failed with \(StatusName.of(reply.status))", cause: reply.message)
         }
         return reply.output
     }
@@ -127,8 +135,14 @@ final class IsolatedInstance: ExtensionRuntime, Sendable {
     func importState(_ state: [UInt8]) throws(ExtensionError) {
         let reply = try answer("import_state") { () throws(WorkerError) in try worker.importState(state) }
         guard reply.status == HYPERMESH_OK else {
-            throw ExtensionError(.stateHandOverFailed, extensionID: extensionID, "import_state failed with \(StatusName.of(reply.status))", cause: reply.message)
+            throw trapError(reply, "import_state") ?? ExtensionError(.stateHandOverFailed, extensionID: extensionID, "import_state failed with \(StatusName.of(reply.status))", cause: reply.message)
         }
+    }
+
+    /// The typed error of a compiled wasm module's trap (and its violation), or nil for any other reply.
+    private func trapError(_ reply: WorkerReply, _ what: String) -> ExtensionError? {
+        guard compiledWasm, reply.status == CompiledWasmTrap.status else { return nil }
+        return CompiledWasmTrap.error(message: reply.message, during: what, context: context)
     }
 
     private func answer<Reply>(_ what: @autoclosure () -> String, _ body: () throws(WorkerError) -> Reply) throws(ExtensionError) -> Reply {

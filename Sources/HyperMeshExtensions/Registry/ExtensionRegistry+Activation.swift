@@ -101,6 +101,15 @@ extension ExtensionRegistry {
         }
         switch manifest.kind {
         case .wasm:
+            let (choice, toolchain) = wasmEngineChoice(for: entry)
+            entries[id]?.wasmEngine = choice
+            if let toolchain {
+                return .compiledWasm(try CompiledWasmImage(package: entry.package, quotas: policy.quotas(for: manifest, signer: entry.signer),
+                                                           toolchain: toolchain, stateDirectory: stateStore.directory))
+            }
+            if choice.requested == .compiled {
+                logger.warning("wasm extension runs interpreted", metadata: ["extension": "\(id)", "reason": "\(choice.reason)"])
+            }
             return .wasm(try WasmImage(package: entry.package))
         case .native:
             // Only the bytes verification saw are mapped, at this load and at every later one (an
@@ -111,6 +120,13 @@ extension ExtensionRegistry {
             }
             return .native(try openNativeImage(entry))
         }
+    }
+
+    /// The engine of a wasm extension: the policy's, else the manifest's, else interpreted; compiled
+    /// only where this process has the toolchain (``WasmCompilerToolchain/detected``).
+    func wasmEngineChoice(for entry: RegisteredExtension) -> (WasmEngineChoice, WasmCompilerToolchain?) {
+        let (requested, decidedBy) = policy.wasmEngine(for: entry.manifest, signer: entry.signer)
+        return WasmEngineChoice.choose(requested: requested, decidedBy: decidedBy, toolchain: wasmCompilerToolchain)
     }
 
     private func openNativeImage(_ entry: RegisteredExtension) throws(ExtensionError) -> NativeImage {
@@ -171,6 +187,14 @@ extension ExtensionRegistry {
         case .isolated(let libraryPath):
             let runtime = try IsolatedInstance(libraryPath: libraryPath, manifest: manifest, context: context, quotas: security.quotas,
                                                onWorkerEnded: onWorkerEnded)
+            return ExtensionInstance(runtime: runtime, context: context, concurrency: 1)
+        case .compiledWasm(let compiled):
+            // The linear memory limit is the glue's; the worker's own ceiling is the operator's
+            // worker memory on top of it (the worker's runtime and the compiled code need room).
+            var workerQuotas = security.quotas
+            workerQuotas.memoryBytes = context.workerIsolation.settings.memoryBytes &+ compiled.memoryLimitBytes
+            let runtime = try IsolatedInstance(libraryPath: compiled.libraryPath, manifest: manifest, context: context, quotas: workerQuotas,
+                                               compiledWasm: true, onWorkerEnded: onWorkerEnded)
             return ExtensionInstance(runtime: runtime, context: context, concurrency: 1)
         case .native(let native):
             let runtime = try NativeInstance(image: native, context: context)

@@ -101,12 +101,16 @@ extension ExtensionRegistry {
         let canary: (passed: Bool, report: String)
         do throws(ExtensionError) {
             let isolated = package.manifest.kind == .native && policy.isolation(for: package.manifest, signer: package.verification.signer?.fingerprint) == .process
+            let (engine, toolchain) = package.manifest.kind == .wasm ? wasmEngineChoice(for: staged) : (nil, nil)
             let started = try await Self.startCandidate(package: package, context: context, stateDirectory: stateStore.directory,
                                                         hostABIVersion: hostABIVersion,
                                                         // Only a wasm version needs (and may calibrate) the fuel rate.
                                                         wasmFuelRate: package.manifest.kind == .wasm ? wasmFuelRate : nil,
-                                                        isolated: isolated, onWorkerEnded: workerEndedHandler(id))
+                                                        isolated: isolated,
+                                                        compiledWasm: toolchain.map { ($0, policy.quotas(for: package.manifest, signer: staged.signer)) },
+                                                        onWorkerEnded: workerEndedHandler(id))
             (image, candidate, canary) = (started.image, started.instance, started.canary)
+            entries[id]?.wasmEngine = engine
         } catch {
             throw await abandon(nil, "reload to \(toVersion) failed; \(fromVersion) keeps serving: \(error.message)",
                                 ExtensionError(.reloadFailed, extensionID: id, "the new version \(toVersion) did not start; \(fromVersion) keeps serving: \(error.message)",
@@ -196,14 +200,14 @@ extension ExtensionRegistry {
     /// `wasmFuelRate` is nil for a native version, which needs none.
     nonisolated static func startCandidate(
         package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate?,
-        isolated: Bool, onWorkerEnded: @escaping WorkerEndedHandler
+        isolated: Bool, compiledWasm: (WasmCompilerToolchain, Quotas)? = nil, onWorkerEnded: @escaping WorkerEndedHandler
     ) async throws(ExtensionError) -> CandidateStart {
         let result = await withCheckedContinuation { (done: CheckedContinuation<Result<CandidateStart, ExtensionError>, Never>) in
             DispatchQueue.global(qos: .userInitiated).async {
                 do throws(ExtensionError) {
                     let (image, instance) = try startCandidateBlocking(
                         package: package, context: context, stateDirectory: stateDirectory, hostABIVersion: hostABIVersion,
-                        wasmFuelRate: wasmFuelRate, isolated: isolated, onWorkerEnded: onWorkerEnded)
+                        wasmFuelRate: wasmFuelRate, isolated: isolated, compiledWasm: compiledWasm, onWorkerEnded: onWorkerEnded)
                     done.resume(returning: .success(CandidateStart(image: image, instance: instance, canary: Self.canary(instance))))
                 } catch {
                     done.resume(returning: .failure(error))
@@ -222,7 +226,7 @@ extension ExtensionRegistry {
 
     private nonisolated static func startCandidateBlocking(
         package: DiscoveredPackage, context: HostContext, stateDirectory: URL, hostABIVersion: UInt32, wasmFuelRate: WasmFuelRate?,
-        isolated: Bool, onWorkerEnded: @escaping WorkerEndedHandler
+        isolated: Bool, compiledWasm: (WasmCompilerToolchain, Quotas)?, onWorkerEnded: @escaping WorkerEndedHandler
     ) throws(ExtensionError) -> (LoadedImage, ExtensionInstance) {
         let manifest = package.manifest
         guard manifest.abi.contains(hostABIVersion) else {
@@ -231,7 +235,11 @@ extension ExtensionRegistry {
         let image: LoadedImage
         switch manifest.kind {
         case .wasm:
-            image = .wasm(try WasmImage(package: package))
+            if let (toolchain, quotas) = compiledWasm {
+                image = .compiledWasm(try CompiledWasmImage(package: package, quotas: quotas, toolchain: toolchain, stateDirectory: stateDirectory))
+            } else {
+                image = .wasm(try WasmImage(package: package))
+            }
         case .native where isolated:
             // A new worker maps a private copy with the verified bytes (``VerifiedPayload``).
             image = .isolated(libraryPath: try VerifiedPayload.privateCopy(of: package, stateDirectory: stateDirectory).path)
@@ -302,6 +310,7 @@ extension ExtensionRegistry {
         switch image {
         case .native(let native): ShadowCopy.remove(URL(fileURLWithPath: native.path), stateDirectory: stateDirectory)
         case .isolated(let libraryPath): ShadowCopy.remove(URL(fileURLWithPath: libraryPath), stateDirectory: stateDirectory)
+        case .compiledWasm(let compiled): ShadowCopy.remove(URL(fileURLWithPath: compiled.libraryPath), stateDirectory: stateDirectory)
         case .wasm: break
         }
     }

@@ -60,6 +60,8 @@ public actor ExtensionRegistry {
     /// Spans for calls and host functions (off without a tracer).
     nonisolated let tracing: CallTracing
     let wasmFuelRateOverride: WasmFuelRate?
+    /// The compiled tier's tools (``WasmCompilerToolchain/detected`` unless `init` was given others).
+    nonisolated let wasmCompilerToolchain: Result<WasmCompilerToolchain, WasmCompilerUnavailable>
     let onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)?
     /// The host's own switches for isolated workers' layers (tests); default all on.
     let isolationSwitches: IsolationSwitches
@@ -99,6 +101,9 @@ public actor ExtensionRegistry {
     ///     the system's roots only.
     ///   - callExecutor: the threads calls run on; default a new ``CallExecutor`` with
     ///     ``CallExecutor/defaultThreadCount`` threads.
+    ///   - wasmCompilerToolchain: the tools of the compiled tier (`"engine": "compiled"`); default
+    ///     ``WasmCompilerToolchain/detected`` (found on `PATH` once per process). A failure makes
+    ///     compiled-tier extensions run interpreted, with its reason in `ext inspect`.
     ///   - onWasmFuelCalibration: told before and after the fuel rate is calibrated (only when
     ///     `wasmFuelRate` is nil, and only by the load that runs the calibration); both are also
     ///     logged at `notice` level. Default nil.
@@ -109,8 +114,10 @@ public actor ExtensionRegistry {
         metricsFactory: any MetricsFactory = MetricsSystem.factory, wasmFuelRate: WasmFuelRate? = nil,
         supervision: SupervisionPolicy? = nil, isolationSwitches: IsolationSwitches = IsolationSwitches(),
         callExecutor: CallExecutor? = nil, outboundHTTP: OutboundHTTPClient = .systemRootsOnly, tracer: (any Tracer)? = nil,
+        wasmCompilerToolchain: Result<WasmCompilerToolchain, WasmCompilerUnavailable>? = nil,
         onWasmFuelCalibration: (@Sendable (WasmFuelRate.CalibrationNotice) -> Void)? = nil
     ) {
+        self.wasmCompilerToolchain = wasmCompilerToolchain ?? WasmCompilerToolchain.detected
         self.onWasmFuelCalibration = onWasmFuelCalibration
         self.outboundHTTP = outboundHTTP
         self.tracing = CallTracing(tracer: tracer)

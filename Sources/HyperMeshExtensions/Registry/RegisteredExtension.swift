@@ -8,6 +8,8 @@ struct RegisteredExtension {
     var package: DiscoveredPackage
     var lifecycle: ExtensionLifecycle
     var image: LoadedImage?
+    /// For a wasm extension, the engine its last load chose and why (nil before its first load).
+    var wasmEngine: WasmEngineChoice?
     var instance: ExtensionInstance?
     var handle: ExtensionHandle?
     let metrics: ExtensionMetrics

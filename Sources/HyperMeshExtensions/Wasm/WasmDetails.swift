@@ -27,6 +27,14 @@ public struct WasmDetails: Sendable, Codable, Hashable {
     public var fuelUsedLastCall: UInt64?
     /// The size of the guest's linear memory now, in bytes (while loaded).
     public var memoryBytesInUse: Int?
+    /// Which engine runs the extension and why (the last load's choice; before a load, what a
+    /// load would choose now). On the compiled tier fuel is not counted: the worker's deadline
+    /// and limits stop what fuel would.
+    public var engine: WasmEngineChoice?
+    /// The compiled library's cache key, and the seconds its compilation took (0: a cache hit),
+    /// while loaded on the compiled tier.
+    public var compiledLibraryKey: String?
+    public var compileSeconds: Double?
 
     init(limits: WasmLimits, rate: WasmFuelRate) {
         fuelPerCall = limits.fuelPerCall
@@ -44,9 +52,14 @@ extension ExtensionRegistry {
         guard entry.manifest.kind == .wasm else { return nil }
         let rate = wasmFuelRate
         var details = WasmDetails(limits: WasmLimitsPolicy.limits(for: quotas, rate: rate), rate: rate)
+        details.engine = entry.wasmEngine ?? wasmEngineChoice(for: entry).0
         let image: WasmImage?
         if case .wasm(let loaded) = entry.image {
             image = loaded
+        } else if case .compiledWasm(let compiled) = entry.image {
+            image = compiled.wasm
+            details.compiledLibraryKey = compiled.cacheKey
+            details.compileSeconds = compiled.compileSeconds
         } else {
             do throws(ExtensionError) {
                 image = try WasmImage(package: entry.package)

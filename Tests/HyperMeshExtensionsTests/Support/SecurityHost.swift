@@ -56,13 +56,14 @@ struct SecurityHost {
                hostFunctions: [HostFunctionSet] = [],
                supervision: SupervisionPolicy? = .noRestarts, isolationSwitches: IsolationSwitches = IsolationSwitches(),
                outboundHTTP: OutboundHTTPClient = .systemRootsOnly, metricsFactory: (any MetricsFactory)? = nil,
-               tracer: (any Tracer)? = nil) async throws -> ExtensionRegistry {
+               tracer: (any Tracer)? = nil,
+               wasmCompilerToolchain: Result<WasmCompilerToolchain, WasmCompilerUnavailable>? = nil) async throws -> ExtensionRegistry {
         let audit = SecurityAudit(log: try AuditLog(file: auditFile), logger: .init(label: "test"))
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: stateDirectory), policy: policy, audit: audit,
                                          hostFunctions: (consensus.map { [HostFunctionSet.consensus($0)] } ?? []) + hostFunctions,
                                          metricsFactory: metricsFactory ?? MetricsSystem.factory,
                                          supervision: supervision, isolationSwitches: isolationSwitches, outboundHTTP: outboundHTTP,
-                                         tracer: tracer)
+                                         tracer: tracer, wasmCompilerToolchain: wasmCompilerToolchain)
         let problems = await registry.registerAll(ExtensionDiscovery.discover(in: [extensionsDirectory], verifier: TestTrust.allowingUnsigned))
         guard problems.isEmpty else { throw SecurityTestFailure("packages did not register: \(problems.map(\.error.description))") }
         return registry
