@@ -11,7 +11,7 @@ public enum WasmEngines {
     private static let shared = Pair()
 
     private final class Pair: @unchecked Sendable {
-        let metered = Engine(configuration: EngineConfiguration(memoryBoundsChecking: .software, fuelMetering: true))
-        let unmetered = Engine(configuration: EngineConfiguration(memoryBoundsChecking: .software, fuelMetering: false))
+        let metered = Engine(configuration: EngineConfiguration(compilationMode: .eager, memoryBoundsChecking: .software, fuelMetering: true))
+        let unmetered = Engine(configuration: EngineConfiguration(compilationMode: .eager, memoryBoundsChecking: .software, fuelMetering: false))
     }
 }

@@ -21,6 +21,9 @@ public final class WasmGuest {
     let engine: Engine
     private let state = WasmCallState()
     private var live: LiveInstance?
+    /// An instance made right after a trap discarded the live one, so that the next entry does not
+    /// pay instantiation and translation (the trapping call pays them instead); nil otherwise.
+    private var spare: LiveInstance?
     private var stack: ExecutionStack
     private var activated = false
 
@@ -121,11 +124,15 @@ public final class WasmGuest {
         }
     }
 
-    /// Drops the instance. The guest makes a fresh one at its next entry.
+    /// Drops the instance (and any spare). The guest makes a fresh one at its next entry.
     public func discard() {
         live = nil
+        spare = nil
         state.memory = nil
     }
+
+    /// Whether a fresh instance is ready for the next entry (made after the last trap).
+    public var hasSpareInstance: Bool { spare != nil }
 
     // MARK: - Entries
 
@@ -139,7 +146,14 @@ public final class WasmGuest {
                 current = live
                 current.store.fuel = Fuel(remaining: limits.fuelPerCall)
             } else {
-                current = try instantiate()
+                if let ready = spare {
+                    current = ready
+                } else {
+                    current = try instantiate()
+                }
+                spare = nil
+                current.store.fuel = Fuel(remaining: limits.fuelPerCall)
+                state.memory = current.memory
                 live = current
                 if activated, let activate = current.activate {
                     let restarted = try invokeStatus(activate, [])
@@ -154,6 +168,14 @@ public final class WasmGuest {
         } catch {
             recordFuel(live?.store)
             discard()
+            if error.code.isTrap {
+                // The next entry takes this one: a fresh instance, already instantiated and
+                // translated (eager compilation, see WasmEngines). One that fails to instantiate
+                // is left to the next entry, which reports why.
+                state.begin(deadlineNanoseconds: limits.deadlineNanoseconds)
+                spare = try? instantiate()
+                state.memory = nil
+            }
             throw error
         }
         recordFuel(store)

@@ -12,6 +12,7 @@ import Testing
         #expect(error.code == .outOfFuel)
         #expect(guest.lastFuelUsed > 1_900_000)
         #expect(!guest.hasLiveInstance)
+        #expect(guest.hasSpareInstance, "the trap made the next instance already")
         // A fresh instance: memory state (the bump counter) starts again.
         #expect(try guest.call(method: "bump", input: []).text == "1")
         #expect(guest.instancesCreated == 2)

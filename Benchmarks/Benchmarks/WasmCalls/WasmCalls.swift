@@ -32,8 +32,10 @@ import WasmKit
 //     - a module cache hit + WasmGuest(module:…) (store, limiter, imports, instantiate, exports
 //       looked up and type-checked, the 512 KiB execution stack allocated);
 //     - floor: bare WasmKit Store + host functions + instantiate of the already-parsed Module;
-//     - both again with the first no-op call (WasmKit translates a function at its first call in an
-//       instance, so this is what a fresh instance costs before it has answered anything).
+//     - both again with the first no-op call (what a fresh instance costs before it has answered
+//       anything; the host's engine translates eagerly at instantiation, bare WasmKit lazily at
+//       the first call);
+//     - the first no-op call after a trap (the host made a spare instance at the trap).
 //   Wasm fuel (per call of compute with N = 100000):
 //     - WasmGuest on WasmEngines.metered and on WasmEngines.unmetered;
 //     - floor: bare WasmKit on a metered and an unmetered engine.
@@ -270,6 +272,21 @@ let benchmarks: @Sendable () -> Void = {
         try BareWasmKitGuest.parse(WasmFixture.build(under: bareFirstCallFolder.url).bytes)
     } teardown: {
         bareFirstCallFolder.remove()
+    }
+
+    // What the first caller after a trap waits for: the trap made a spare instance (instantiated and
+    // translated eagerly), so the call finds one ready. Only the no-op call is measured; the trap
+    // before it is not.
+    let afterTrapFolder = ScratchFolder()
+    Benchmark("Wasm call: first no-op call after a trap, WasmGuest", configuration: wasmLoadConfiguration) { benchmark, guest in
+        _ = try? guest.call(method: "unreachable", input: noInput)
+        benchmark.startMeasurement()
+        blackHole(try guest.call(method: "noop", input: noInput))
+        benchmark.stopMeasurement()
+    } setup: {
+        try computeGuest(under: afterTrapFolder.url, engine: WasmEngines.metered)
+    } teardown: {
+        afterTrapFolder.remove()
     }
 
     // MARK: Fuel metering
