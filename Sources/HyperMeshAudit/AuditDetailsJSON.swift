@@ -8,9 +8,14 @@ enum AuditDetailsJSON {
     static let empty = "{}"
 
     static func encode(_ details: [String: String]) -> String {
-        if details.isEmpty { return empty }
+        encode(sortedDetails: AuditCanonicalEncoding.sortedByUTF8Key(details))
+    }
+
+    /// `sortedDetails` must be in the order of ``AuditCanonicalEncoding/sortedByUTF8Key(_:)``.
+    static func encode(sortedDetails: [(key: String, value: String)]) -> String {
+        if sortedDetails.isEmpty { return empty }
         var output: [UInt8] = [UInt8(ascii: "{")]
-        for (index, detail) in AuditCanonicalEncoding.sortedByUTF8Key(details).enumerated() {
+        for (index, detail) in sortedDetails.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             appendQuoted(detail.key, to: &output)
             output.append(UInt8(ascii: ":"))

@@ -74,6 +74,7 @@ extension AuditWriteQueue {
         _ batch: AuditBatchCompletion, entries: [AuditPendingEntry], result: Result<[AuditRecord], AuditError>
     ) {
         condition.lock()
+        if case .success = result { state.committedBatchCount += 1 }
         if case .failure(let error) = result {
             let lost = entries.count(where: { !$0.isAwaited })
             if lost > 0 {
