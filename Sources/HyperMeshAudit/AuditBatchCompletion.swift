@@ -13,8 +13,10 @@ final class AuditBatchCompletion: @unchecked Sendable {
     private var suspended: [UnsafeContinuation<Outcome, Never>] = []
 
     /// Records the outcome, wakes every blocked thread and resumes every suspended task. Called
-    /// once, by the writer; the tasks are resumed after the lock is released, each onto the
-    /// executor it was suspended from (the writer thread runs none of them).
+    /// once, by the writer. With more than one task to resume, the writer hands the resumptions
+    /// to one task on the global executor (a few microseconds each, mostly waking pool threads)
+    /// and is free at once to take the next batch; no task's own executor is involved, so a
+    /// waiter isolated to a busy actor delays no other waiter.
     func finish(_ result: Outcome) {
         condition.lock()
         outcome = result
@@ -22,8 +24,14 @@ final class AuditBatchCompletion: @unchecked Sendable {
         suspended = []
         condition.broadcast()
         condition.unlock()
-        for continuation in waiting {
-            continuation.resume(returning: result)
+        if waiting.count == 1 {
+            waiting[0].resume(returning: result)
+        } else if !waiting.isEmpty {
+            Task.detached {
+                for continuation in waiting {
+                    continuation.resume(returning: result)
+                }
+            }
         }
     }
 
