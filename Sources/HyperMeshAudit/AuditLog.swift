@@ -17,6 +17,8 @@ import Synchronization
 ///   concurrently, including from C callbacks. All but ``appendDurably(_:)`` block; do not call
 ///   them where blocking a thread is not allowed (in a task, an actor). An append may wait up to
 ///   0.5 ms longer than its commit, while the writer gathers a batch as large as the previous one.
+/// - Checkpoints (copying the write-ahead log into the database file) run on a thread and
+///   connection of their own (``AuditCheckpointer``), never inside a commit.
 /// - Several `AuditLog` instances (or processes) may use one file: the head of the chain is read
 ///   inside each write transaction, and reads always come from the database, never from a cache.
 /// - Durability: see ``AuditDurability`` (default ``AuditDurability/processCrash``).
@@ -34,6 +36,7 @@ public final class AuditLog: Sendable {
 
     let pool: DatabasePool
     private let queue: AuditWriteQueue
+    private let checkpointer: AuditCheckpointer
     private let isClosed = Atomic<Bool>(false)
 
     /// Opens the log at `file`, creating the folder and the file when needed; continues the chain
@@ -45,10 +48,18 @@ public final class AuditLog: Sendable {
         self.durability = durability
         self.flushInterval = max(flushInterval, .zero)
         let pool = try AuditDatabase.open(file: file, durability: durability)
+        let checkpointer: AuditCheckpointer
+        do {
+            checkpointer = try AuditCheckpointer(file: file)
+        } catch {
+            try? pool.close()
+            throw AuditError.openFailed(path: file.path, cause: error)
+        }
         let queue = AuditWriteQueue(path: file.path, flushInterval: self.flushInterval)
         self.pool = pool
         self.queue = queue
-        let writer = Thread { queue.runWriter(pool: pool) }
+        self.checkpointer = checkpointer
+        let writer = Thread { queue.runWriter(pool: pool, afterCommit: checkpointer.noteCommit) }
         writer.name = "HyperMeshAudit writer"
         writer.start()
     }
@@ -102,6 +113,7 @@ public final class AuditLog: Sendable {
     public func close() {
         let wasClosed = isClosed.exchange(true, ordering: .acquiringAndReleasing)
         queue.stop()
+        checkpointer.stop()
         if !wasClosed {
             try? pool.close()
         }
