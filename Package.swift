@@ -94,6 +94,8 @@ let package = Package(
             dependencies: [
                 "HyperMeshErrors",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for binding a batch's rows without GRDB's argument conversion.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift),

@@ -1,9 +1,10 @@
 import GRDB
 
 /// Writes one batch of entries as one transaction: continues the chain from the head row,
-/// computes each record's hash in sequence order, inserts the rows with reused prepared
-/// statements (``AuditRecordInserter``) and moves the head, all of which commits or rolls back
-/// together.
+/// computes each record's hash in sequence order (from the content the callers encoded, see
+/// ``AuditPendingEntry``), inserts the rows with one reused prepared statement
+/// (``AuditRecordInserter``) and moves the head, all of which commits or rolls back together:
+/// one commit, so one sync of the write-ahead log under ``AuditDurability/powerLoss``, per batch.
 ///
 /// The head is read inside the (immediate) transaction, so several `AuditLog` instances or
 /// processes writing the same file still produce one contiguous chain.
@@ -23,7 +24,7 @@ struct AuditBatchWriter {
                 try db.cachedStatement(sql: "BEGIN IMMEDIATE").execute()
                 do {
                     let records = try chain(entries, in: db)
-                    try AuditRecordInserter.insert(records, in: db)
+                    try AuditRecordInserter.insert(records, of: entries, in: db)
                     try db.cachedStatement(sql: "UPDATE audit_head SET last_sequence = ?, last_hash = ? WHERE id = 1")
                         .execute(arguments: [records.last?.sequence, records.last?.hash])
                     try db.cachedStatement(sql: "COMMIT").execute()
@@ -55,10 +56,7 @@ struct AuditBatchWriter {
         for pending in entries {
             sequence += 1
             let entry = pending.entry
-            let hash = hasher.hash(
-                sequence: sequence, timeMilliseconds: pending.timeMilliseconds, kind: entry.kind.rawValue,
-                extensionID: entry.extensionID, message: entry.message, details: entry.details,
-                previousHash: previousHash)
+            let hash = hasher.hash(sequence: sequence, pending: pending, previousHash: previousHash)
             records.append(AuditRecord(
                 sequence: sequence, time: AuditTime.date(milliseconds: pending.timeMilliseconds), kind: entry.kind,
                 extensionID: entry.extensionID, message: entry.message, details: entry.details,

@@ -44,25 +44,45 @@ struct AuditCanonicalEncoding {
         sequence: Int64, timeMilliseconds: Int64, kind: String, extensionID: String?, message: String,
         details: [String: String], previousHash: String
     ) {
+        let content = Self.content(
+            kind: kind, extensionID: extensionID, message: message, sortedDetails: Self.sortedByUTF8Key(details))
+        encode(sequence: sequence, timeMilliseconds: timeMilliseconds, content: content, previousHash: previousHash)
+    }
+
+    /// Replaces `bytes` with the encoding of a record whose fields 5 to 8 were encoded beforehand
+    /// by ``content(kind:extensionID:message:sortedDetails:)``, reusing the buffer.
+    mutating func encode(sequence: Int64, timeMilliseconds: Int64, content: [UInt8], previousHash: String) {
         bytes.removeAll(keepingCapacity: true)
-        appendText(Self.domainTag)
-        appendUInt64(Self.formatVersion)
-        appendUInt64(UInt64(bitPattern: sequence))
-        appendUInt64(UInt64(bitPattern: timeMilliseconds))
-        appendText(kind)
+        Self.appendText(Self.domainTag, to: &bytes)
+        Self.appendUInt64(Self.formatVersion, to: &bytes)
+        Self.appendUInt64(UInt64(bitPattern: sequence), to: &bytes)
+        Self.appendUInt64(UInt64(bitPattern: timeMilliseconds), to: &bytes)
+        bytes.append(contentsOf: content)
+        Self.appendText(previousHash, to: &bytes)
+    }
+
+    /// Fields 5 to 8 (kind, extension id, message, details): the part of the encoding that does
+    /// not depend on the record's time or place in the chain, so a caller's thread can compute it
+    /// before the entry is queued. `sortedDetails` must be in the order of ``sortedByUTF8Key(_:)``.
+    static func content(
+        kind: String, extensionID: String?, message: String, sortedDetails: [(key: String, value: String)]
+    ) -> [UInt8] {
+        var content: [UInt8] = []
+        content.reserveCapacity(64 + kind.utf8.count + (extensionID?.utf8.count ?? 0) + message.utf8.count)
+        appendText(kind, to: &content)
         if let extensionID {
-            bytes.append(0x01)
-            appendText(extensionID)
+            content.append(0x01)
+            appendText(extensionID, to: &content)
         } else {
-            bytes.append(0x00)
+            content.append(0x00)
         }
-        appendText(message)
-        appendUInt64(UInt64(details.count))
-        for (key, value) in Self.sortedByUTF8Key(details) {
-            appendText(key)
-            appendText(value)
+        appendText(message, to: &content)
+        appendUInt64(UInt64(sortedDetails.count), to: &content)
+        for (key, value) in sortedDetails {
+            appendText(key, to: &content)
+            appendText(value, to: &content)
         }
-        appendText(previousHash)
+        return content
     }
 
     /// The details in ascending order of their keys' UTF-8 bytes.
@@ -70,12 +90,12 @@ struct AuditCanonicalEncoding {
         details.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
     }
 
-    private mutating func appendUInt64(_ value: UInt64) {
+    private static func appendUInt64(_ value: UInt64, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
-    private mutating func appendText(_ text: String) {
-        appendUInt64(UInt64(text.utf8.count))
+    private static func appendText(_ text: String, to bytes: inout [UInt8]) {
+        appendUInt64(UInt64(text.utf8.count), to: &bytes)
         bytes.append(contentsOf: text.utf8)
     }
 }

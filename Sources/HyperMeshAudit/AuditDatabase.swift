@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Opens the SQLite file behind an ``AuditLog``: creates the folder, opens a WAL `DatabasePool`,
-/// applies the durability setting to the writing connection and migrates the schema.
+/// applies the durability setting to the writing connection, turns its automatic checkpoint off
+/// (see ``AuditCheckpointer``) and migrates the schema.
 enum AuditDatabase {
     /// Seconds a connection waits for another connection's write lock (another `AuditLog` or
     /// process on the same file) before the write fails.
@@ -20,8 +21,10 @@ enum AuditDatabase {
             let pool = try DatabasePool(path: path, configuration: configuration)
             // The pool turns WAL on and sets synchronous = NORMAL on its writer after
             // `prepareDatabase` would run, so the durability setting is applied afterwards.
+            // Checkpoints run on their own connection (AuditCheckpointer), not inside a commit.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durability.synchronousPragmaValue)")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
             }
             try AuditSchema.migrator().migrate(pool)
             return pool
@@ -34,6 +37,13 @@ enum AuditDatabase {
     static func synchronousSetting(of pool: DatabasePool) throws -> Int {
         try pool.writeWithoutTransaction { db in
             try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
+    }
+
+    /// The `PRAGMA wal_autocheckpoint` of the writing connection (0: it never checkpoints).
+    static func autocheckpointSetting(of pool: DatabasePool) throws -> Int {
+        try pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1
         }
     }
 

@@ -8,9 +8,14 @@ enum AuditDetailsJSON {
     static let empty = "{}"
 
     static func encode(_ details: [String: String]) -> String {
-        if details.isEmpty { return empty }
+        encode(sortedDetails: AuditCanonicalEncoding.sortedByUTF8Key(details))
+    }
+
+    /// `sortedDetails` must be in the order of ``AuditCanonicalEncoding/sortedByUTF8Key(_:)``.
+    static func encode(sortedDetails: [(key: String, value: String)]) -> String {
+        if sortedDetails.isEmpty { return empty }
         var output: [UInt8] = [UInt8(ascii: "{")]
-        for (index, detail) in AuditCanonicalEncoding.sortedByUTF8Key(details).enumerated() {
+        for (index, detail) in sortedDetails.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             appendQuoted(detail.key, to: &output)
             output.append(UInt8(ascii: ":"))
@@ -28,8 +33,18 @@ enum AuditDetailsJSON {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
     private static func appendQuoted(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        if !text.utf8.contains(where: needsEscape) {
+            // The usual case, copied at once.
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):

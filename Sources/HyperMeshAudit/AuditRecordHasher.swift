@@ -16,6 +16,14 @@ struct AuditRecordHasher {
         return Self.lowercaseHex(SHA256.hash(data: encoding.bytes))
     }
 
+    /// The hash of a queued entry's record, from its precomputed content.
+    mutating func hash(sequence: Int64, pending: AuditPendingEntry, previousHash: String) -> String {
+        encoding.encode(
+            sequence: sequence, timeMilliseconds: pending.timeMilliseconds, content: pending.canonicalContent,
+            previousHash: previousHash)
+        return Self.lowercaseHex(SHA256.hash(data: encoding.bytes))
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func lowercaseHex(_ digest: SHA256.Digest) -> String {

@@ -3,13 +3,14 @@ import GRDB
 
 /// The writer thread's side of the queue.
 extension AuditWriteQueue {
-    /// Runs until ``stop()``: takes each batch, commits it and wakes its callers.
-    func runWriter(pool: DatabasePool) {
+    /// Runs until ``stop()``: takes each batch, commits it, calls `afterCommit` and wakes its callers.
+    func runWriter(pool: DatabasePool, afterCommit: () -> Void) {
         var writer = AuditBatchWriter(path: path)
         while let (entries, batch) = nextBatch() {
             let result: Result<[AuditRecord], AuditError>
             do {
                 result = .success(try writer.write(entries, to: pool))
+                afterCommit()
             } catch {
                 result = .failure(error)
             }
@@ -74,6 +75,7 @@ extension AuditWriteQueue {
         _ batch: AuditBatchCompletion, entries: [AuditPendingEntry], result: Result<[AuditRecord], AuditError>
     ) {
         condition.lock()
+        if case .success = result { state.committedBatchCount += 1 }
         if case .failure(let error) = result {
             let lost = entries.count(where: { !$0.isAwaited })
             if lost > 0 {

@@ -11,7 +11,9 @@ import Foundation
 /// There is no bound on `pending`: if callers enqueue faster than the disk commits, memory grows.
 ///
 /// Lock discipline: `state` is read and written only with `condition` locked. Only the writer
-/// thread waits on `condition`; callers wait on a batch's own ``AuditBatchCompletion``.
+/// thread waits on `condition`; callers wait on a batch's own ``AuditBatchCompletion``, blocking
+/// their thread (`append`) or suspending their task (`appendSuspending`). A caller holds the lock
+/// only to add its entry: its record's content is encoded before, by the caller's thread.
 final class AuditWriteQueue: @unchecked Sendable {
     enum Phase { case running, stopping, stopped }
 
@@ -31,6 +33,7 @@ final class AuditWriteQueue: @unchecked Sendable {
         var lastBatchAwaitedCount = 0
         /// While the writer gathers appenders: the `pendingAwaitedCount` it waits for, else 0.
         var gatherTarget = 0
+        var committedBatchCount = 0
     }
 
     /// The longest the writer waits for the callers of the previous batch to append again
@@ -44,6 +47,11 @@ final class AuditWriteQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         return state.pending.count
+    }
+    var committedBatchCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return state.committedBatchCount
     }
     var state = State()
     let path: String
@@ -59,6 +67,12 @@ final class AuditWriteQueue: @unchecked Sendable {
     func append(_ entry: AuditEntry) throws(AuditError) -> AuditRecord {
         let (batch, position) = try submit(entry, isAwaited: true)
         return try batch.record(at: position)
+    }
+
+    /// ``append(_:)`` that suspends the calling task instead of blocking its thread.
+    func appendSuspending(_ entry: AuditEntry) async throws(AuditError) -> AuditRecord {
+        let (batch, position) = try submit(entry, isAwaited: true)
+        return try await batch.committedRecord(at: position)
     }
 
     /// Queues the entry without waiting. Dropped when the queue has stopped.
@@ -95,13 +109,14 @@ final class AuditWriteQueue: @unchecked Sendable {
     }
 
     private func submit(_ entry: AuditEntry, isAwaited: Bool) throws(AuditError) -> (AuditBatchCompletion, Int) {
+        var pending = AuditPendingEntry(entry: entry, isAwaited: isAwaited)
         condition.lock()
         defer { condition.unlock() }
         guard state.phase == .running else { throw AuditError.closed(path: path) }
         if isAwaited, let failure = takeEnqueueFailure() { throw failure }
         let position = state.pending.count
-        state.pending.append(
-            AuditPendingEntry(entry: entry, timeMilliseconds: AuditTime.nowMilliseconds(), isAwaited: isAwaited))
+        pending.timeMilliseconds = AuditTime.nowMilliseconds()
+        state.pending.append(pending)
         if position == 0 {
             state.oldestPendingSince = .now
             if !isAwaited { condition.signal() }

@@ -15,8 +15,10 @@ import Glibc
 //     look-up and call counter only);
 //   - a token-bucket acquire, given the time and reading the clock, vs the clock read alone;
 //   - the thread CPU clock read that brackets every call into an extension;
-//   - the audit log: 10,000 durable appends from 8 threads (group commit), and 10,000 queued
-//     appends plus a flush; records per second = 10,000 / the time of one iteration.
+//   - the audit log (group commit): 10,240 durable appends from 1, 8 and 64 concurrent tasks
+//     (`appendDurably`, which suspends each task until its record's transaction has committed),
+//     the same from 64 threads calling the blocking `append` (as host calls do), and 10,000 queued
+//     appends plus a flush; records per second = records / the time of one iteration.
 // Host-call and bucket benchmarks run 1000 operations per sample (scalingFactor .kilo).
 
 func perOperation() -> Benchmark.Configuration {
@@ -32,6 +34,37 @@ func auditBatch() -> Benchmark.Configuration {
 /// A fresh audit log in a scratch folder.
 func openAudit(_ folder: ScratchFolder) throws -> AuditLog {
     try AuditLog(file: folder.url.appendingPathComponent("audit.sqlite"))
+}
+
+/// Records per durable-append iteration: divisible by 1, 8 and 64 writers.
+let durableAppends = 10_240
+
+/// `writers` tasks each append `durableAppends / writers` records with `appendDurably`, each
+/// waiting for its record's commit before appending the next.
+func appendDurably(_ log: AuditLog, writers: Int) async {
+    await withTaskGroup(of: Void.self) { group in
+        for _ in 0..<writers {
+            group.addTask {
+                for _ in 0..<(durableAppends / writers) { _ = try? await log.appendDurably(auditEntry) }
+            }
+        }
+    }
+}
+
+/// `threads` new threads each call the blocking `append` `durableAppends / threads` times (the
+/// threads' start is measured too); the benchmark's task waits for them without blocking.
+func appendOnThreads(_ log: AuditLog, threads: Int) async {
+    let group = DispatchGroup()
+    for _ in 0..<threads {
+        group.enter()
+        Thread {
+            for _ in 0..<(durableAppends / threads) { _ = try? log.append(auditEntry) }
+            group.leave()
+        }.start()
+    }
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        group.notify(queue: .global()) { done.resume() }
+    }
 }
 
 let auditEntry = AuditEntry(kind: .denial, extensionID: "org.bench.audit",
@@ -85,19 +118,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    let durableFolder = ScratchFolder()
-    Benchmark("Audit: 10,000 durable appends, 8 threads", configuration: auditBatch()) { _, log in
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    for _ in 0..<1_250 { _ = try? log.append(auditEntry) }
-                }
-            }
+    for writers in [1, 8, 64] {
+        let durableFolder = ScratchFolder()
+        Benchmark("Audit: 10,240 durable appends, \(writers) task\(writers == 1 ? "" : "s")", configuration: auditBatch()) { _, log in
+            await appendDurably(log, writers: writers)
+        } setup: {
+            try openAudit(durableFolder)
+        } teardown: {
+            durableFolder.remove()
         }
+    }
+
+    let threadsFolder = ScratchFolder()
+    Benchmark("Audit: 10,240 durable appends, 64 threads (blocking append)", configuration: auditBatch()) { _, log in
+        await appendOnThreads(log, threads: 64)
     } setup: {
-        try openAudit(durableFolder)
+        try openAudit(threadsFolder)
     } teardown: {
-        durableFolder.remove()
+        threadsFolder.remove()
     }
 
     let queuedFolder = ScratchFolder()
