@@ -204,8 +204,9 @@ extension ExtensionRegistry {
         case .wasm(let wasm):
             // Read here, so that only a wasm load calibrates the fuel rate (once per process).
             let limits = WasmLimitsPolicy.limits(for: security.quotas, rate: wasmFuelRate())
-            let runtime = try WasmInstance(image: wasm, context: context, limits: limits)
-            return ExtensionInstance(runtime: runtime, context: context, concurrency: 1,
+            let concurrency = Int(security.quotas.concurrency ?? 1)
+            let runtime = try WasmInstance(image: wasm, context: context, limits: limits, concurrency: concurrency)
+            return ExtensionInstance(runtime: runtime, context: context, concurrency: concurrency,
                                      cpuShare: CPUShareThrottle.forQuotas(security.quotas, extensionID: context.extensionID,
                                                                           metricsFactory: context.metricsFactory))
         }

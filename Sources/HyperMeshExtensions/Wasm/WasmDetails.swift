@@ -27,6 +27,10 @@ public struct WasmDetails: Sendable, Codable, Hashable {
     public var fuelUsedLastCall: UInt64?
     /// The size of the guest's linear memory now, in bytes (while loaded).
     public var memoryBytesInUse: Int?
+    /// Interpreted, while loaded: the instances that exist now and the most the pool may hold (the
+    /// concurrency quota; each call runs on an instance of its own).
+    public var instances: Int?
+    public var instanceLimit: Int?
     /// Which engine runs the extension and why (the last load's choice; before a load, what a
     /// load would choose now). On the compiled tier fuel is not counted: the worker's deadline
     /// and limits stop what fuel would.
@@ -77,6 +81,8 @@ extension ExtensionRegistry {
             details.fuelUsedTotal = instance.fuelUsedTotal
             details.fuelUsedLastCall = instance.fuelUsedLast
             details.memoryBytesInUse = instance.memoryByteCount
+            details.instances = instance.instanceCount
+            details.instanceLimit = instance.poolCapacity
         }
         return details
     }

@@ -4,6 +4,7 @@ import HyperMeshExtensions
 import HyperMeshManifest
 import HyperMeshSecurity
 import HyperMeshTestSupport
+import Synchronization
 import Testing
 
 /// WebAssembly extensions through the registry: the same host API, broker, audit and violations as
@@ -195,6 +196,55 @@ extension WasmExtensionTests {
         let second = try await registry.reload(to: plain)
         #expect(second.handedOverStateBytes == nil, "the new version has no import_state")
         #expect(try await registry.callText(SecurityHost.wasmID, "bump", "") == "1")
+        await registry.shutdown()
+    }
+
+    @Test func withAConcurrencyQuotaCallsRunOnAPoolOfInstancesEachWithItsOwnMemory() async throws {
+        let host = SecurityHost()
+        try host.stageWasmGuest(manifest: ["quotas": ["concurrency": 4]])
+        let registry = try await host.start()
+        try await registry.activate(SecurityHost.wasmID)
+        let handle = try await registry.handle(for: SecurityHost.wasmID)
+        #expect(try await registry.info(SecurityHost.wasmID).wasm?.instances == 1)
+        // Four callers at once, each with calls long enough to overlap.
+        let outputs = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<3 {
+                _ = try? handle.call(method: "compute", input: Array("3000000".utf8))
+                if let bump = try? handle.call(method: "bump", input: []) {
+                    outputs.withLock { $0.append(String(decoding: bump, as: UTF8.self)) }
+                }
+            }
+        }
+        let wasm = try #require(try await registry.info(SecurityHost.wasmID).wasm)
+        #expect(wasm.instanceLimit == 4)
+        #expect((2...4).contains(wasm.instances ?? 0), "overlapping calls made pool instances: \(String(describing: wasm.instances))")
+        // Each instance counts its own bumps: the twelve answers are not 1...12.
+        #expect(outputs.withLock { $0.count } == 12)
+        #expect(outputs.withLock { Set($0) } != Set((1...12).map(String.init)))
+        // Deactivation releases the pool; a new activation starts with one instance again.
+        try await registry.deactivate(SecurityHost.wasmID)
+        try await registry.activate(SecurityHost.wasmID)
+        #expect(try await registry.info(SecurityHost.wasmID).wasm?.instances == 1)
+        await registry.shutdown()
+    }
+
+    @Test func withoutAConcurrencyQuotaOneInstanceServesEveryCallInTurn() async throws {
+        let host = SecurityHost()
+        try host.stageWasmGuest()
+        let registry = try await host.start()
+        try await registry.activate(SecurityHost.wasmID)
+        let handle = try await registry.handle(for: SecurityHost.wasmID)
+        let outputs = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<3 {
+                if let bump = try? handle.call(method: "bump", input: []) {
+                    outputs.withLock { $0.append(String(decoding: bump, as: UTF8.self)) }
+                }
+            }
+        }
+        #expect(outputs.withLock { Set($0) } == Set((1...12).map(String.init)))
+        #expect(try await registry.info(SecurityHost.wasmID).wasm?.instances == 1)
         await registry.shutdown()
     }
 }
