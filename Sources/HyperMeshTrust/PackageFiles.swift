@@ -22,11 +22,20 @@ public enum PackageFiles {
     /// order (missing and mismatched files by path, then unlisted files by path).
     ///
     /// The folder is walked once (``entries(in:)``); a listed file the walk saw as a regular file
-    /// below real folders is opened at its path directly, since following symlinks could not
-    /// change that path; any other listed path (a symlink, a path through a linked folder, a
-    /// missing file) is resolved with `realpath(3)` by ``resolve(_:in:)`` and must stay inside.
+    /// below real folders is opened at its path in the package directly, since following symlinks
+    /// inside the package could not change that path; any other listed path (a symlink, a path
+    /// through a linked folder, a missing file) is resolved with `realpath(3)` by
+    /// ``resolve(_:in:)`` and must stay inside the package folder, itself resolved with
+    /// `realpath(3)` (only then: a package of plain files needs no resolution).
     public static func verify(_ directory: URL, manifest: Manifest) throws(PackageError) {
-        let rootPath = realPath(directory.path) ?? directory.standardizedFileURL.path
+        let folderPath = directory.path
+        var resolvedRoot: String?
+        func rootPath() -> String {
+            if let resolvedRoot { return resolvedRoot }
+            let resolved = realPath(folderPath) ?? directory.standardizedFileURL.path
+            resolvedRoot = resolved
+            return resolved
+        }
         if !manifest.files.keys.contains(manifest.entry) {
             throw PackageError(code: .fileMissing,
                                message: "the manifest's files do not list the entry '\(manifest.entry)'; add its SHA-256 to \"files\"",
@@ -36,7 +45,7 @@ public enum PackageFiles {
         // in the order documented above.
         let walk: Result<[Entry], PackageError>
         do throws(PackageError) {
-            walk = .success(try entries(inFolder: rootPath))
+            walk = .success(try entries(inFolder: folderPath))
         } catch {
             walk = .failure(error)
         }
@@ -47,7 +56,8 @@ public enum PackageFiles {
             plainFiles = []
         }
         for (relativePath, expected) in manifest.files.sorted(by: { $0.key < $1.key }) {
-            let filePath = plainFiles.contains(relativePath) ? rootPath + "/" + relativePath : try resolvedPath(relativePath, inFolder: rootPath)
+            let filePath = plainFiles.contains(relativePath)
+                ? folderPath + "/" + relativePath : try resolvedPath(relativePath, inFolder: rootPath())
             let actual: String
             do throws(RegularFileError) {
                 actual = try FileDigest.sha256Hex(of: try RegularFile(path: filePath))

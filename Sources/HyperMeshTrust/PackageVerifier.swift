@@ -111,7 +111,9 @@ public final class PackageVerifier: Sendable {
                 return (chain, "chains to the trusted root '\(chain.summaries.last?.subject ?? "?")'")
             }
             run.chain = validated.summaries
-            try run.check(.codeSigning) { () throws(TrustError) in try Self.checkCodeSigningUsage(of: signature.signer) }
+            try run.check(.codeSigning) { () throws(TrustError) in
+                try certificates.checkCodeSigningUsage(of: signature.signer, fingerprint: signature.chainFingerprints[0])
+            }
             let names = run.chain.map(\.subject)
             let digest = run.packageDigest
             try run.check(.revocation) { () throws(TrustError) in
