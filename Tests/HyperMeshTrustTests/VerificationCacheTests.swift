@@ -187,6 +187,27 @@ import X509
         }
     }
 
+    @Test("a certificate without code-signing usage is refused on every call, its outcome cached or not")
+    func codeSigningRefusalIsKept() async throws {
+        let key = SigningKey.generate()
+        let server = try CertificateAuthority.issue(commonName: "Server", publicKey: key.publicKey, usage: .serverAuthentication,
+                                                    issuer: ca.root, issuerKey: ca.rootKey,
+                                                    notBefore: Date().addingTimeInterval(-60), notAfter: Date().addingTimeInterval(3600))
+        let package = try SignedPackageFixture()
+        try PackageSigner.sign(packageAt: package.directory, key: key, chain: [server])
+        let verifier = PackageVerifier(trustStore: ca.trustStore)
+        for _ in 0..<3 {
+            let report = try await package.verify(with: verifier)
+            #expect(report.failure?.code == .notForCodeSigning)
+            #expect(report.failure?.check == .codeSigning)
+        }
+        // The same certificate signing again, with a code-signing one beside it: each keeps its own outcome.
+        let other = try SignedPackageFixture(id: "org.tests.other")
+        try ca.sign(packageAt: other.directory)
+        #expect(try await other.verify(with: verifier).outcome == .verified)
+        #expect(try await package.verify(with: verifier).failure?.code == .notForCodeSigning)
+    }
+
     @Test("the verifier's caches are bounded by their documented capacities")
     func verifierCachesAreBounded() {
         let verifier = PackageVerifier(trustStore: ca.trustStore)
