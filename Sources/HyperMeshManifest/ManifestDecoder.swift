@@ -40,9 +40,17 @@ public enum ManifestDecoder {
     /// Like ``load(from:)``, and also returns the exact bytes of the file (what a package
     /// signature covers).
     public static func loadWithBytes(from packageDirectory: URL) throws(ManifestError) -> (manifest: Manifest, bytes: Data) {
-        let file = packageDirectory.appendingPathComponent(Manifest.fileName)
-        let data = try ManifestFileReader.read(file, limit: maximumSize)
-        return (try decode(data, source: file.path), data)
+        let (data, source) = try readBytes(from: packageDirectory)
+        return (try decode(data, source: source), data)
+    }
+
+    /// Reads the exact bytes of `extension.json` in `packageDirectory` as ``loadWithBytes(from:)``
+    /// does (a regular file of at most ``maximumSize`` bytes, the same errors), without decoding
+    /// them; `source` is the file's path, for ``decode(_:source:)``.
+    public static func readBytes(from packageDirectory: URL) throws(ManifestError) -> (bytes: Data, source: String) {
+        let folder = packageDirectory.path
+        let path = folder.hasSuffix("/") ? folder + Manifest.fileName : folder + "/" + Manifest.fileName
+        return (try ManifestFileReader.read(path: path, folder: folder, limit: maximumSize), path)
     }
 
     private static func decodeUnattributed(_ data: Data) throws(ManifestError) -> Manifest {

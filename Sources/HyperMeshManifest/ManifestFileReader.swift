@@ -8,7 +8,11 @@ import Foundation
 /// waiting on it.
 enum ManifestFileReader {
     static func read(_ file: URL, limit: Int) throws(ManifestError) -> Data {
-        let path = file.path
+        try read(path: file.path, folder: file.deletingLastPathComponent().path, limit: limit)
+    }
+
+    /// Reads the manifest at `path`, in the package folder `folder` (named by errors).
+    static func read(path: String, folder: String, limit: Int) throws(ManifestError) -> Data {
         do throws(RegularFileError) {
             return try RegularFile.contents(of: path, limit: limit)
         } catch {
@@ -16,7 +20,7 @@ enum ManifestFileReader {
             case .missing:
                 throw ManifestError(
                     code: .fileNotFound,
-                    message: "no \(Manifest.fileName) in \(file.deletingLastPathComponent().path); every extension package folder needs one",
+                    message: "no \(Manifest.fileName) in \(folder); every extension package folder needs one",
                     source: path)
             case .notRegular(_, let kind):
                 throw ManifestError(code: .unreadable, message: "\(Manifest.fileName) is a \(kind), not a regular file", source: path)

@@ -67,19 +67,29 @@ public final class RegularFile {
     /// is longer than `limit` (so a caller can tell "too large" without reading it all).
     public func readToEnd(limit: Int = .max) throws(RegularFileError) -> Data {
         var data = Data()
+        // The size seen at open, bounded by the limit and by 16 MiB (a larger file grows the buffer as it is read).
+        data.reserveCapacity(Int(min(max(size, 0), Int64(min(limit, 1 << 24)))) + 1)
         try forEachChunk(stoppingAfter: limit == .max ? .max : limit + 1) { data.append(contentsOf: $0) }
         return data
     }
 
     /// Reads the file in chunks of at most `chunkSize` bytes (default 1 MiB) and hands each to
     /// `body`, until the end of the file or `stoppingAfter` bytes in all.
+    ///
+    /// The buffer is sized for the file as `fstat` saw it at open (plus one byte, to see the end
+    /// in the same read), never more than `chunkSize`, and is not zero-filled: a 16 KiB file costs
+    /// a 16 KiB buffer, not 1 MiB. A file that grew since it was opened is still read to its end,
+    /// in as many reads as it takes.
     public func forEachChunk(chunkSize: Int = 1 << 20, stoppingAfter total: Int = .max,
                              _ body: (UnsafeRawBufferPointer) -> Void) throws(RegularFileError) {
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        let sized = size < Int64(chunkSize) ? Int(max(size, 0)) + 1 : chunkSize
+        let capacity = max(1, min(sized, total))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
         var done = 0
         while done < total {
-            let wanted = min(chunkSize, total - done)
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            let wanted = min(capacity, total - done)
+            let count = read(descriptor, buffer.baseAddress, wanted)
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
@@ -87,7 +97,7 @@ public final class RegularFile {
             }
             if count == 0 { return }
             done += count
-            buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 

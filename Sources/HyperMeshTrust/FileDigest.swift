@@ -60,18 +60,24 @@ extension PackageError {
 }
 
 extension Digest {
+    /// Lowercase hex, two digits per byte, written straight into one string (no string per byte).
     var hexString: String {
-        var text = ""
-        text.reserveCapacity(Self.byteCount * 2)
-        for byte in self {
-            text += String(byte, radix: 16).leftPadded(to: 2)
-        }
-        return text
+        withUnsafeBytes { bytes in FileDigest.lowercaseHex(bytes) }
     }
 }
 
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+extension FileDigest {
+    /// `bytes` as lowercase hex.
+    static func lowercaseHex(_ bytes: UnsafeRawBufferPointer) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+            digits.withUTF8Buffer { digits in
+                for (index, byte) in bytes.enumerated() {
+                    output[2 * index] = digits[Int(byte >> 4)]
+                    output[2 * index + 1] = digits[Int(byte & 0x0F)]
+                }
+            }
+            return bytes.count * 2
+        }
     }
 }

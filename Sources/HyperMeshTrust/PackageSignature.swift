@@ -33,11 +33,11 @@ public struct PackageSignature: Sendable {
     public let chain: [Certificate]
     /// The DER bytes of each certificate of `chain` (for fingerprints without re-encoding).
     let chainDER: [[UInt8]]
+    /// SHA-256 fingerprints of `chain` (of the DER bytes), in order; computed once, when the
+    /// signature is made or read.
+    public let chainFingerprints: [String]
 
     public var signer: Certificate { chain[0] }
-
-    /// SHA-256 fingerprints of `chain`, in order.
-    public var chainFingerprints: [String] { chainDER.map { FileDigest.sha256Hex(of: $0) } }
 
     /// Signs `data` with `key`; `chain[0]` must be the certificate of `key`.
     public static func sign(_ data: some DataProtocol, key: SigningKey, chain: [Certificate]) throws(TrustError) -> PackageSignature {
@@ -63,14 +63,21 @@ public struct PackageSignature: Sendable {
         return PackageSignature(signature: try key.signature(for: data), chain: chain, chainDER: der)
     }
 
-    private init(signature: [UInt8], chain: [Certificate], chainDER: [[UInt8]]) {
+    private init(signature: [UInt8], chain: [Certificate], chainDER: [[UInt8]], chainFingerprints: [String]? = nil) {
         self.signature = signature
         self.chain = chain
         self.chainDER = chainDER
+        self.chainFingerprints = chainFingerprints ?? chainDER.map { FileDigest.sha256Hex(of: $0) }
     }
 
     /// Parses the PEM form; `source` names the file in error messages.
     public init(pemEncoded pem: String, source: String) throws(TrustError) {
+        try self.init(pemEncoded: pem, source: source, certificates: nil)
+    }
+
+    /// Parses the PEM form, taking each certificate from `certificates` when its DER bytes were
+    /// parsed before (keyed by their SHA-256), else parsing it (and caching it there).
+    init(pemEncoded pem: String, source: String, certificates: CertificateCache?) throws(TrustError) {
         try Self.checkBounds(pem, source: source)
         let documents: [PEMDocument]
         do {
@@ -87,14 +94,21 @@ public struct PackageSignature: Sendable {
         }
         var chain: [Certificate] = []
         var chainDER: [[UInt8]] = []
+        var fingerprints: [String] = []
         for (index, document) in documents.dropFirst().enumerated() {
             guard document.discriminator == "CERTIFICATE" else {
                 throw TrustError(.signatureMalformed, check: .signature,
                                  "\(source): block \(index + 2) is '\(document.discriminator)', expected 'CERTIFICATE'")
             }
             do {
-                chain.append(try Certificate(derEncoded: document.derBytes))
+                let fingerprint = FileDigest.sha256Hex(of: document.derBytes)
+                if let certificates {
+                    chain.append(try certificates.certificate(derEncoded: document.derBytes, fingerprint: fingerprint))
+                } else {
+                    chain.append(try Certificate(derEncoded: document.derBytes))
+                }
                 chainDER.append(document.derBytes)
+                fingerprints.append(fingerprint)
             } catch {
                 throw TrustError(.signatureMalformed, check: .signature,
                                  "\(source): block \(index + 2) is not a valid X.509 certificate", cause: "\(error)")
@@ -103,25 +117,40 @@ public struct PackageSignature: Sendable {
         guard !chain.isEmpty else {
             throw TrustError(.signatureMalformed, check: .signature, "\(source) carries no signer certificate after the signature")
         }
-        self.init(signature: first.derBytes, chain: chain, chainDER: chainDER)
+        self.init(signature: first.derBytes, chain: chain, chainDER: chainDER, chainFingerprints: fingerprints)
     }
 
     /// Reads a signature file (a regular file of at most ``maximumFileBytes``).
     public init(contentsOf file: URL) throws(TrustError) {
-        let data: Data
+        try self.init(contentsOf: file, certificates: nil)
+    }
+
+    /// Reads a signature file, taking its certificates from `certificates` when cached there.
+    init(contentsOf file: URL, certificates: CertificateCache?) throws(TrustError) {
+        let name = file.lastPathComponent
+        try self.init(fileBytes: try Self.fileBytes(atPath: file.path, name: name), source: name, certificates: certificates)
+    }
+
+    /// The bytes of the signature file at `path` (`name` in errors): a regular file of at most
+    /// ``maximumFileBytes``.
+    static func fileBytes(atPath path: String, name: String) throws(TrustError) -> Data {
         do throws(RegularFileError) {
-            data = try RegularFile.contents(of: file.path, limit: Self.maximumFileBytes)
+            return try RegularFile.contents(of: path, limit: Self.maximumFileBytes)
         } catch {
             if case .tooLarge = error {
                 throw TrustError(.signatureTooLarge, check: .signature,
-                                 "\(file.lastPathComponent) is larger than \(Self.maximumFileBytes) bytes; a signature carries at most \(Self.maximumCertificates) certificates")
+                                 "\(name) is larger than \(Self.maximumFileBytes) bytes; a signature carries at most \(Self.maximumCertificates) certificates")
             }
-            throw TrustError(.signatureMalformed, check: .signature, "cannot read \(file.lastPathComponent)", cause: error.description)
+            throw TrustError(.signatureMalformed, check: .signature, "cannot read \(name)", cause: error.description)
         }
+    }
+
+    /// Parses the bytes of a signature file (UTF-8 PEM); `source` names the file in errors.
+    init(fileBytes data: Data, source: String, certificates: CertificateCache?) throws(TrustError) {
         guard let pem = String(data: data, encoding: .utf8) else {
-            throw TrustError(.signatureMalformed, check: .signature, "\(file.lastPathComponent) is not UTF-8 text")
+            throw TrustError(.signatureMalformed, check: .signature, "\(source) is not UTF-8 text")
         }
-        try self.init(pemEncoded: pem, source: file.lastPathComponent)
+        try self.init(pemEncoded: pem, source: source, certificates: certificates)
     }
 
     /// Refuses a signature over the bounds by counting bytes and PEM block headers, before any

@@ -1,7 +1,6 @@
 import Foundation
 import HyperMeshManifest
 import SwiftASN1
-import Synchronization
 @_spi(FixedExpiryValidationTime) import X509
 
 /// Verifies packages against a ``TrustStore``, before any byte of the payload is mapped. The
@@ -11,10 +10,23 @@ import Synchronization
 /// package that fails a check is refused whether or not unsigned ones are allowed). Time is the
 /// system clock unless a clock is injected.
 ///
-/// Chain validation (RFC 5280, swift-certificates) is cached per presented chain for the life of
-/// the verifier, within the time window in which every certificate of the validated chain is
-/// valid; the signature, file digests, validity of the presented certificates and revocation are
-/// checked on every call. The trust store is fixed per verifier: reload it by making a new one.
+/// Caches, for the life of the verifier (each bounded, oldest entry evicted first; a miss only
+/// costs the work again, never changes a result):
+/// - chain validation (RFC 5280, swift-certificates), per presented chain (the fingerprints of its
+///   certificates, in order), used only within the time window in which every certificate of the
+///   validated chain is valid; at most ``chainCacheCapacity`` (64) chains;
+/// - parsed certificates and their report summaries, keyed by the SHA-256 of their DER bytes
+///   (``CertificateCache``, at most 256);
+/// - decoded manifests and parsed signature files, keyed by the SHA-256 of the exact bytes read
+///   now (at most ``documentCacheCapacity``, 256, of each): the files are read and hashed on every
+///   call, and only bytes identical to ones already decoded skip decoding, which gives the same
+///   result. Failures are never cached: bytes that did not decode are decoded (and refused) again.
+///
+/// Done on every call, never cached: reading and hashing `extension.json` and `extension.sig`,
+/// every file digest, the signature over the manifest, the validity of the presented
+/// certificates at the current time, code-signing usage and revocation. The trust store (roots and revocation list) is fixed per verifier: a new
+/// revocation list takes effect through a new verifier made with the new store, whose caches
+/// start empty; no decision is carried from one store to another.
 ///
 /// Not guaranteed: that the files do not change between verification and loading (the package
 /// folder must be writable only by the operator), and anything about what the code does once
@@ -23,11 +35,22 @@ public final class PackageVerifier: Sendable {
     public let trustStore: TrustStore
     public let allowUnsigned: Bool
     let clock: @Sendable () -> Date
-    private let chainCache = Mutex<[String: ValidatedChain]>([:])
+    /// The most validated chains a verifier keeps.
+    public static let chainCacheCapacity = 64
+    let chainCache = BoundedCache<String, ValidatedChain>(capacity: PackageVerifier.chainCacheCapacity)
+    let certificates = CertificateCache()
+    /// The most decoded manifests, and the most parsed signature files, a verifier keeps.
+    public static let documentCacheCapacity = 256
+    /// Manifests decoded by ``verify(packageAt:)``, by the SHA-256 of their bytes.
+    let manifests = BoundedCache<String, Manifest>(capacity: PackageVerifier.documentCacheCapacity)
+    /// Signature files parsed, by the SHA-256 of their bytes.
+    let signatures = BoundedCache<String, PackageSignature>(capacity: PackageVerifier.documentCacheCapacity)
 
     struct ValidatedChain: Sendable {
         let certificates: [Certificate]
         let fingerprints: [String]
+        /// The report's summaries of `certificates`, made once per validation.
+        let summaries: [CertificateSummary]
         let validFrom: Date
         let validUntil: Date
     }
@@ -41,37 +64,56 @@ public final class PackageVerifier: Sendable {
     /// Reads the manifest of the package at `directory` and verifies the package. Throws only if
     /// the manifest itself cannot be read or decoded.
     public func verify(packageAt directory: URL) async throws(ManifestError) -> (manifest: Manifest, report: VerificationReport) {
-        let (manifest, bytes) = try ManifestDecoder.loadWithBytes(from: directory)
-        return (manifest, await verify(packageAt: directory, manifest: manifest, manifestBytes: bytes))
+        let (bytes, source) = try ManifestDecoder.readBytes(from: directory)
+        let digest = FileDigest.sha256Hex(of: bytes)
+        let manifest: Manifest
+        if let decoded = manifests.value(for: digest) {
+            manifest = decoded
+        } else {
+            manifest = try ManifestDecoder.decode(bytes, source: source)
+            manifests.insert(manifest, for: digest)
+        }
+        return (manifest, await verify(packageAt: directory, manifest: manifest, manifestBytes: bytes, packageDigest: digest))
     }
 
     /// Verifies a package whose manifest was already decoded from `manifestBytes`.
     public func verify(packageAt directory: URL, manifest: Manifest, manifestBytes: Data) async -> VerificationReport {
-        var run = VerificationRun(packageDigest: FileDigest.sha256Hex(of: manifestBytes))
+        await verify(packageAt: directory, manifest: manifest, manifestBytes: manifestBytes, packageDigest: FileDigest.sha256Hex(of: manifestBytes))
+    }
+
+    /// `packageDigest` is the SHA-256 of `manifestBytes`, lowercase hex.
+    private func verify(packageAt directory: URL, manifest: Manifest, manifestBytes: Data, packageDigest: String) async -> VerificationReport {
+        var run = VerificationRun(packageDigest: packageDigest)
         do throws(TrustError) {
             try run.check(.files) { () throws(TrustError) in try Self.checkFiles(of: directory, manifest: manifest) }
-            let signatureFile = directory.appendingPathComponent(PackageSignature.fileName)
-            guard FileManager.default.fileExists(atPath: signatureFile.path) else {
+            let signaturePath = directory.path + "/" + PackageSignature.fileName
+            var signatureStatus = stat()
+            guard stat(signaturePath, &signatureStatus) == 0 else {
                 return unsigned(run)
             }
             let signature: PackageSignature
             do throws(TrustError) {
-                signature = try PackageSignature(contentsOf: signatureFile)
+                signature = try readSignature(atPath: signaturePath)
             } catch {
                 run.record(.signature, .failed(error))
                 throw error
             }
-            run.signer = CertificateSummary(signature.signer, fingerprint: signature.chainFingerprints[0])
-            run.chain = zip(signature.chain, signature.chainFingerprints).map { CertificateSummary($0, fingerprint: $1) }
-            try run.check(.signature) { () throws(TrustError) in try Self.checkSignature(signature, over: manifestBytes) }
+            let presented = zip(signature.chain, signature.chainFingerprints).map { certificates.summary(of: $0, fingerprint: $1) }
+            run.signer = presented[0]
+            run.chain = presented
+            try run.check(.signature) { () throws(TrustError) in
+                try Self.checkSignature(signature, signerSubject: presented[0].subject, over: manifestBytes)
+            }
             let now = clock()
             try run.check(.validity) { () throws(TrustError) in try Self.checkValidity(of: signature.chain, at: now) }
             let validated = try await run.step(.chain) { () async throws(TrustError) in
                 let chain = try await validateChain(signature, at: now)
-                return (chain, "chains to the trusted root '\(chain.certificates.last.map { "\($0.subject)" } ?? "?")'")
+                return (chain, "chains to the trusted root '\(chain.summaries.last?.subject ?? "?")'")
             }
-            run.chain = zip(validated.certificates, validated.fingerprints).map { CertificateSummary($0, fingerprint: $1) }
-            try run.check(.codeSigning) { () throws(TrustError) in try Self.checkCodeSigningUsage(of: signature.signer) }
+            run.chain = validated.summaries
+            try run.check(.codeSigning) { () throws(TrustError) in
+                try certificates.checkCodeSigningUsage(of: signature.signer, fingerprint: signature.chainFingerprints[0])
+            }
             let names = run.chain.map(\.subject)
             let digest = run.packageDigest
             try run.check(.revocation) { () throws(TrustError) in
@@ -84,6 +126,16 @@ public final class PackageVerifier: Sendable {
         return run.finish()
     }
 
+    /// The signature file at `path`: read every time, parsed unless the same bytes were parsed before.
+    private func readSignature(atPath path: String) throws(TrustError) -> PackageSignature {
+        let bytes = try PackageSignature.fileBytes(atPath: path, name: PackageSignature.fileName)
+        let digest = FileDigest.sha256Hex(of: bytes)
+        if let parsed = signatures.value(for: digest) { return parsed }
+        let parsed = try PackageSignature(fileBytes: bytes, source: PackageSignature.fileName, certificates: certificates)
+        signatures.insert(parsed, for: digest)
+        return parsed
+    }
+
     static func checkFiles(of directory: URL, manifest: Manifest) throws(TrustError) -> String {
         do throws(PackageError) {
             try PackageFiles.verify(directory, manifest: manifest)
@@ -93,12 +145,13 @@ public final class PackageVerifier: Sendable {
         return "\(manifest.files.count) file(s) match their SHA-256, none unlisted"
     }
 
-    static func checkSignature(_ signature: PackageSignature, over manifestBytes: Data) throws(TrustError) -> String {
+    /// `signerSubject` is the signer's subject as reports spell it (`"\(signature.signer.subject)"`).
+    static func checkSignature(_ signature: PackageSignature, signerSubject: String, over manifestBytes: Data) throws(TrustError) -> String {
         guard signature.isValid(over: manifestBytes) else {
             throw TrustError(.signatureInvalid, check: .signature,
-                             "the signature does not verify over extension.json with the key of '\(signature.signer.subject)': the manifest changed after signing, or the signature was made for another package")
+                             "the signature does not verify over extension.json with the key of '\(signerSubject)': the manifest changed after signing, or the signature was made for another package")
         }
-        return "\(signature.signer.publicKey.algorithmName) signature by '\(signature.signer.subject)' over extension.json"
+        return "\(signature.signer.publicKey.algorithmName) signature by '\(signerSubject)' over extension.json"
     }
 
     /// An unsigned package: allowed for development (only the package digest's revocation is
@@ -174,7 +227,7 @@ public final class PackageVerifier: Sendable {
     /// RFC 5280 path validation from the signer to a root of the store, cached per presented chain.
     func validateChain(_ signature: PackageSignature, at now: Date) async throws(TrustError) -> ValidatedChain {
         let key = signature.chainFingerprints.joined(separator: ",")
-        if let cached = chainCache.withLock({ $0[key] }), cached.validFrom <= now, now <= cached.validUntil {
+        if let cached = chainCache.value(for: key), cached.validFrom <= now, now <= cached.validUntil {
             return cached
         }
         guard !trustStore.roots.isEmpty else {
@@ -188,13 +241,15 @@ public final class PackageVerifier: Sendable {
         let result = await verifier.validate(leaf: signature.signer, intermediates: CertificateStore(signature.chain.dropFirst()))
         switch result {
         case .validCertificate(let chain):
-            let certificates = Array(chain)
+            let chainCertificates = Array(chain)
+            let fingerprints = chainCertificates.map(CertificatePEM.fingerprint)
             let validated = ValidatedChain(
-                certificates: certificates,
-                fingerprints: certificates.map(CertificatePEM.fingerprint),
-                validFrom: certificates.map(\.notValidBefore).max() ?? now,
-                validUntil: certificates.map(\.notValidAfter).min() ?? now)
-            chainCache.withLock { $0[key] = validated }
+                certificates: chainCertificates,
+                fingerprints: fingerprints,
+                summaries: zip(chainCertificates, fingerprints).map { certificates.summary(of: $0, fingerprint: $1) },
+                validFrom: chainCertificates.map(\.notValidBefore).max() ?? now,
+                validUntil: chainCertificates.map(\.notValidAfter).min() ?? now)
+            chainCache.insert(validated, for: key)
             return validated
         case .couldNotValidate(let failures):
             let reasons = failures.map { "\($0.policyFailureReason)" }

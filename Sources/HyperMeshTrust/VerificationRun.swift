@@ -38,9 +38,10 @@ struct VerificationRun {
     }
 
     func finish() -> VerificationReport {
-        let recorded = Set(results.map(\.check))
-        let rest = VerificationCheck.allCases.filter { !recorded.contains($0) }.map { CheckResult(check: $0, status: .notRun) }
-        let failure = results.compactMap { result -> TrustError? in
+        // Six checks at most: linear searches, no set to build.
+        let rest = VerificationCheck.allCases.filter { check in !results.contains { $0.check == check } }
+            .map { CheckResult(check: $0, status: .notRun) }
+        let failure = results.lazy.compactMap { result -> TrustError? in
             if case .failed(let error) = result.status { return error }
             return nil
         }.first
