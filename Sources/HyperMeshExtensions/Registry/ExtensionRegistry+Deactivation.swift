@@ -90,6 +90,7 @@ extension ExtensionRegistry {
         // Its series leave the metrics backend with it (a scrape no longer shows them).
         try entry(id).series.destroyAll()
         entries[id] = nil
+        resolverCache = nil
     }
 
     /// Registered extensions that are active and depend on `id`, directly or transitively,

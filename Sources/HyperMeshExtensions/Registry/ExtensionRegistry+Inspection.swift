@@ -74,7 +74,12 @@ extension ExtensionRegistry {
         try entry(id).lifecycle.state
     }
 
+    /// The resolver over every registered manifest, kept until the set of manifests changes: an
+    /// activation of each of 1,000 registered extensions builds it once, not 1,000 times.
     func resolver() -> DependencyResolver {
-        DependencyResolver(nodes: entries.values.map { DependencyNode(manifest: $0.manifest) }, hostABI: hostABIVersion)
+        if let resolverCache { return resolverCache }
+        let built = DependencyResolver(nodes: entries.values.map { DependencyNode(manifest: $0.manifest) }, hostABI: hostABIVersion)
+        resolverCache = built
+        return built
     }
 }

@@ -149,6 +149,7 @@ extension ExtensionRegistry {
         }
         let swapStart = MonotonicClock.nanoseconds()
         entries[id]?.package = package
+        resolverCache = nil
         entries[id]?.image = image
         entries[id]?.instance = candidate
         install(ExtensionHandle(instance: candidate, metrics: now.metrics))

@@ -70,6 +70,9 @@ public actor ExtensionRegistry {
     public var supervision: SupervisionPolicy { supervisionOverride ?? policy.supervision.map(SupervisionPolicy.init) ?? SupervisionPolicy() }
     let supervisionOverride: SupervisionPolicy?
     var entries: [String: RegisteredExtension] = [:]
+    /// The dependency resolver over the registered manifests, built at the first resolution after
+    /// the set of manifests changed (a registration, an unregistration, a reload); nil until then.
+    var resolverCache: DependencyResolver?
     /// The handles calls use, kept in step with `entries` by ``install(_:)`` and ``stopServing(_:)``.
     nonisolated let callTable = CallTable()
     /// Calls waiting for a reload's state hand-over to end, by extension.
@@ -170,6 +173,7 @@ public actor ExtensionRegistry {
                                  "signer": package.verification.signer?.fingerprint ?? ""])
         }
         entries[id] = RegisteredExtension(package: package, metricsFactory: metricsFactory)
+        resolverCache = nil
         try step(id, .verified)
     }
 
