@@ -68,6 +68,7 @@ let package = Package(
                 .product(name: "HyperMeshExtensions", package: "HyperMeshExtensions"),
                 .product(name: "HyperMeshManifest", package: "HyperMeshExtensions"),
                 .product(name: "HyperMeshState", package: "HyperMeshExtensions"),
+                .product(name: "HyperMeshSecurity", package: "HyperMeshExtensions"),
                 .product(name: "HyperMeshTestSupport", package: "HyperMeshExtensions"),
                 .product(name: "hypermesh-sandbox", package: "HyperMeshExtensions"),
                 .product(name: "Logging", package: "swift-log"),

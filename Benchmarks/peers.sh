@@ -15,6 +15,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 peers=${1:-$(cd "$root/.." && pwd)/shared/peers}
 RUNS=${RUNS:-3}
+# The peers' copy is kept between runs (PEERS_WORK; its venv and WasmKit build are reused).
+peers_work=${PEERS_WORK:-${TMPDIR:-/tmp}/hypermesh-peers-work}
 work=$(mktemp -d "${TMPDIR:-/tmp}/hypermesh-peers.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$here/results"
@@ -23,16 +25,17 @@ raw="$here/results/peers-raw.txt"
 
 if [ -z "${SKIP_PEERS:-}" ]; then
     [ -x "$peers/run.sh" ] || { echo "peers.sh: no run.sh in $peers (pass the peers folder)" >&2; exit 2; }
-    echo "peers.sh: running the peers in $work/peers (RUNS=$RUNS)" >&2
-    cp -r "$peers" "$work/peers"
-    chmod -R u+w "$work/peers"
-    (cd "$work/peers" && RUNS=$RUNS PEERS_WORK="$work/peers" ./run.sh >&2)
-    cat "$work/peers/results/raw.txt" >> "$raw"
+    echo "peers.sh: running the peers in $peers_work (RUNS=$RUNS)" >&2
+    mkdir -p "$peers_work"
+    cp -r "$peers"/. "$peers_work"/
+    chmod -R u+w "$peers_work"
+    (cd "$peers_work" && RUNS=$RUNS PEERS_WORK="$peers_work" ./run.sh >&2)
+    cat "$peers_work/results/raw.txt" >> "$raw"
 fi
 
 echo "peers.sh: building the guest and PeerGuests (release)" >&2
 wat2wasm "$here/guests/peers.wat" -o "$work/peers.wasm"
-(cd "$here" && swift build -c release --product PeerGuests 2>&1 | tail -1 >&2)
+(cd "$here" && swift build -c release --product PeerGuests 2>&1 | tail -5 >&2)
 bin=$(cd "$here" && swift build -c release --show-bin-path)
 for i in $(seq "$RUNS"); do
     echo "peers.sh: this host, run $i/$RUNS" >&2

@@ -1,12 +1,12 @@
 import Foundation
 
 /// Finds and runs the compilers the builders use.
-enum ToolRunner {
+public enum ToolRunner {
     /// Toolchain folders searched after `PATH`.
     static let fallbackFolders = ["/opt/swift/usr/bin", "/usr/local/bin", "/usr/bin"]
 
     /// The first executable named one of `names`, looking in `PATH`, then ``fallbackFolders``.
-    static func locate(_ names: [String]) throws(TestSupportError) -> URL {
+    public static func locate(_ names: [String]) throws(TestSupportError) -> URL {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let folders = path.split(separator: ":").map(String.init) + fallbackFolders
         for name in names {
@@ -25,7 +25,7 @@ enum ToolRunner {
     ///
     /// Uses `posix_spawn` + `waitpid` rather than Foundation's `Process`, whose Linux
     /// implementation is not safe when several tests start processes at the same time.
-    static func run(_ tool: URL, _ arguments: [String], purpose: String) throws(TestSupportError) {
+    public static func run(_ tool: URL, _ arguments: [String], purpose: String) throws(TestSupportError) {
         let command = [tool.path] + arguments
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("hm-tool-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: logURL) }

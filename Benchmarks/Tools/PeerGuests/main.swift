@@ -20,6 +20,7 @@
 import Foundation
 import HyperMeshExtensions
 import HyperMeshManifest
+import HyperMeshSecurity
 import HyperMeshState
 import HyperMeshTestSupport
 import Logging
@@ -65,8 +66,11 @@ struct PeerGuests {
                                     into: packages.appendingPathComponent(variant.id))
         }
         let clock = ContinuousClock()
+        // No rate limit: the no-op loop calls far more than the default 100,000 per second.
+        var policy = TestPolicy.grantingEverythingDeclared
+        policy.defaults.quotas = Quotas(operationsPerSecond: .max)
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: root.appendingPathComponent("state")),
-                                         policy: TestPolicy.grantingEverythingDeclared,
+                                         policy: policy,
                                          logger: Logger(label: "peers", factory: { _ in SwiftLogNoOpLogHandler() }),
                                          supervision: SupervisionPolicy(restarts: false))
         let started = clock.now

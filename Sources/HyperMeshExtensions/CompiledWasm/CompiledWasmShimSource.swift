@@ -12,8 +12,8 @@ enum CompiledWasmShimSource {
  * The compiled tier's glue: a WebAssembly module translated by wasm2c, made into a native
  * HyperMesh extension (hypermesh_extension.h) that an isolated worker maps. It provides
  *   - the wasm2c runtime (wasm-rt.h) without signal handlers or address-space reservations:
- *     explicit bounds checks, memory from calloc/realloc up to the memory limit, call depth
- *     counted (WASM_RT_MAX_CALL_STACK_DEPTH);
+ *     explicit bounds checks, memory from calloc/realloc up to the memory limit, and the native
+ *     stack bounded (hm_stack_limit, checked in every function's prologue);
  *   - the module's imports (module `hypermesh` and `app`), each checking every guest pointer
  *     before touching it and calling the host API table (through the worker's broker);
  *   - the three entry points, with every entry into the guest guarded: a trap unwinds to the
@@ -38,6 +38,12 @@ enum { HM_TRAP_MEMORY_LIMIT = 100, HM_TRAP_TABLE_LIMIT, HM_TRAP_GUEST_POINTER, H
 /* ---- the runtime (wasm-rt.h) ---- */
 
 uint32_t wasm_rt_call_stack_depth;
+/* The lowest address guest code may use on the native stack (wasm2c's FUNC_PROLOGUE, as the host
+ * rewrites it, traps with "call stack exhausted" below it): HM_STACK_BUDGET under the entry's frame. */
+char *hm_stack_limit;
+#ifndef HM_STACK_BUDGET
+#define HM_STACK_BUDGET (1024 * 1024)
+#endif
 static jmp_buf *hm_trap_target;
 static int hm_initialized;
 static char hm_trap_detail[512];
@@ -469,6 +475,8 @@ static hypermesh_status hm_guarded(hm_shim *shim, hm_body body, void *argument, 
     jmp_buf *previous = hm_trap_target;
     uint32_t depth = wasm_rt_call_stack_depth;
     volatile uint32_t status = HYPERMESH_OK;
+    char *previous_limit = hm_stack_limit;
+    hm_stack_limit = (char *)__builtin_frame_address(0) - HM_STACK_BUDGET;
     hm_trap_detail[0] = 0;
     shim->output.set = 0;
     shim->error_message.set = 0;
@@ -485,9 +493,11 @@ static hypermesh_status hm_guarded(hm_shim *shim, hm_body body, void *argument, 
         body(shim, argument, &result);
         status = result;
         hm_trap_target = previous;
+        hm_stack_limit = previous_limit;
         return (hypermesh_status)status;
     }
     hm_trap_target = previous;
+    hm_stack_limit = previous_limit;
     wasm_rt_call_stack_depth = depth;
     hm_discard(shim);
     if (out_error != NULL) {

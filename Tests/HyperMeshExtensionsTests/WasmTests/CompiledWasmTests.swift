@@ -135,6 +135,36 @@ import Testing
         await registry.shutdown()
     }
 
+    @Test func unboundedRecursionIsATrapAndNotACrashOfTheWorker() async throws {
+        try #require(Self.toolchainPresent)
+        let host = SecurityHost()
+        try FileManager.default.createDirectory(at: host.root, withIntermediateDirectories: true)
+        let text = host.root.appendingPathComponent("recursion.wat")
+        let module = host.root.appendingPathComponent("recursion.wasm")
+        // hypermesh_handle: method "deep" recurses without end (x - down(x + 1): not a form the
+        // C compiler can turn into a loop); anything else answers 0.
+        try """
+            (module
+              (memory (export "memory") 1)
+              (func (export "hypermesh_alloc") (param i32) (result i32) i32.const 1024)
+              (func $down (param i32) (result i32)
+                local.get 0 local.get 0 i32.const 1 i32.add call $down i32.sub)
+              (func (export "hypermesh_handle") (param i32 i32 i32 i32) (result i32)
+                local.get 1 i32.const 4 i32.eq
+                if (result i32) i32.const 0 call $down else i32.const 0 end))
+            """.write(to: text, atomically: true, encoding: .utf8)
+        try ToolRunner.run(try ToolRunner.locate(["wat2wasm"]), [text.path, "-o", module.path], purpose: "assemble recursion.wat")
+        try host.stageWasm(id: SecurityHost.wasmID, module: module, manifest: Self.compiled)
+        let registry = try await host.start()
+        try await registry.activate(SecurityHost.wasmID)
+        let error = try #require(await registry.failure(SecurityHost.wasmID, "deep"))
+        #expect(error.code == .wasmTrap, "\(error)")
+        #expect(error.message.contains("call stack exhausted"), "\(error)")
+        #expect(try await registry.callText(SecurityHost.wasmID, "ok") == "")
+        #expect(try await registry.info(SecurityHost.wasmID).state == .active)
+        await registry.shutdown()
+    }
+
     @Test func withoutTheCompilersTheExtensionRunsInterpretedAndInspectSaysWhy() async throws {
         let host = SecurityHost()
         try host.stageWasmGuest(manifest: Self.compiled)
