@@ -75,8 +75,8 @@ public struct QuotaEnforcement: Sendable, Hashable, Codable {
             QuotaEnforcement(quota: "fileDescriptors", declared: quotas.fileDescriptors.map(UInt64.init), level: .enforced,
                              mechanism: "a WebAssembly guest has no descriptors: it reaches files and the network only through host functions"),
             rateRow(quotas),
-            QuotaEnforcement(quota: "concurrency", declared: 1, level: .enforced,
-                             mechanism: "one call at a time per wasm instance, whatever the quota asks"),
+            QuotaEnforcement(quota: "concurrency", declared: UInt64(quotas.concurrency ?? 1), level: .enforced,
+                             mechanism: "call gate, further callers wait; a pool of up to that many wasm instances (made on demand), one call at a time on each, each with its own linear memory"),
             admissionShareRow(quotas, longCall: "its fuel per call bounds it"),
         ]
     }
