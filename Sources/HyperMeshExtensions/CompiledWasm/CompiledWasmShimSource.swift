@@ -12,8 +12,8 @@ enum CompiledWasmShimSource {
  * The compiled tier's glue: a WebAssembly module translated by wasm2c, made into a native
  * HyperMesh extension (hypermesh_extension.h) that an isolated worker maps. It provides
  *   - the wasm2c runtime (wasm-rt.h) without signal handlers or address-space reservations:
- *     explicit bounds checks, memory from calloc/realloc up to the memory limit, and the native
- *     stack bounded (hm_stack_limit, checked in every function's prologue);
+ *     explicit bounds checks, memory from calloc/realloc up to the memory limit, call depth
+ *     counted (WASM_RT_MAX_CALL_STACK_DEPTH);
  *   - the module's imports (module `hypermesh` and `app`), each checking every guest pointer
  *     before touching it and calling the host API table (through the worker's broker);
  *   - the three entry points, with every entry into the guest guarded: a trap unwinds to the
@@ -21,12 +21,14 @@ enum CompiledWasmShimSource {
  *     HM_COMPILED_TRAP_STATUS with "wasm.<code>: <detail>".
  * hm_config.h (generated per module) names the module's symbols and the limits.
  */
+#define _GNU_SOURCE 1 /* mremap */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "hypermesh_extension.h"
 #include "hm_config.h"
 #include "wasm-rt.h"
@@ -118,6 +120,10 @@ void *wasm_rt_exception(void) { return NULL; }
 
 #define HM_PAGE 65536u
 
+/* The bytes mapped for a memory of `pages` pages (at least one page, so that an empty memory has
+ * an address too). */
+static size_t hm_mapped_length(uint32_t pages) { return (size_t)(pages ? pages : 1) * HM_PAGE; }
+
 void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
     memory->data = NULL;
     memory->pages = 0;
@@ -128,8 +134,9 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, u
                      initial_pages, (unsigned)HM_MEMORY_LIMIT_PAGES);
     }
     if (initial_pages > 65535u) hm_trap_with(HM_TRAP_MEMORY_LIMIT, "an initial memory of %u pages does not fit", initial_pages);
-    memory->data = calloc((size_t)initial_pages * HM_PAGE + 1, 1);
-    if (memory->data == NULL) hm_trap_with(HM_TRAP_MEMORY_LIMIT, "the worker could not allocate %u pages", initial_pages);
+    void *data = mmap(NULL, hm_mapped_length(initial_pages), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (data == MAP_FAILED) hm_trap_with(HM_TRAP_MEMORY_LIMIT, "the worker could not map %u pages", initial_pages);
+    memory->data = data;
     memory->pages = initial_pages;
     memory->size = initial_pages * HM_PAGE;
 }
@@ -143,11 +150,15 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
         hm_trap_with(HM_TRAP_MEMORY_LIMIT, "memory.grow to %llu pages passes the limit of %u pages",
                      (unsigned long long)new_pages, (unsigned)HM_MEMORY_LIMIT_PAGES);
     }
-    uint8_t *data = realloc(memory->data, (size_t)new_pages * HM_PAGE + 1);
-    if (data == NULL) {
-        hm_trap_with(HM_TRAP_MEMORY_LIMIT, "the worker could not allocate memory to grow to %llu pages", (unsigned long long)new_pages);
+    size_t old_length = hm_mapped_length(old_pages), new_length = hm_mapped_length((uint32_t)new_pages);
+    void *data = memory->data;
+    if (new_length > old_length) {
+        /* Anonymous pages the mapping gains read as zero. */
+        data = mremap(memory->data, old_length, new_length, MREMAP_MAYMOVE);
+        if (data == MAP_FAILED) {
+            hm_trap_with(HM_TRAP_MEMORY_LIMIT, "the worker could not map memory to grow to %llu pages", (unsigned long long)new_pages);
+        }
     }
-    memset(data + (size_t)old_pages * HM_PAGE, 0, (size_t)delta * HM_PAGE);
     memory->data = data;
     memory->pages = (uint32_t)new_pages;
     memory->size = (uint32_t)new_pages * HM_PAGE;
@@ -155,7 +166,7 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *memory) {
-    free(memory->data);
+    if (memory->data != NULL) munmap(memory->data, hm_mapped_length(memory->pages));
     memory->data = NULL;
     memory->pages = 0;
     memory->size = 0;
