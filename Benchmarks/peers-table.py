@@ -13,6 +13,7 @@ ROWS = [
     ("activate_cached_ms", "HyperMesh: deactivate + activate again (compiled: library from the cache) (ms)"),
     ("noop_ns", "noop call, default API; HyperMesh: ExtensionHandle.call (ns/call)"),
     ("noop_calls", "noop calls timed per run"),
+    ("after_trap_ns", "HyperMesh: first noop call after a trap, median of 200 (ns)"),
     ("fib27_ms", "fib(27) recursive (ms; HyperMesh interpreted: fuel-metered)"),
     ("sum100m_ms", "sum loop 100M i64 adds (ms; HyperMesh interpreted: fuel-metered)"),
     ("fib27_fuel_ms", "fib(27) with fuel metering (ms)"),

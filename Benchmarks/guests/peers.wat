@@ -8,6 +8,7 @@
 ;;   sum100m  sum of 0..99_999_999 as i64 = 4999999950000000; 1 if wrong
 ;;   alloc    memory.grow by 4096 pages (256 MiB), touching one byte per new page; 1 if refused
 ;;   spin     loops forever
+;;   trap     executes unreachable (for the first call after a trap)
 ;;   anything else: 3 (UNKNOWN_METHOD)
 (module
   (memory (export "memory") 1)
@@ -148,6 +149,12 @@
       if
         call $spin
         return
+      end
+      local.get $first
+      i32.const 116 ;; 't'
+      i32.eq
+      if
+        unreachable
       end
     end
     local.get $method_len

@@ -12,6 +12,8 @@
 //   noop_ns              ExtensionHandle.call("noop") on the active extension, per call: the
 //                        whole call path (admission, gate, metrics; interpreted: fuel, WasmKit;
 //                        compiled: the worker round trip)
+//   after_trap_ns        the first no-op call after a call that trapped (median of 200; the trap
+//                        itself is not timed): what a fresh instance costs its first caller
 //   fib27_ms, sum100m_ms one call each, median of 5 (interpreted: always fuel-metered)
 //   alloc                memory.grow by 256 MiB with a 512 MiB memory quota: grew / trap
 //   alloc_limit64m       the same with a 64 MiB memory quota: stopped (wasm.memory_limit) or grew
@@ -69,6 +71,8 @@ struct PeerGuests {
         // No rate limit: the no-op loop calls far more than the default 100,000 per second.
         var policy = TestPolicy.grantingEverythingDeclared
         policy.defaults.quotas = Quotas(operationsPerSecond: .max)
+        // The after-trap loop traps 200 times: each is a violation, which would suspend the extension.
+        policy.defaults.violations = ViolationSettings(windowSeconds: 1, threshold: 1_000_000)
         let registry = ExtensionRegistry(stateStore: try StateStore(directory: root.appendingPathComponent("state")),
                                          policy: policy,
                                          logger: Logger(label: "peers", factory: { _ in SwiftLogNoOpLogHandler() }),
@@ -101,6 +105,15 @@ struct PeerGuests {
         }
         result(runtime, "noop_ns", String(format: "%.1f", milliseconds(elapsed) * 1e6 / Double(calls)))
         result(runtime, "noop_calls", "\(calls)")
+
+        var afterTrap: [Double] = []
+        for _ in 0..<200 {
+            _ = try? handle.call(method: "trap", input: none)
+            let start = clock.now
+            _ = try handle.call(method: "noop", input: none)
+            afterTrap.append(milliseconds(start.duration(to: clock.now)) * 1e6)
+        }
+        result(runtime, "after_trap_ns", String(format: "%.1f", afterTrap.sorted()[afterTrap.count / 2]))
 
         for method in ["fib27", "sum100m"] {
             var samples: [Double] = []
