@@ -9,7 +9,7 @@ enum AuditDatabase {
     /// process on the same file) before the write fails.
     static let busyTimeout: TimeInterval = 10
 
-    static func open(file: URL, durability: AuditDurability) throws(AuditError) -> DatabasePool {
+    static func open(file: URL, durability: AuditDurability, busyTimeout: TimeInterval = AuditDatabase.busyTimeout) throws(AuditError) -> DatabasePool {
         let path = file.path
         do {
             try FileManager.default.createDirectory(

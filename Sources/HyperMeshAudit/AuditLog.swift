@@ -41,13 +41,16 @@ public final class AuditLog: Sendable {
 
     /// Opens the log at `file`, creating the folder and the file when needed; continues the chain
     /// of an existing log. Throws `audit.open_failed` when the file cannot be opened as one.
+    /// `busyTimeout`: seconds a write waits for another connection's write lock on the file before
+    /// it fails (default 10).
     public init(
-        file: URL, durability: AuditDurability = .processCrash, flushInterval: Duration = .milliseconds(50)
+        file: URL, durability: AuditDurability = .processCrash, flushInterval: Duration = .milliseconds(50),
+        busyTimeout: TimeInterval = 10
     ) throws(AuditError) {
         self.file = file
         self.durability = durability
         self.flushInterval = max(flushInterval, .zero)
-        let pool = try AuditDatabase.open(file: file, durability: durability)
+        let pool = try AuditDatabase.open(file: file, durability: durability, busyTimeout: busyTimeout)
         let checkpointer: AuditCheckpointer
         do {
             checkpointer = try AuditCheckpointer(file: file)

@@ -8,10 +8,11 @@ import Testing
 /// writer is busy goes into the next transaction.
 ///
 /// The tests make the writer busy deterministically: a second connection holds the file's write
-/// lock, so the writer's transaction for a first (enqueued) entry waits for it (the log's busy
-/// timeout is 10 s) while the entries under test pile up behind it; releasing the lock lets the
+/// lock, so the writer's transaction for a first (enqueued) entry waits for it (the log is opened
+/// with a busy timeout of 10 minutes, so that a machine starved by a whole test run cannot make the
+/// wait run out) while the entries under test pile up behind it; releasing the lock lets the
 /// writer commit the first entry, then take all the others as one batch.
-@Suite("Group commit", .timeLimit(.minutes(2)))
+@Suite("Group commit", .timeLimit(.minutes(5)))
 struct GroupCommitTests {
     /// The number of concurrent appenders, far more than the threads of the cooperative pool.
     static let writers = 64
@@ -198,7 +199,7 @@ private func withTemporaryAsyncLog(_ body: (AuditLog, URL) async throws -> Void)
         .appendingPathComponent(UUID().uuidString, isDirectory: true)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let log = try AuditLog(file: folder.appendingPathComponent("audit.sqlite"))
+    let log = try AuditLog(file: folder.appendingPathComponent("audit.sqlite"), busyTimeout: 600)
     defer { log.close() }
     try await body(log, folder.appendingPathComponent("audit.sqlite"))
 }
@@ -210,7 +211,7 @@ private func sequenceOrder(_ first: AuditRecord, _ second: AuditRecord) -> Bool 
 /// Polls `condition` every 5 ms, suspending (never blocking a thread), until it holds or 20 s
 /// have passed.
 private func suspendUntil(_ condition: () -> Bool) async -> Bool {
-    for _ in 0..<4_000 {
+    for _ in 0..<24_000 {
         if condition() { return true }
         try? await Task.sleep(for: .milliseconds(5))
     }

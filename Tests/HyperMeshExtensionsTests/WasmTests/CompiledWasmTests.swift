@@ -10,7 +10,9 @@ import Testing
 /// isolated worker holds what the interpreter holds: the same answers, host API and capabilities,
 /// traps as typed `wasm.*` errors and violations, the memory limit; what fuel stops, the worker's
 /// deadline stops.
-@Suite(.timeLimit(.minutes(5))) struct CompiledWasmTests {
+/// Serialized: each test compiles a module with clang, and a compiler per test at once would starve
+/// the timing-sensitive tests of a whole run on a small machine.
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CompiledWasmTests {
     static var compiled: [String: Any] { ["engine": "compiled"] }
 
     /// Whether this machine can compile (bootstrap.sh installs wabt; clang comes with Swift).
