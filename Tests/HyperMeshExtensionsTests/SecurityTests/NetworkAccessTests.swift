@@ -149,9 +149,9 @@ import Tracing
         // (1 MiB − a burst of 32 KiB) at 256 KiB/s is 3.875 s of pacing: never less. On a quiet
         // machine the whole call takes about 4 s (4.0–4.3 s seen); the upper bound only catches a
         // pacer that waits far too long, since a loaded machine (the full suite on 2 cores) adds
-        // its own delay.
+        // its own delay: 20.4 and 21.9 s were seen there, so the bound is 60 s.
         #expect(elapsed >= .seconds(3.8), "took \(elapsed): the pacer let the bytes through too fast")
-        #expect(elapsed <= .seconds(20), "took \(elapsed)")
+        #expect(elapsed <= .seconds(60), "took \(elapsed)")
         let received = try metrics.expectCounter("hypermesh_extension_network_received_bytes_total", [("extension", SecurityHost.hostileID)])
         #expect(received.totalValue >= 1_048_576)
         let sent = try metrics.expectCounter("hypermesh_extension_network_sent_bytes_total", [("extension", SecurityHost.hostileID)])
