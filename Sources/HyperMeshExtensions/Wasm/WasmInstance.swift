@@ -58,8 +58,10 @@ final class WasmInstance: ExtensionRuntime, Sendable {
     var poolCapacity: Int { pool.count + 1 }
 
     /// How many instances exist now (the first included; pool instances are made on demand).
+    /// Never waits for a call: an instance busy with one exists.
     var instanceCount: Int {
-        (guest.withLock { $0 == nil } ? 0 : 1) + pool.reduce(0) { $0 + ($1.guest.withLock { $0 == nil } ? 0 : 1) }
+        func exists(_ slot: borrowing Mutex<WasmGuest?>) -> Bool { slot.withLockIfAvailable { $0 != nil } ?? true }
+        return (exists(guest) ? 1 : 0) + pool.reduce(0) { $0 + (exists($1.guest) ? 1 : 0) }
     }
 
     var extensionID: String { context.extensionID }
