@@ -100,7 +100,11 @@ import Testing
         try await spike(registry)
         #expect(try await registry.state(of: SecurityHost.hostileID) == .active)
         #expect(try await registry.callText(SecurityHost.hostileID, "echo", "x") == "x")
-        #expect(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.anomaly]).count == 1)
+        // A training call may itself spike on a starved machine (a second record): what matters is
+        // that every record says "log" and none stopped the extension.
+        let anomalies = try host.auditRecords(of: SecurityHost.hostileID, kinds: [.anomaly])
+        #expect(!anomalies.isEmpty)
+        #expect(anomalies.allSatisfy { $0.details["action"] == "log" }, "\(anomalies.map(\.message))")
         await registry.shutdown()
     }
 }
