@@ -269,6 +269,21 @@ let package = Package(
             ],
             swiftSettings: strictSwift),
 
+        // The fuzz harnesses (Fuzz/Harnesses): every parser the host runs on someone else's bytes,
+        // with its invariants. Replayed by HyperMeshFuzzingTests; driven by libFuzzer through
+        // `hypermesh-fuzz` (added below when scripts/fuzz.sh builds it).
+        .target(
+            name: "HyperMeshFuzzing",
+            dependencies: [
+                "HyperMeshErrors", "HyperMeshManifest", "HyperMeshResolver", "HyperMeshTrust", "HyperMeshSecurity",
+                "HyperMeshSandbox", "HyperMeshWasm", "HyperMeshRegistry",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/Harnesses",
+            swiftSettings: strictSwift),
+
         .testTarget(name: "HyperMeshErrorsTests", dependencies: ["HyperMeshErrors"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshResolverTests", dependencies: ["HyperMeshResolver", "HyperMeshManifest", "HyperMeshErrors"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStrictJSONTests", dependencies: ["HyperMeshStrictJSON"], swiftSettings: strictSwift),
@@ -354,8 +369,35 @@ let package = Package(
             ],
             swiftSettings: strictSwift),
         .testTarget(
+            name: "HyperMeshFuzzingTests",
+            dependencies: ["HyperMeshFuzzing", "HyperMeshTestSupport"],
+            swiftSettings: strictSwift),
+        .testTarget(
             name: "HyperMeshRegistryTests",
             dependencies: ["HyperMeshRegistry", "HyperMeshTestSupport", "HyperMeshTrust", "HyperMeshManifest", "HyperMeshErrors"],
             swiftSettings: strictSwift),
     ]
 )
+
+// Coverage-guided fuzzing (scripts/fuzz.sh, docs/reliability.md). With HYPERMESH_FUZZ_RUNTIME set
+// to libFuzzer's runtime without a main (libclang_rt.fuzzer_no_main, which scripts/fuzz.sh finds
+// in the toolchain), the parsers and the harnesses are compiled with -sanitize=fuzzer,address and
+// the `hypermesh-fuzz` driver is added. Only these targets are instrumented: the dependencies keep
+// the objects of the ordinary debug build, so a fuzz build recompiles our parsers and nothing else
+// (what the fuzzer cannot see into: the parsers of swift-certificates, WasmKit and NIO, which it
+// still runs). The driver's main calls LLVMFuzzerRunDriver: SwiftPM gives every executable its own
+// main, so libFuzzer's is left out.
+if let fuzzerRuntime = Context.environment["HYPERMESH_FUZZ_RUNTIME"], !fuzzerRuntime.isEmpty {
+    let instrumented: Set<String> = [
+        "HyperMeshErrors", "HyperMeshStrictJSON", "HyperMeshManifest", "HyperMeshResolver", "HyperMeshTrust",
+        "HyperMeshSecurity", "HyperMeshSandbox", "HyperMeshWasm", "HyperMeshRegistry", "HyperMeshFuzzing",
+    ]
+    let sanitize = SwiftSetting.unsafeFlags(["-sanitize=fuzzer,address"])
+    for target in package.targets where instrumented.contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [sanitize]
+    }
+    package.targets.append(.executableTarget(
+        name: "hypermesh-fuzz", dependencies: ["HyperMeshFuzzing"], path: "Fuzz/Driver",
+        swiftSettings: strictSwift + [sanitize],
+        linkerSettings: [.unsafeFlags(["-sanitize=address", "-Xlinker", fuzzerRuntime, "-lstdc++"])]))
+}

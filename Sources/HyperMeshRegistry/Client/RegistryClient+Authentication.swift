@@ -109,15 +109,23 @@ extension RegistryClient {
         do { body = try await response.body.collect(upTo: 1 << 20) } catch {
             throw RegistryError(.unavailable, subject: call.subject, "cannot read the token from \(realm)", cause: "\(error)")
         }
+        guard let answer = Self.tokenAnswer(body) else {
+            throw RegistryError(.protocolViolation, subject: call.subject, "the token realm \(realm) answered no token")
+        }
+        return answer
+    }
+
+    /// The token of a token service's answer (`token`, else `access_token`; not empty) and how long
+    /// it may be used (`expires_in` seconds, at least 1; 60 when absent). nil when the body is not
+    /// such an answer.
+    package static func tokenAnswer(_ body: ByteBuffer) -> (token: String, lifetime: Duration)? {
         struct TokenAnswer: Decodable {
             var token: String?
             var access_token: String?
             var expires_in: Int?
         }
         guard let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(body.readableBytesView)),
-              let token = answer.token ?? answer.access_token, !token.isEmpty else {
-            throw RegistryError(.protocolViolation, subject: call.subject, "the token realm \(realm) answered no token")
-        }
+              let token = answer.token ?? answer.access_token, !token.isEmpty else { return nil }
         return (token, .seconds(max(answer.expires_in ?? 60, 1)))
     }
 }

@@ -93,7 +93,7 @@ extension RegistryClient {
     }
 
     /// The first byte of `Content-Range: bytes START-END/TOTAL`.
-    static func rangeStart(_ value: String) -> Int64? {
+    package static func rangeStart(_ value: String) -> Int64? {
         guard let range = value.split(separator: " ").last, let dash = range.firstIndex(of: "-") else { return nil }
         return Int64(range[..<dash])
     }

@@ -102,12 +102,12 @@ extension RegistryClient {
     static func pushScope(_ repository: String) -> String { "repository:\(repository):pull,push" }
 
     /// `application/vnd.oci.image.manifest.v1+json; charset=utf-8` → the media type alone.
-    static func mediaType(ofContentType value: String) -> String {
+    package static func mediaType(ofContentType value: String) -> String {
         (value.split(separator: ";").first.map(String.init) ?? value).trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// Checks `Docker-Content-Digest` when the registry sent one.
-    static func checkDockerContentDigest(_ headers: HTTPHeaders, equals digest: OCIDigest, subject: String) throws(RegistryError) {
+    package static func checkDockerContentDigest(_ headers: HTTPHeaders, equals digest: OCIDigest, subject: String) throws(RegistryError) {
         guard let header = headers.first(name: "Docker-Content-Digest") else { return }
         let claimed: OCIDigest
         do { claimed = try OCIDigest(parsing: header.trimmingCharacters(in: .whitespaces)) } catch {
@@ -119,7 +119,7 @@ extension RegistryClient {
     }
 
     /// The target of `rel="next"` in a `Link` header.
-    static func nextLink(_ header: String) -> String? {
+    package static func nextLink(_ header: String) -> String? {
         for part in header.split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let first = pieces.first, first.hasPrefix("<"), first.hasSuffix(">"),

@@ -251,7 +251,7 @@ public final class RegistryClient: Sendable {
     }
 
     /// `host[:port]` of an absolute URL.
-    static func authority(of url: String) -> String {
+    package static func authority(of url: String) -> String {
         var rest = Substring(url)
         if let range = rest.range(of: "://") { rest = rest[range.upperBound...] }
         if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { rest = rest[..<end] }
@@ -260,14 +260,14 @@ public final class RegistryClient: Sendable {
     }
 
     /// `location` (absolute, or relative as distribution writes with `relativeurls`) against `base`.
-    static func resolve(_ location: String, against base: String) -> String? {
+    package static func resolve(_ location: String, against base: String) -> String? {
         if location.hasPrefix("http://") || location.hasPrefix("https://") { return location }
         guard let baseURL = URL(string: base), let resolved = URL(string: location, relativeTo: baseURL) else { return nil }
         return resolved.absoluteString
     }
 
     /// The OCI error codes and messages of an error body (`{"errors":[{"code":…,"message":…}]}`).
-    static func errorCodes(_ body: ByteBuffer?) -> [(code: String, message: String)] {
+    package static func errorCodes(_ body: ByteBuffer?) -> [(code: String, message: String)] {
         struct Document: Decodable {
             struct Entry: Decodable { var code: String?; var message: String? }
             var errors: [Entry]?
@@ -276,7 +276,7 @@ public final class RegistryClient: Sendable {
         return (document.errors ?? []).map { ($0.code ?? "", $0.message ?? "") }
     }
 
-    static func describeErrors(_ body: ByteBuffer?) -> String {
+    package static func describeErrors(_ body: ByteBuffer?) -> String {
         let codes = errorCodes(body)
         return codes.isEmpty ? "" : "(" + codes.map { $0.message.isEmpty ? $0.code : "\($0.code): \($0.message)" }.joined(separator: "; ") + ")"
     }
