@@ -85,6 +85,10 @@ scratch="${HYPERMESH_FUZZ_SCRATCH:-.build}"
 work="$(mkdir -p "${HYPERMESH_FUZZ_WORK:-.build/fuzz}" && cd "${HYPERMESH_FUZZ_WORK:-.build/fuzz}" && pwd)"
 export HYPERMESH_FUZZ_WORK="$work"
 
+# The Swift runtime's backtracer would answer the abort first; libFuzzer and ASan report it.
+export SWIFT_BACKTRACE="enable=no"
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:symbolize=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+
 if [ "$build" = 1 ]; then
     echo "fuzz.sh: building hypermesh-fuzz (instrumented: the parsers and the harnesses; scratch $scratch)" >&2
     HYPERMESH_FUZZ_RUNTIME="$runtime" swift build --scratch-path "$scratch" --product hypermesh-fuzz 2>&1 \
@@ -107,8 +111,6 @@ if Examples/wasm-build.sh "$work/wasm-examples" >"$work/wasm-examples.log" 2>&1;
 else
     echo "fuzz.sh: warning: the wasm examples did not build (see $work/wasm-examples.log); their seeds are left out" >&2
 fi
-
-export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:symbolize=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 
 run_target() {
     local target="$1"

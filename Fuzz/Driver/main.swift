@@ -52,7 +52,7 @@ guard let name = ProcessInfo.processInfo.environment["HYPERMESH_FUZZ_TARGET"], !
 guard let found = FuzzTargets.named(name) else {
     fail("no fuzz target '\(name)'; the targets are: \(FuzzTargets.all.map(\.name).joined(separator: ", "))")
 }
-nonisolated(unsafe) let selected: any FuzzTarget = found
+let selected: any FuzzTarget = found
 
 var argc = CommandLine.argc
 var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv

@@ -42,7 +42,7 @@ public struct RegistryResponseFuzzTarget: FuzzTarget {
             throw FuzzFinding(name, "the next-page link is not part of the Link header", "\(link) → \(next)")
         }
         if let resolved = RegistryClient.resolve(location, against: Self.base) {
-            guard resolved.hasPrefix("http://") || resolved.hasPrefix("https://") else {
+            guard resolved.lowercased().hasPrefix("http://") || resolved.lowercased().hasPrefix("https://") else {
                 throw FuzzFinding(name, "a resolved location is not an absolute http(s) URL", "\(location) → \(resolved)")
             }
             if RegistryClient.authority(of: resolved).contains("/") {

@@ -259,10 +259,17 @@ public final class RegistryClient: Sendable {
         return String(rest)
     }
 
-    /// `location` (absolute, or relative as distribution writes with `relativeurls`) against `base`.
+    /// `location` (absolute, or relative as distribution writes with `relativeurls`) against `base`;
+    /// nil when it is not a URL or leads to a scheme other than http(s) (`file:`, `ftp:`, a typo):
+    /// such a redirect is not followed.
     package static func resolve(_ location: String, against base: String) -> String? {
-        if location.hasPrefix("http://") || location.hasPrefix("https://") { return location }
-        guard let baseURL = URL(string: base), let resolved = URL(string: location, relativeTo: baseURL) else { return nil }
+        func isHTTP(_ url: String) -> Bool {
+            let lowered = url.lowercased()
+            return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+        }
+        if isHTTP(location) { return location }
+        guard let baseURL = URL(string: base), let resolved = URL(string: location, relativeTo: baseURL),
+              isHTTP(resolved.absoluteString) else { return nil }
         return resolved.absoluteString
     }
 
