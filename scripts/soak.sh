@@ -9,6 +9,7 @@
 # Not exercised: fleet mode (etcd, docker-registry, peers), TLS/remote access, the Unix-socket
 # endpoint, power loss (only process kills), memory and descriptor limits of workers.
 set -euo pipefail
+if [ "${BASH_VERSINFO[0]}" -lt 5 ]; then echo "soak: needs bash 5 or later (EPOCHREALTIME)" >&2; exit 2; fi
 
 usage() {
     cat <<'TEXT'
@@ -136,7 +137,7 @@ REPO="$PWD"
 
 # Progress goes to stdout, or to stderr when stdout carries the JSON summary.
 if [ "$JSON_STDOUT" = 1 ]; then exec 3>&2; else exec 3>&1; fi
-now_ms() { date +%s%3N; }
+now_ms() { local t=${EPOCHREALTIME//[!0-9]/}; echo $((t / 1000)); }
 SCRIPT_START=$(now_ms)
 RUN_START=$SCRIPT_START
 say() {
@@ -297,7 +298,7 @@ EXTENSIONS=(
     "org.soak.fixture.isolated|fixture|native|process|[\"storage\",\"events\"]|{}|load"
     "org.soak.wasm.load|guests-lifecycle|wasm|in-process|[\"storage\"]|{}|load"
     "org.hypermesh.tests.isolated|isolated|native|process|[\"storage\"]|{\"cpuMillisecondsPerCall\":200}|fault"
-    "org.soak.hostile|hostile|native|in-process|[\"storage\"]|{\"operationsPerSecond\":100}|fault"
+    "org.soak.hostile|hostile|native|in-process|[\"storage\"]|{\"operationsPerSecond\":100,\"cpuMillisecondsPerCall\":100}|fault"
     "org.soak.hostile.isolated|hostile|native|process|[\"storage\"]|{\"operationsPerSecond\":100,\"cpuMillisecondsPerCall\":500}|fault"
     "org.soak.wasm.hostile|guests|wasm|in-process|[\"storage\"]|{\"cpuMillisecondsPerCall\":100}|fault"
     "org.soak.quota|fixture|native|in-process|[\"storage\",\"events\"]|{\"storageBytes\":16384}|fault"
@@ -490,24 +491,27 @@ done = function(summary, latency, requests)
 end
 LUA
 
-# The health probe: one line per second, "ms ok|fail status latency_ms node_pid". Bounded in count.
+# The health probe: one line per second, "ms ok|fail status latency_ms node_pid", and the node's
+# workers into workers.seen. Builtins where it can (it runs on a loaded machine). Bounded in count.
 probe_loop() {
     set +e
-    local i t0 t1 code body status
+    local i t0 t1 code body node rest w
     for ((i = 0; i < DURATION + 600; i++)); do
         [ -e "$WORK/stop" ] && break
-        t0=$(now_ms)
+        read -r node <"$WORK/node.pid"
+        t0=${EPOCHREALTIME//[!0-9]/}; t0=$((t0 / 1000))
         body=$(curl -sS -m 5 -H "Authorization: Bearer $TOKEN" -w '\n%{http_code}' "$BASE/v1/health" 2>/dev/null)
+        t1=${EPOCHREALTIME//[!0-9]/}; t1=$((t1 / 1000))
         code=${body##*$'\n'}; body=${body%$'\n'*}
-        t1=$(now_ms)
-        status=$(jq -r .status <<<"$body" 2>/dev/null)
-        if [ "$code" = 200 ] && [ "$status" = ok ]; then
-            echo "$t0 ok $code $((t1 - t0)) $(cat "$WORK/node.pid")"
+        if [ "$code" = 200 ] && [[ "$body" == *'"status":"ok"'* ]]; then
+            echo "$t0 ok $code $((t1 - t0)) $node"
         else
-            echo "$t0 fail ${code:-000} $((t1 - t0)) $(cat "$WORK/node.pid")"
+            echo "$t0 fail ${code:-000} $((t1 - t0)) $node"
         fi
-        for w in $(workers_of "$(cat "$WORK/node.pid")"); do echo "$w" >>"$WORK/workers.seen"; done
-        sleep "$(awk -v e=$((t1 - t0)) 'BEGIN { s = 1 - e / 1000; if (s < 0.05) s = 0.05; printf "%.2f", s }')"
+        for w in $(workers_of "$node"); do echo "$w" >>"$WORK/workers.seen"; done
+        t1=${EPOCHREALTIME//[!0-9]/}; rest=$((1000 - (t1 / 1000 - t0)))
+        [ "$rest" -lt 50 ] && rest=50
+        sleep "0.$(printf %03d "$((rest > 999 ? 999 : rest))")"
     done
 }
 # The Catalog writer: one add every half second; "name status" per line. Bounded in count.
@@ -632,8 +636,14 @@ fault_hang() {
     call "$id" "$method" "$input" 60
     took=$(( $(now_ms) - t0 )); status=$H_STATUS; code=$(error_code)
     [ "$status $code" = "$expect" ] || fail "hang: $id $method $input answered $status $code after $took ms, expected $expect"
+    if [ "$id" = org.soak.hostile ]; then
+        # In-process code cannot be stopped: the overrun must be a violation, committed before the answer.
+        api GET "/v1/audit?extension=$id&kind=violation&since=120s" 30
+        jq -e 'any(.[]; .details.violation == "cpu_per_call")' <<<"$H_BODY" >/dev/null 2>&1 ||
+            fail "hang: no cpu_per_call violation of $id in the audit log after a 300 ms call over its 100 ms quota"
+    fi
     await_answer "$id" echo 30 "hang"
-    say "fault hang: $id $method $input -> $status $code after $took ms; answered again after $BACK_MS ms"
+    say "fault hang: $id $method $input -> $status ${code:-(answered)} after $took ms; answered again after $BACK_MS ms"
 }
 
 fault_flood() {
@@ -734,6 +744,8 @@ fault_node_kill() {
     sample_node "before SIGKILL"
     api GET /v1/audit/verify 30
     before_records=$(jq -r '.records // 0' <<<"$H_BODY")
+    local head_seq head_hash kept_hash
+    head_seq=$(jq -r '.headSequence // 0' <<<"$H_BODY"); head_hash=$(jq -r '.headHash // empty' <<<"$H_BODY")
     old_workers=$(workers_of "$NODE_PID")
     start_ms=$(now_ms)
     kill -KILL "$NODE_PID"
@@ -748,6 +760,9 @@ fault_node_kill() {
     after=$(jq -r '.records // 0' <<<"$verify" 2>/dev/null || echo 0)
     [ "$(jq -r .intact <<<"$verify" 2>/dev/null)" = true ] || fail "node_kill: audit verify --offline after the kill: $verify"
     [ "$after" -ge "$before_records" ] || fail "node_kill: the audit log holds $after records after the kill, $before_records were acknowledged before it"
+    # The head acknowledged before the kill is still there, unchanged (the chain grew from it).
+    kept_hash=$("$HM" audit list --offline --state-dir "$STATE" --json 2>/dev/null | jq -r --argjson n "$head_seq" '.[] | select(.sequence == $n) | .hash' 2>/dev/null || true)
+    [ "$kept_hash" = "$head_hash" ] || fail "node_kill: audit record #$head_seq had hash $head_hash before the kill, '$kept_hash' after it"
     AUDIT_LAST=$after
     if ! start_node "$RESTART_BOUND"; then
         PLANNED+=("$start_ms $(now_ms)")
@@ -758,7 +773,7 @@ fault_node_kill() {
     RESTARTS=$((RESTARTS + 1))
     [ "$restart_ms" -gt "$MAX_RESTART_MS" ] && MAX_RESTART_MS=$restart_ms
     check_acked_writes "after restart $RESTARTS"
-    say "fault node_kill: SIGKILL; audit intact ($before_records -> $after records), workers gone; restarted as $NODE_PID, healthy after $restart_ms ms; $ACKED_CHECKED acknowledged writes all listed"
+    say "fault node_kill: SIGKILL; audit intact ($before_records -> $after records, head #$head_seq kept), workers gone; restarted as $NODE_PID, healthy after $restart_ms ms; $ACKED_CHECKED acknowledged writes all listed"
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -880,7 +895,7 @@ faults_json=$(for kind in "${KINDS[@]}"; do echo "\"$kind\": ${FAULT_COUNT[$kind
 failures_json=$(printf '%s\n' "${FAILURES[@]}" | jq -R . | jq -s 'map(select(length > 0))')
 slices_json=$(printf '%s\n' "${SLICE_LINES[@]}" | jq -s .)
 summary=$(jq -n \
-    --argjson minutes "$MINUTES" --arg seed "$SEED" --argjson requests "$TOTAL_REQUESTS" --argjson non2xx "$TOTAL_NON2XX" \
+    --argjson minutes "$MINUTES" --argjson seed "$SEED" --argjson requests "$TOTAL_REQUESTS" --argjson non2xx "$TOTAL_NON2XX" \
     --argjson socket "$TOTAL_SOCKET" --argjson faults "{$faults_json}" --argjson restarts "$RESTARTS" \
     --argjson maxRestart "$MAX_RESTART_MS" --argjson audit "$final_records" --argjson rssStart "$RSS_START" \
     --argjson rssEnd "$RSS_END" --argjson rssMax "$RSS_MAX" --argjson fdStart "$FD_START" --argjson fdEnd "$FD_END" \
