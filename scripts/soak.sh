@@ -146,7 +146,16 @@ say() {
 }
 FAILURES=()
 fail() { FAILURES+=("$*"); say "FAILED: $*"; }
-die() { say "FATAL: $*"; FAILURES+=("$*"); exit 1; }
+# A failure the run cannot go on after: the JSON summary (if asked for) says only that.
+die() {
+    say "FATAL: $*"; FAILURES+=("$*")
+    local doc
+    doc=$(printf '%s\n' "${FAILURES[@]}" | jq -R . | jq -s --argjson seed "$SEED" --argjson minutes "$MINUTES" \
+        '{minutes: $minutes, seed: $seed, passed: false, failures: .}')
+    if [ -n "$JSON_FILE" ]; then echo "$doc" >"$JSON_FILE"; fi
+    if [ "$JSON_STDOUT" = 1 ]; then echo "$doc"; fi
+    exit 1
+}
 
 for tool in wrk jq curl clang wasm-ld python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "soak: $tool not found; run scripts/bootstrap.sh" >&2; exit 2; }
@@ -919,6 +928,8 @@ say "summary: VmRSS $((RSS_START / 1024)) MiB after warm-up -> $((RSS_END / 1024
 if [ -n "$JSON_FILE" ]; then echo "$summary" >"$JSON_FILE"; fi
 if [ "$JSON_STDOUT" = 1 ]; then echo "$summary"; fi
 if [ "${#FAILURES[@]}" -gt 0 ]; then
+    say "the last warnings of the node's logs ($WORK/logs, kept with SOAK_KEEP=1):"
+    cat "$WORK"/logs/node-*.log | grep -E ' (warning|error|critical) ' | tail -10 >&3 || true
     say "soak FAILED (${#FAILURES[@]}):"
     for f in "${FAILURES[@]}"; do say "  - $f"; done
     exit 1
