@@ -58,8 +58,10 @@ planned offsets (a fault runs late if the one before it overran).
                it on the same state dir and port; first healthy answer within SOAK_RESTART_BOUND
 
 Assertions (each failure is named at the end; exit status 1):
-  - availability: every health probe answered 200 "ok", except inside a planned node restart
-    window, and every restart reached its first healthy answer within SOAK_RESTART_BOUND s;
+  - availability: every health probe answered 200 "ok" within its 5 s timeout, except inside a
+    planned node restart window, and every restart reached its first healthy answer within
+    SOAK_RESTART_BOUND s (answers slower than 1 s, the CLI's own probe timeout, are listed and
+    counted, not judged: today /v1/health waits for a native call that runs long);
   - load: a slice without a node restart has no non-2xx answer and no socket error (the
     bystanders must not notice their neighbours' faults, nor their own hot reloads);
   - audit: `audit verify` intact after each node kill (node stopped), at the end while running,
@@ -872,6 +874,11 @@ if [ -n "$unplanned" ]; then
     fail "availability: $(echo "$unplanned" | grep -c .) health probe(s) failed outside a planned restart: $(echo "$unplanned" | head -3 | tr '\n' ';')"
 fi
 slowest_probe=$(awk '$2 == "ok" && $4 > m { m = $4 } END { print m + 0 }' "$WORK/probe.log")
+# Answers slower than the CLI's own probe (one second) are reported, not judged: a node whose
+# health answers late looks absent to `hypermesh ext ...`, which then works offline.
+slow_probes=$(awk -v start="$RUN_START" '$2 == "ok" && $4 > 1000 { printf "%s%.1fs:%dms", sep, ($1 - start) / 1000, $4; sep = " " }' "$WORK/probe.log")
+slow_count=$(wc -w <<<"$slow_probes")
+[ "$slow_count" = 0 ] || say "note: $slow_count health answer(s) took over 1 s (at run time:latency): $slow_probes"
 
 # Stop the node (SIGTERM) and check what it leaves behind.
 stop_started=$(now_ms)
@@ -909,20 +916,20 @@ summary=$(jq -n \
     --argjson maxRestart "$MAX_RESTART_MS" --argjson audit "$final_records" --argjson rssStart "$RSS_START" \
     --argjson rssEnd "$RSS_END" --argjson rssMax "$RSS_MAX" --argjson fdStart "$FD_START" --argjson fdEnd "$FD_END" \
     --argjson fdMax "$FD_MAX" --argjson acked "$ACKED_CHECKED" --argjson resumes "$RESUMES" --argjson probes "$probes" \
-    --argjson probeFailures "$probe_failures" --argjson slowestProbe "$slowest_probe" --argjson stopMs "$stop_ms" \
+    --argjson probeFailures "$probe_failures" --argjson slowestProbe "$slowest_probe" --argjson slowProbes "$slow_count" --argjson stopMs "$stop_ms" \
     --argjson slices "$slices_json" --argjson failures "$failures_json" \
     '{minutes: $minutes, seed: $seed, passed: ($failures | length == 0), requests: $requests, non2xx: $non2xx,
       socketErrors: $socket, faults: $faults, faultsInjected: ([$faults[]] | add), nodeRestarts: $restarts,
       maxRestartMilliseconds: $maxRestart, auditRecordsVerified: $audit, acknowledgedWritesChecked: $acked,
       suspensionsResumed: $resumes, healthProbes: $probes, healthProbeFailures: $probeFailures,
-      slowestHealthProbeMilliseconds: $slowestProbe, stopMilliseconds: $stopMs,
+      slowestHealthProbeMilliseconds: $slowestProbe, healthAnswersOver1s: $slowProbes, stopMilliseconds: $stopMs,
       rssKiB: {start: $rssStart, end: $rssEnd, max: $rssMax}, fds: {start: $fdStart, end: $fdEnd, max: $fdMax},
       slices: $slices, failures: $failures}')
 
 say "summary: seed $SEED, $MINUTES min, $TOTAL_REQUESTS requests ($TOTAL_NON2XX non-2xx, $TOTAL_SOCKET socket errors)"
 say "summary: faults $(for kind in "${KINDS[@]}"; do printf '%s=%s ' "$kind" "${FAULT_COUNT[$kind]}"; done)"
 say "summary: $RESTARTS node restart(s), slowest $MAX_RESTART_MS ms (bound $RESTART_BOUND s); $RESUMES suspension(s) resumed"
-say "summary: health probes $probes, $probe_failures failed (all inside planned restarts unless listed above), slowest answer $slowest_probe ms"
+say "summary: health probes $probes, $probe_failures failed (all inside planned restarts unless listed above), $slow_count answered after more than 1 s, slowest $slowest_probe ms"
 say "summary: audit intact, $final_records records; $ACKED_CHECKED acknowledged Catalog writes all listed"
 say "summary: VmRSS $((RSS_START / 1024)) MiB after warm-up -> $((RSS_END / 1024)) MiB at the end (max $((RSS_MAX / 1024)), bound ${RSS_FACTOR}x + $RSS_SLACK_MIB MiB); descriptors $FD_START -> $FD_END (max $FD_MAX, bound +$FD_SLACK); stop took $stop_ms ms"
 if [ -n "$JSON_FILE" ]; then echo "$summary" >"$JSON_FILE"; fi
