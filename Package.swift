@@ -285,7 +285,7 @@ let package = Package(
             swiftSettings: strictSwift),
 
         .testTarget(name: "HyperMeshErrorsTests", dependencies: ["HyperMeshErrors"], swiftSettings: strictSwift),
-        .testTarget(name: "HyperMeshResolverTests", dependencies: ["HyperMeshResolver", "HyperMeshManifest", "HyperMeshErrors"], swiftSettings: strictSwift),
+        .testTarget(name: "HyperMeshResolverTests", dependencies: ["HyperMeshResolver", "HyperMeshManifest", "HyperMeshErrors", "HyperMeshFuzzing"], swiftSettings: strictSwift),
         .testTarget(name: "HyperMeshStrictJSONTests", dependencies: ["HyperMeshStrictJSON"], swiftSettings: strictSwift),
         .testTarget(
             name: "HyperMeshTrustTests",

@@ -37,7 +37,7 @@ public struct ResolverFuzzTarget: FuzzTarget {
             guard !error.explanation.isEmpty else { throw FuzzFinding(name, "a failure without an explanation", "\(error.code.rawValue)") }
             if error.code == .dependencyCycle {
                 try checkCycle(error.cycle, packages: packages)
-            } else if Self.bruteForceHasSolution(roots: roots, packages: packages) {
+            } else if ResolverOracle.bruteForceHasSolution(roots: roots, packages: packages) {
                 throw FuzzFinding(name, "the solver failed (\(error.code.rawValue)) but a solution exists", error.explanation)
             }
             return
@@ -46,7 +46,7 @@ public struct ResolverFuzzTarget: FuzzTarget {
     }
 
     func check(_ solution: ResolverSolution, roots: [String: VersionRange], packages: [String: [ResolverCandidate]]) throws(FuzzFinding) {
-        guard Self.isValid(solution.versions, roots: roots, packages: packages) else {
+        guard ResolverOracle.isValid(solution.versions, roots: roots, packages: packages) else {
             throw FuzzFinding(name, "a solution violates a constraint", "\(solution.versions)")
         }
         guard solution.order.count == solution.versions.count, Set(solution.order) == Set(solution.versions.keys) else {
@@ -97,39 +97,6 @@ public struct ResolverFuzzTarget: FuzzTarget {
 
     static func version(_ text: String) -> SemanticVersion { try! SemanticVersion(parsing: text) }
     static func range(_ text: String) -> VersionRange { try! VersionRange(parsing: text) }
-
-    /// Whether `selection` satisfies the roots and every dependency, using eligible candidates only.
-    static func isValid(_ selection: [String: SemanticVersion], roots: [String: VersionRange], packages: [String: [ResolverCandidate]]) -> Bool {
-        for (id, range) in roots {
-            guard let version = selection[id], range.contains(version) else { return false }
-        }
-        for (id, version) in selection {
-            guard let chosen = packages[id]?.first(where: { $0.version.hasSamePrecedence(as: version) }), chosen.exclusion == nil else { return false }
-            for (target, range) in chosen.dependencies {
-                guard let targetVersion = selection[target], range.contains(targetVersion) else { return false }
-            }
-        }
-        return true
-    }
-
-    /// Whether any selection (each package: none or one eligible version) is valid.
-    static func bruteForceHasSolution(roots: [String: VersionRange], packages: [String: [ResolverCandidate]]) -> Bool {
-        let ids = packages.keys.sorted()
-        var selection: [String: SemanticVersion] = [:]
-        func search(_ position: Int) -> Bool {
-            if position == ids.count { return isValid(selection, roots: roots, packages: packages) }
-            let id = ids[position]
-            selection[id] = nil
-            if search(position + 1) { return true }
-            for candidate in packages[id] ?? [] where candidate.exclusion == nil {
-                selection[id] = candidate.version
-                if search(position + 1) { return true }
-            }
-            selection[id] = nil
-            return false
-        }
-        return search(0)
-    }
 
     public func seeds() throws -> [FuzzSeed] {
         [

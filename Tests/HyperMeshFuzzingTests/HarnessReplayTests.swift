@@ -86,7 +86,7 @@ struct HarnessReplayTests {
         let roots = ["p0": ResolverFuzzTarget.range("*")]
         let dependent = try #require(packages["p0"]?.first { !$0.dependencies.isEmpty })
         // p0 alone, without the package it depends on, is not a solution.
-        #expect(!ResolverFuzzTarget.isValid(["p0": dependent.version], roots: roots, packages: packages))
+        #expect(!ResolverOracle.isValid(["p0": dependent.version], roots: roots, packages: packages))
     }
 
     @Test("A finding names its harness and the invariant")

@@ -1,9 +1,11 @@
+import HyperMeshFuzzing
 import HyperMeshManifest
 import HyperMeshResolver
 import Testing
 
 /// Small random universes (seeded, so every run is the same): every solution found satisfies
-/// every constraint, and every failure other than a cycle is confirmed by brute force.
+/// every constraint, and every failure other than a cycle is confirmed by brute force
+/// (``ResolverOracle``, shared with the resolver's fuzz harness).
 @Suite("PubGrub: randomized universes against brute force")
 struct RandomizedSolverTests {
     static let ids = ["p0", "p1", "p2", "p3", "p4"]
@@ -32,42 +34,6 @@ struct RandomizedSolverTests {
         return packages
     }
 
-    /// Whether `selection` (id → version) satisfies the roots and every dependency, using only
-    /// eligible candidates.
-    static func isValid(_ selection: [String: SemanticVersion], roots: [String: VersionRange],
-                        packages: [String: [ResolverCandidate]]) -> Bool {
-        for (id, range) in roots {
-            guard let version = selection[id], range.contains(version) else { return false }
-        }
-        for (id, version) in selection {
-            guard let chosen = packages[id]?.first(where: { $0.version.hasSamePrecedence(as: version) }),
-                  chosen.exclusion == nil else { return false }
-            for (target, range) in chosen.dependencies {
-                guard let targetVersion = selection[target], range.contains(targetVersion) else { return false }
-            }
-        }
-        return true
-    }
-
-    /// Whether any selection (each package: none or one eligible version) is valid.
-    static func bruteForceHasSolution(roots: [String: VersionRange], packages: [String: [ResolverCandidate]]) -> Bool {
-        let ids = packages.keys.sorted()
-        var selection: [String: SemanticVersion] = [:]
-        func search(_ position: Int) -> Bool {
-            if position == ids.count { return isValid(selection, roots: roots, packages: packages) }
-            let id = ids[position]
-            selection[id] = nil
-            if search(position + 1) { return true }
-            for candidate in packages[id]! where candidate.exclusion == nil {
-                selection[id] = candidate.version
-                if search(position + 1) { return true }
-            }
-            selection[id] = nil
-            return false
-        }
-        return search(0)
-    }
-
     @Test("200 random universes: solutions are valid, failures are real", .timeLimit(.minutes(5)))
     func randomUniverses() throws {
         var generator = SplitMix64(state: 0xC0FFEE)
@@ -81,7 +47,7 @@ struct RandomizedSolverTests {
             do {
                 let solution = try PubGrubSolver(universe: DictionaryUniverse(packages)).solve(ResolverRequest(roots: roots))
                 outcomes["solved", default: 0] += 1
-                #expect(Self.isValid(solution.versions, roots: roots, packages: packages), "round \(round)")
+                #expect(ResolverOracle.isValid(solution.versions, roots: roots, packages: packages), "round \(round)")
                 // The order is a load order: each package after what it depends on.
                 let position = Dictionary(uniqueKeysWithValues: solution.order.enumerated().map { ($1, $0) })
                 #expect(Set(solution.order) == Set(solution.versions.keys), "round \(round)")
@@ -97,7 +63,7 @@ struct RandomizedSolverTests {
                 if error.code == .dependencyCycle {
                     #expect(!error.cycle.isEmpty, "round \(round)")
                 } else {
-                    #expect(!Self.bruteForceHasSolution(roots: roots, packages: packages),
+                    #expect(!ResolverOracle.bruteForceHasSolution(roots: roots, packages: packages),
                             "round \(round): the solver failed but a solution exists\n\(error.explanation)")
                 }
             }
