@@ -66,6 +66,24 @@ public final class ExtensionInstance: Sendable {
         return try runtime.reportedHealth()
     }
 
+    /// The extension's own health report if the gate has room now, else ``HealthProbe/busy``:
+    /// never waits behind calls in progress (an isolated call may run until its deadline, an
+    /// in-process one until it returns), so that listing and inspecting extensions, and the
+    /// node's `/v1/health`, answer while one extension is busy.
+    func reportedHealthIfIdle() throws(ExtensionError) -> HealthProbe {
+        guard gate.tryEnter() else { return .busy }
+        defer { gate.leave() }
+        return .reported(try runtime.reportedHealth())
+    }
+
+    /// What ``reportedHealthIfIdle()`` found.
+    enum HealthProbe {
+        /// The health entry's JSON (nil when the extension has none).
+        case reported([UInt8]?)
+        /// Every slot of the gate was taken by a call: the health entry was not asked.
+        case busy
+    }
+
     func destroy() { runtime.destroy() }
 
     var stateHandOver: StateHandOverEntries { runtime.stateHandOver }

@@ -43,14 +43,24 @@ public struct ExtensionHealth: Sendable, Hashable, Codable {
     }
 
     /// The health of an instance: its own report, or `unhealthy` with the error as the detail when
-    /// its health entry failed (a non-OK status, a trap, a worker that died).
+    /// its health entry failed (a non-OK status, a trap, a worker that died). While calls fill
+    /// every slot of the instance, its health entry is not asked (it would wait behind them): the
+    /// status then comes from the call metrics alone, and ``detail`` says so.
     init(of instance: ExtensionInstance, metrics: ExtensionMetrics.Snapshot) {
         do throws(ExtensionError) {
-            self.init(reportedJSON: try instance.reportedHealth(), metrics: metrics)
+            switch try instance.reportedHealthIfIdle() {
+            case .reported(let json):
+                self.init(reportedJSON: json, metrics: metrics)
+            case .busy:
+                self.init(reported: nil, detail: Self.busyDetail, metrics: metrics)
+            }
         } catch {
             self.init(reported: .unhealthy, detail: "the health check failed: \(error.description)", metrics: metrics)
         }
     }
+
+    /// The ``detail`` of a health taken while the extension was busy with calls.
+    public static let busyDetail = "not asked: every call slot is busy (the health entry runs between calls); status from the call metrics"
 
     private init(reported: Status?, detail: String?, metrics: ExtensionMetrics.Snapshot) {
         var observed = Status.healthy

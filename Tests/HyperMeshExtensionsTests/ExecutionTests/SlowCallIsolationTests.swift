@@ -36,6 +36,34 @@ struct SlowCallIsolationTests {
         let failures = Mutex<[String]>([])
     }
 
+    @Test("Inspecting an extension whose one call slot is taken does not wait for the call: its health says it was not asked")
+    func inspectionDoesNotWaitForACall() async throws {
+        let host = FixtureHost()
+        try host.stageFixture(id: Self.slow)
+        let (registry, problems) = try await host.registryWithStagedPackages()
+        #expect(problems.isEmpty)
+        try await registry.activate(Self.slow)
+        let blockedCall = Task { try await registry.callText(Self.slow, "block", "3000") }
+        try await Self.waitForCallInFlight(registry, Self.slow)
+        let handle = try await registry.handle(for: Self.slow)
+        // The call may count as in flight a moment before it takes the slot: ask until it has.
+        var health: ExtensionHealth?
+        for _ in 0..<200 {
+            health = try await registry.info(Self.slow).health
+            if health?.detail == ExtensionHealth.busyDetail { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // Answered while the 3 s call still runs: the inspection did not wait for it.
+        let callStillRunning = handle.callsInFlight > 0
+        #expect(health?.detail == ExtensionHealth.busyDetail, "\(String(describing: health))")
+        #expect(health?.status == .healthy)
+        #expect(callStillRunning)
+        _ = try await blockedCall.value
+        // Between calls the health entry is asked again.
+        #expect(try await registry.info(Self.slow).health?.detail != ExtensionHealth.busyDetail)
+        await registry.shutdown()
+    }
+
     @Test("one call blocked for 3 s: eight callers of another extension keep a p99 under 20 ms, and a third extension deactivates meanwhile")
     func aBlockedCallHoldsUpNobody() async throws {
         let host = FixtureHost()
