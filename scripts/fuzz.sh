@@ -36,7 +36,8 @@ Environment:
 A finding (a crash, a sanitizer report, a timeout of 10 s, an out-of-memory over 2 GiB, or an
 invariant a harness checks) stops that target: libFuzzer writes the input to
 WORK/artifacts/TARGET/, this script prints the command that reproduces it, and the exit status is
-1. Keep the input in Fuzz/Regressions/TARGET/ with the fix: the test suite replays that folder.
+1. Keep the input in Fuzz/Regressions/TARGET/ with the fix: the test suite replays that folder (the
+artifacts of a target are removed when it runs again).
 Leak detection is off (the Swift runtime keeps metadata caches for the life of the process).
 TEXT
 }
@@ -116,6 +117,8 @@ run_target() {
     local target="$1"
     local corpus="$work/corpus/$target" artifacts="$work/artifacts/$target/" log="$work/logs/$target.log"
     local regressions="Fuzz/Regressions/$target"
+    # A finding of an earlier run is in Fuzz/Regressions once fixed; its artifact goes.
+    rm -rf "$artifacts"
     mkdir -p "$corpus" "$artifacts" "$work/logs" "$regressions"
     local status=0
     HYPERMESH_FUZZ_TARGET="$target" "$binary" "$corpus" "$seeds/$target" "$regressions" \

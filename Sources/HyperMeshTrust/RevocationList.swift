@@ -72,7 +72,10 @@ public struct RevocationList: Sendable, Equatable {
             let found = object["format"].map { ", found \($0.kindDescription)" } ?? ", but it is missing"
             throw malformed("$.format: must be the integer \(Self.format)\(found)")
         }
-        guard case .string(let issuedText) = object["issued"], let issued = Self.timeFormatter().date(from: issuedText) else {
+        // The formatter also reads a signed year ("-970-01-01T…"), which it writes back without
+        // the sign: only four-digit years are times a list was issued at.
+        guard case .string(let issuedText) = object["issued"], Self.hasFourDigitYear(issuedText),
+              let issued = Self.timeFormatter().date(from: issuedText) else {
             let found = object["issued"].map { ", found \($0.kindDescription)" } ?? ", but it is missing"
             throw malformed("$.issued: must be an ISO 8601 time like 2026-11-25T10:00:00Z\(found)")
         }
@@ -99,6 +102,12 @@ public struct RevocationList: Sendable, Equatable {
 
     static func isDigest(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }
+    }
+
+    /// Whether `text` starts with a four-digit year and a dash (`2026-`).
+    static func hasFourDigitYear(_ text: String) -> Bool {
+        let utf8 = Array(text.utf8.prefix(5))
+        return utf8.count == 5 && utf8[..<4].allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } && utf8[4] == UInt8(ascii: "-")
     }
 
     static func timeFormatter() -> ISO8601DateFormatter {

@@ -27,6 +27,9 @@ struct RevocationListStrictJSONTests {
         (#"{"format": true, "issued": "2026-01-01T00:00:00Z"}"#, "$.format: must be the integer 1, found the boolean true"),
         (#"{"format": 1.5, "issued": "2026-01-01T00:00:00Z"}"#, "$.format: must be the integer 1, found the number 1.5"),
         (#"{"format": 1, "issued": 20260101}"#, "$.issued: must be an ISO 8601 time"),
+        // A signed year parses as a date, but is written back without its sign (found by fuzzing).
+        (#"{"format": 1, "issued": "-970-01-01T00:00:00Z"}"#, "$.issued: must be an ISO 8601 time"),
+        (#"{"format": 1, "issued": "+2026-01-01T00:00:00Z"}"#, "$.issued: must be an ISO 8601 time"),
         (#"{"format": 1, "issued": "2026-01-01T00:00:00Z", "packages": "\#(digest)"}"#, "$.packages: expected an array of strings, found a string"),
         (#"{"format": 1, "issued": "2026-01-01T00:00:00Z", "certificates": [true]}"#, "$.certificates[0]: expected a string, found the boolean true"),
         (#"{"format": 1, "issued": "2026-01-01T00:00:00Z", "packages": [7]}"#, "$.packages[0]: expected a string, found the number 7"),
