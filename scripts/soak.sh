@@ -61,7 +61,7 @@ Assertions (each failure is named at the end; exit status 1):
   - availability: every health probe answered 200 "ok" within its 5 s timeout, except inside a
     planned node restart window, and every restart reached its first healthy answer within
     SOAK_RESTART_BOUND s (answers slower than 1 s, the CLI's own probe timeout, are listed and
-    counted, not judged: today /v1/health waits for a native call that runs long);
+    counted, not judged: a node short of CPU may take that long);
   - load: a slice without a node restart has no non-2xx answer and no socket error (the
     bystanders must not notice their neighbours' faults, nor their own hot reloads);
   - audit: `audit verify` intact after each node kill (node stopped), at the end while running,
