@@ -67,11 +67,15 @@ import Testing
     @Test func callsPastTheRateAreRefusedWithATypedError() async throws {
         let host = SecurityHost()
         let registry = try await start(host)
-        var limited: ExtensionError?
-        for _ in 0..<200 {
-            if let error = await registry.failure(SecurityHost.hostileID, "echo", "x") { limited = error; break }
+        // 200 calls at once: more than the 50 the bucket holds, however slowly this machine runs
+        // each call (calls one after the other may never pass 50 per second on a starved machine).
+        let failures = await withTaskGroup(of: ExtensionError?.self) { group in
+            for _ in 0..<200 { group.addTask { await registry.failure(SecurityHost.hostileID, "echo", "x") } }
+            var failures: [ExtensionError] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures
         }
-        #expect(limited?.code == .rateLimited, "\(String(describing: limited))")
+        #expect(failures.contains { $0.code == .rateLimited }, "\(failures.map(\.code))")
         await registry.shutdown()
     }
 }
