@@ -159,6 +159,17 @@ die() {
     exit 1
 }
 
+# `audit verify --offline` on the stopped node's state: the chain must be intact and hold at least
+# MIN records (those acknowledged before). Sets OFFLINE_RECORDS (not a subshell: `fail` records in
+# this shell); WHEN names the moment.
+check_audit_offline() {
+    local when="$1" min="$2" verify
+    verify=$("$HM" audit verify --offline --state-dir "$STATE" --json 2>/dev/null || true)
+    OFFLINE_RECORDS=$(jq -r '.records // 0' <<<"$verify" 2>/dev/null || echo 0)
+    [ "$(jq -r .intact <<<"$verify" 2>/dev/null)" = true ] || fail "audit verify --offline $when: $verify"
+    [ "$OFFLINE_RECORDS" -ge "$min" ] || fail "audit $when: $OFFLINE_RECORDS records, $min were acknowledged before"
+}
+
 for tool in wrk jq curl clang wasm-ld python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "soak: $tool not found; run scripts/bootstrap.sh" >&2; exit 2; }
 done
@@ -767,10 +778,7 @@ fault_node_kill() {
         [ -z "$left" ] && break; sleep 0.1
     done
     [ -z "$left" ] || fail "node_kill: workers $left of the killed node still run 5 s later"
-    verify=$("$HM" audit verify --offline --state-dir "$STATE" --json 2>/dev/null || true)
-    after=$(jq -r '.records // 0' <<<"$verify" 2>/dev/null || echo 0)
-    [ "$(jq -r .intact <<<"$verify" 2>/dev/null)" = true ] || fail "node_kill: audit verify --offline after the kill: $verify"
-    [ "$after" -ge "$before_records" ] || fail "node_kill: the audit log holds $after records after the kill, $before_records were acknowledged before it"
+    check_audit_offline "after the node_kill" "$before_records"; after=$OFFLINE_RECORDS
     # The head acknowledged before the kill is still there, unchanged (the chain grew from it).
     kept_hash=$("$HM" audit list --offline --state-dir "$STATE" --json 2>/dev/null | jq -r --argjson n "$head_seq" '.[] | select(.sequence == $n) | .hash' 2>/dev/null || true)
     [ "$kept_hash" = "$head_hash" ] || fail "node_kill: audit record #$head_seq had hash $head_hash before the kill, '$kept_hash' after it"
@@ -899,10 +907,7 @@ for w in $(sort -u "$WORK/workers.seen" 2>/dev/null) $(soak_workers); do
     [ "$(readlink "/proc/$w/exe" 2>/dev/null)" = "$SANDBOX_REAL" ] && leaked+="$w "
 done
 [ -z "$leaked" ] || fail "leaked workers: hypermesh-sandbox process(es) $leaked remain after the node stopped"
-verify=$("$HM" audit verify --offline --state-dir "$STATE" --json 2>/dev/null || true)
-final_records=$(jq -r '.records // 0' <<<"$verify" 2>/dev/null || echo 0)
-[ "$(jq -r .intact <<<"$verify" 2>/dev/null)" = true ] || fail "audit verify --offline after the stop: $verify"
-[ "$final_records" -ge "$AUDIT_LAST" ] || fail "audit: $final_records records after the stop, $AUDIT_LAST before it"
+check_audit_offline "after the stop" "$AUDIT_LAST"; final_records=$OFFLINE_RECORDS
 
 # ----------------------------------------------------------------------------------------------
 # Summary
