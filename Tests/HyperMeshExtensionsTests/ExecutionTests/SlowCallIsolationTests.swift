@@ -62,7 +62,7 @@ struct SlowCallIsolationTests {
         await registry.shutdown()
     }
 
-    @Test("one call blocked for 3 s: eight callers of another extension keep a p99 under 20 ms, and a third extension deactivates meanwhile")
+    @Test("one call blocked for 3 s: eight callers of another extension never wait for it (p99 under 250 ms), and a third extension deactivates meanwhile")
     func aBlockedCallHoldsUpNobody() async throws {
         let host = FixtureHost()
         let manifest: [String: Any] = ["quotas": ["operationsPerSecond": 100_000_000]]
@@ -112,8 +112,12 @@ struct SlowCallIsolationTests {
         #expect(latencies.failures.withLock { $0 }.isEmpty, "\(latencies.failures.withLock { $0.prefix(3) })")
         let sorted = latencies.nanoseconds.withLock { $0 }.sorted()
         #expect(sorted.count > 100, "too few calls made while the slow call blocked, to judge: \(sorted.count)")
+        // A caller held by the blocked call would wait for the rest of its 3 s: over a second. On a
+        // quiet machine the p99 is a few milliseconds, but this suite shares two cores with every
+        // other suite, so the bound is what no scheduler delay reaches and any wait for the call
+        // exceeds.
         let p99 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
-        #expect(p99 < 20_000_000, "p99 \(Double(p99) / 1e6) ms over \(sorted.count) calls")
+        #expect(p99 < 250_000_000, "p99 \(Double(p99) / 1e6) ms over \(sorted.count) calls")
         #expect(try await blockedCall.value == "{}")
         await registry.shutdown()
     }
