@@ -3,6 +3,12 @@
 ///
 /// Defaults: 20 violations of one kind in 60 seconds. Per-kind thresholds override the default
 /// threshold for their kind (e.g. `"rate_limited": 200`, since a throttled extension keeps trying).
+///
+/// `anomaly` is the exception: it counts toward suspension **only when the policy sets a threshold
+/// for it** (`"thresholds": {"anomaly": 20}`). An anomaly is the detector's judgment, not an act
+/// the policy forbids, and its response is the anomaly action the operator chose; a default
+/// threshold would turn `log` or `alert` into `suspend` after 21 anomalies (CPU spikes that a
+/// loaded machine produces on its own).
 public struct ViolationSettings: Sendable, Hashable, Codable {
     public var windowSeconds: Double
     public var threshold: Int
@@ -16,6 +22,13 @@ public struct ViolationSettings: Sendable, Hashable, Codable {
 
     public static let standard = ViolationSettings()
 
-    /// The threshold for `kind`.
-    public func threshold(for kind: ViolationKind) -> Int { thresholds[kind] ?? threshold }
+    /// Kinds that count toward suspension only with a threshold of their own in ``thresholds``.
+    public static let kindsWithoutDefaultThreshold: Set<ViolationKind> = [.anomaly]
+
+    /// The threshold for `kind`; nil when violations of that kind never suspend (an `anomaly`
+    /// without a threshold of its own).
+    public func threshold(for kind: ViolationKind) -> Int? {
+        if let own = thresholds[kind] { return own }
+        return Self.kindsWithoutDefaultThreshold.contains(kind) ? nil : threshold
+    }
 }

@@ -19,12 +19,15 @@ public struct ViolationTracker: Sendable {
         case counted(count: Int, threshold: Int)
         /// This violation passed the threshold: suspend the extension.
         case thresholdPassed(count: Int, threshold: Int)
+        /// Counted in the totals only: no threshold applies to this kind (see
+        /// ``ViolationSettings/threshold(for:)``).
+        case tallied
     }
 
     /// Records one violation of `kind` at `now` (seconds).
     public mutating func record(_ kind: ViolationKind, at now: Double) -> Verdict {
         totals[kind, default: 0] += 1
-        let threshold = settings.threshold(for: kind)
+        guard let threshold = settings.threshold(for: kind) else { return .tallied }
         var times = recent[kind, default: []]
         times.removeAll { now - $0 >= settings.windowSeconds }
         times.append(now)

@@ -40,4 +40,19 @@ import HyperMeshSecurity
         for index in 0..<100_000 { _ = tracker.record(.rateLimited, at: Double(index) / 1_000) }
         #expect(tracker.count(of: .rateLimited, at: 100) == 11)
     }
+
+    @Test("Anomalies never pass a threshold unless the policy sets one for them: the anomaly action is the response the operator chose")
+    func anomaliesCountTowardSuspensionOnlyWithAThresholdOfTheirOwn() {
+        var tracker = ViolationTracker(settings: ViolationSettings(windowSeconds: 60, threshold: 1))
+        for second in 0..<50 { #expect(tracker.record(.anomaly, at: Double(second) / 10) == .tallied) }
+        #expect(tracker.totals[.anomaly] == 50)
+        #expect(tracker.count(of: .anomaly, at: 5) == 0)
+
+        var strict = ViolationTracker(settings: ViolationSettings(windowSeconds: 60, threshold: 1, thresholds: [.anomaly: 2]))
+        #expect(strict.record(.anomaly, at: 0) == .counted(count: 1, threshold: 2))
+        #expect(strict.record(.anomaly, at: 1) == .counted(count: 2, threshold: 2))
+        #expect(strict.record(.anomaly, at: 2) == .thresholdPassed(count: 3, threshold: 2))
+        #expect(ViolationSettings.standard.threshold(for: .anomaly) == nil)
+        #expect(ViolationSettings.standard.threshold(for: .wasmTrap) == 20)
+    }
 }

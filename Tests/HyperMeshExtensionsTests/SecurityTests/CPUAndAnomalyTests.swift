@@ -62,12 +62,13 @@ import Testing
         _ = try await registry.callText(SecurityHost.hostileID, "spin", "80")
     }
 
-    func start(action: AnomalyAction, throttleRate: UInt32 = 10) async throws -> (SecurityHost, ExtensionRegistry) {
+    func start(action: AnomalyAction, throttleRate: UInt32 = 10, violations: ViolationSettings? = nil) async throws -> (SecurityHost, ExtensionRegistry) {
         let host = SecurityHost()
         try host.stageHostile()
         var policy = TestPolicy.grantingEverythingDeclared
         policy.extensions[SecurityHost.hostileID] = PolicyRule(
-            anomaly: AnomalySettings(deviations: 4, warmupSamples: 8, minimumCPUMicroseconds: 1_000, action: action, throttleRate: throttleRate))
+            anomaly: AnomalySettings(deviations: 4, warmupSamples: 8, minimumCPUMicroseconds: 1_000, action: action, throttleRate: throttleRate),
+            violations: violations)
         let registry = try await host.start(policy: policy)
         try await registry.activate(SecurityHost.hostileID)
         return (host, registry)
@@ -105,6 +106,32 @@ import Testing
         let anomalies = try host.auditRecords(of: SecurityHost.hostileID, kinds: [.anomaly])
         #expect(!anomalies.isEmpty)
         #expect(anomalies.allSatisfy { $0.details["action"] == "log" }, "\(anomalies.map(\.message))")
+        await registry.shutdown()
+    }
+
+    @Test("Repeated anomalies under the alert action never suspend, even with a violation threshold of 1: the action is the response")
+    func anomaliesUnderAlertNeverSuspend() async throws {
+        let (host, registry) = try await start(action: .alert, violations: ViolationSettings(threshold: 1))
+        try await spike(registry)
+        for _ in 0..<3 { _ = try await registry.callText(SecurityHost.hostileID, "spin", "80") }
+        #expect(try await registry.state(of: SecurityHost.hostileID) == .active)
+        #expect(try await registry.callText(SecurityHost.hostileID, "echo", "x") == "x")
+        // Each one is still a violation on record (audit, totals), only not toward suspension.
+        let violations = try host.auditRecords(of: SecurityHost.hostileID, kinds: [.violation]).filter { $0.details["violation"] == "anomaly" }
+        #expect(violations.count >= 2, "\(violations.map(\.message))")
+        #expect(try await registry.info(SecurityHost.hostileID).security?.violations["anomaly"] ?? 0 >= 2)
+        #expect(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.suspension]).isEmpty)
+        await registry.shutdown()
+    }
+
+    @Test("A policy that sets a threshold for anomalies suspends the extension past it")
+    func anAnomalyThresholdOfThePolicySuspends() async throws {
+        let (host, registry) = try await start(action: .alert, violations: ViolationSettings(threshold: 20, thresholds: [.anomaly: 1]))
+        try await spike(registry)
+        _ = try? await registry.callText(SecurityHost.hostileID, "spin", "80")
+        #expect(await registry.waitUntil(SecurityHost.hostileID) { $0.isSuspended })
+        let suspension = try #require(try host.auditRecords(of: SecurityHost.hostileID, kinds: [.suspension]).first)
+        #expect(suspension.message.contains("'anomaly' violations"), "\(suspension.message)")
         await registry.shutdown()
     }
 }
