@@ -13,7 +13,8 @@
 #   service of that package is kept from starting
 #   wabt (wasm2c and wasm-rt.h, wat2wasm) for the compiled tier of wasm extensions and its tests and
 #   benchmarks; without it the host runs compiled-tier extensions on the interpreter
-#   wrk and jq for the chaos soak (scripts/soak.sh): HTTP load on the node, and its JSON answers
+#   wrk, jq and curl for the chaos soak (scripts/soak.sh, run by ./test.sh): HTTP load on the node,
+#   its JSON answers, its probes
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
@@ -27,6 +28,7 @@ dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 command -v wasm2c >/dev/null 2>&1 || need_apt+=(wabt)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 
 if ((${#need_apt[@]})); then
     echo "bootstrap: installing ${need_apt[*]}" >&2

@@ -19,7 +19,7 @@ Targets (`scripts/fuzz.sh --list` describes each):
 
 Options:
   --list         the targets and what each drives
-  --ci           every target for 30 s (SECONDS overrides), two at a time: what CI runs
+  --ci           every target for 30 s (SECONDS overrides), two at a time: a short check (CI does not run it; docs/reliability.md)
   --jobs N       run N targets at a time (default 1; the machine's cores are the useful maximum)
   --json FILE    write the summary as JSON: per target seconds, executions, coverage (edges),
                  features, corpus size, crash artifacts
