@@ -8,11 +8,17 @@ package import OpenAPIRuntime
 /// generated layer decodes them: with the project's strict parser (``JSONParser``), a duplicate key
 /// or an explicit `null` is refused with 400 `node.bad_request`. The generated decoder would take
 /// the last of two duplicate keys, and read `"deny": null` as an absent `deny`; no field of the
-/// document is nullable. Bodies of other content types (a call's input) are passed on untouched.
+/// document is nullable. Bodies of other content types are passed on untouched, and so is a call's
+/// input whatever its content type says: the document passes it to the extension unchanged (the
+/// extension judges it, and a call's body may be larger than the admin routes' limit).
 struct NodeStrictJSONBody: ServerMiddleware {
+    /// The operation whose body is the extension's business, not the API's.
+    static let passThroughOperation = "callExtension"
+
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
                    next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
-        guard let body, request.headerFields[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+        guard let body, operationID != Self.passThroughOperation,
+              request.headerFields[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             return try await next(request, body, metadata)
         }
         let bytes = try await [UInt8](collecting: body, upTo: NodeAPI.maximumOtherBodyBytes)

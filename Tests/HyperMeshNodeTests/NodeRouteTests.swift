@@ -182,6 +182,26 @@ import Testing
         }
     }
 
+    @Test("a call's body reaches the extension unchanged even when it says application/json and is not JSON, repeats a key or holds null")
+    func aCallBodyIsPassedThroughWhateverItsContentType() async throws {
+        let app = NodeTestApp()
+        try app.stageFixture(id: Self.id)
+        try await app.run { client, raw, _ in
+            guard case .ok = try await client.decideCapabilities(path: .init(id: Self.id), body: .json(.init(allow: [.storage, .events]))) else {
+                Issue.record("grant"); return
+            }
+            guard case .ok = try await client.activateExtension(path: .init(id: Self.id)) else { Issue.record("activate"); return }
+            // Larger than the admin routes' body limit, which a JSON reading would have applied.
+            let large = "[" + String(repeating: "1,", count: NodeAPI.maximumOtherBodyBytes / 2) + "1]"
+            for body in ["not json", #"{"a":1,"a":2}"#, #"{"a":null}"#, large] {
+                let answer = try await raw.execute(uri: "/v1/extensions/\(Self.id)/call/echo", method: .post, headers: app.headers(json: true),
+                                                   body: ByteBuffer(string: body))
+                #expect(answer.status == .ok, "\(body.prefix(40)): \(answer.text.prefix(300))")
+                #expect(answer.text == body, "\(body.prefix(40)) came back as \(answer.text.prefix(80))")
+            }
+        }
+    }
+
     @Test("a body over its route's limit is 413 node.too_large, before the token is checked")
     func bodyLimit() async throws {
         let app = NodeTestApp()
