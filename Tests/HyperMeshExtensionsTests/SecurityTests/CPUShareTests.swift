@@ -39,6 +39,16 @@ import Testing
         return (calls, wall, cpuAfter - cpuBefore)
     }
 
+    /// True when admission held the extension (some calls waited), or when the extension used less
+    /// than its share over the run (a starved caller: nothing to hold, which it prints). False
+    /// when it used its share or more and no call ever waited: admission did not act.
+    static func wasHeldOrNeverReached(throttled: Int?, measuredShare: Double) -> Bool {
+        if (throttled ?? 0) > 0 { return true }
+        let reached = measuredShare >= Double(share) / 100
+        if !reached { print("cpu share: the caller got \(measuredShare) of a CPU, under its share; no call had to wait") }
+        return !reached
+    }
+
     static func row(_ registry: ExtensionRegistry, _ id: String, isolation: Isolation? = nil) async throws -> QuotaEnforcement? {
         let info = try await registry.info(id)
         return QuotaEnforcement.report(for: info.manifest, quotas: info.quotas, wasmFuelPerMillisecond: info.wasm?.fuelPerMillisecond,
@@ -61,8 +71,11 @@ import Testing
         #expect(floorShare <= Self.ceiling, "\(run)")
         #expect(measuredShare <= Self.ceiling, "\(run)")
         let security = try #require(try await registry.info(SecurityHost.hostileID).security)
-        // The share was reached (calls had to wait), so the bound above is the share's doing.
-        #expect((security.cpuShareThrottledCalls ?? 0) > 0, "a spinning extension at 25% must have waited")
+        // The bound above is the share's doing only if the share was reached (calls had to wait).
+        // On a machine busy with other suites the caller may never get 25% of a CPU: then there
+        // was nothing to hold, and the run says so.
+        #expect(Self.wasHeldOrNeverReached(throttled: security.cpuShareThrottledCalls, measuredShare: measuredShare),
+                "a spinning extension that used \(measuredShare) of a CPU at a 25% share must have waited")
         #expect(security.cpuShareRefusedCalls == 0)
         let row = try #require(try await Self.row(registry, SecurityHost.hostileID))
         #expect(row.declared == 25 && row.level == .enforced)
@@ -96,9 +109,11 @@ import Testing
         print("cpu share, wasm at \(Self.share)%: \(run.calls) calls of compute \(iterations) in \(run.seconds) s; measured \(measuredShare)")
         #expect(run.seconds >= 4.9)
         #expect(measuredShare <= Self.ceiling, "\(run)")
-        // The share was reached (calls had to wait): the bound above is the share's doing, not an
-        // idle caller's (on a machine busy with other tests, the CPU used may be far below 25%).
-        #expect((try await registry.info(SecurityHost.wasmID).security?.cpuShareThrottledCalls ?? 0) > 0)
+        // As in-process: the share was reached and calls had to wait, or the machine never gave
+        // the caller its share (on a machine busy with other tests, the CPU used may be below 25%).
+        let throttled = try await registry.info(SecurityHost.wasmID).security?.cpuShareThrottledCalls
+        #expect(Self.wasHeldOrNeverReached(throttled: throttled, measuredShare: measuredShare),
+                "a computing extension that used \(measuredShare) of a CPU at a 25% share must have waited")
         let row = try #require(try await Self.row(registry, SecurityHost.wasmID))
         #expect(row.mechanism.hasPrefix("admission"), "\(row.mechanism)")
         await registry.shutdown()

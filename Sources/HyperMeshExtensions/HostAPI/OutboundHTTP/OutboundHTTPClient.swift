@@ -104,6 +104,11 @@ public final class OutboundHTTPClient: Sendable {
             timeout: .init(connect: .nanoseconds(Int64(settings.connectTimeout.components.seconds) * 1_000_000_000
                                                       + settings.connectTimeout.components.attoseconds / 1_000_000_000)),
             decompression: .disabled)
+        // A connection that cannot be made (refused, a TLS handshake that fails) fails the exchange
+        // at once with its cause. AsyncHTTPClient would retry it with backoff until the connect
+        // timeout; for one exchange within a call's deadline, that only delays the cause (or hides it
+        // behind the deadline on a busy machine). The extension decides whether to try again.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let addressText = NetworkAddressRange.text(of: address)
         if NetworkAddressRange.addressBytes(request.host) == nil { configuration.dnsOverride = [request.host: addressText] }
         if let tracer = settings.tracer { configuration.tracing.tracer = tracer }

@@ -15,6 +15,8 @@ public struct OutboundHTTPSettings: Sendable {
     /// Default 16 MiB. A response past it is cut off (`http.response_too_large`).
     public var maximumResponseBytes: Int
     /// How long connecting (TCP and TLS) may take. Default 5 s; the call's deadline still applies.
+    /// A connection that fails (refused, a failed TLS handshake) is not retried: the exchange fails
+    /// at once, naming the cause.
     public var connectTimeout: Duration
     /// How many redirects a request that asks to follow them may take. Default 5.
     public var maximumRedirects: Int
