@@ -12,12 +12,9 @@ package import OpenAPIRuntime
 /// input whatever its content type says: the document passes it to the extension unchanged (the
 /// extension judges it, and a call's body may be larger than the admin routes' limit).
 struct NodeStrictJSONBody: ServerMiddleware {
-    /// The operation whose body is the extension's business, not the API's.
-    static let passThroughOperation = "callExtension"
-
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
                    next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
-        guard let body, operationID != Self.passThroughOperation,
+        guard let body, operationID != Operations.CallExtension.id,
               request.headerFields[.contentType]?.lowercased().hasPrefix("application/json") == true else {
             return try await next(request, body, metadata)
         }
