@@ -12,7 +12,7 @@ out-of-bounds and use-after-free accesses, double frees) or `--sanitize=thread` 
 data races), in a scratch folder of its own (.build-asan or .build-tsan, so the ordinary build
 is left alone; the first build compiles every dependency again and takes as long as a clean
 build), then runs the suite (or the tests the arguments select, e.g. --filter HyperMeshAuditTests).
-The sanitizer's report goes to the test output; the log is kept in .build-SAN/sanitize.log and the
+The sanitizer's report goes to the test output; the log is kept in SCRATCH/sanitize-asan.log (or -tsan) and the
 reports are counted at the end. Exit status: swift test's, or 1 when a report was printed.
 
 --ours-only instruments this package's targets only (HYPERMESH_SANITIZE in Package.swift) and
@@ -26,6 +26,9 @@ Environment:
 Leak detection is off: the Swift runtime's metadata caches live until exit and are not leaks.
 Timing bounds in tests: code under ThreadSanitizer runs 5-15 times slower, so tests that bound
 how long something takes may fail for that reason alone; such failures are not sanitizer reports.
+Isolated workers: under AddressSanitizer they cannot start (their RLIMIT_AS leaves no room for its
+shadow memory), and under ThreadSanitizer spawning one aborts the test process (a clone(2) with
+namespace flags); their tests fail for that reason (docs/reliability.md, "Sanitizers").
 TEXT
 }
 
